@@ -1,0 +1,193 @@
+// Package config reads taskproof.toml, the optional per-repository
+// configuration. Every command works without it on the conventional layout
+// (tasks/TASK-*.md); Default returns that layout.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// FileName is the configuration file looked up at the repository root.
+const FileName = "taskproof.toml"
+
+// Config is the whole configuration. Paths are relative to the repository root.
+type Config struct {
+	Tasks   Tasks   `toml:"tasks"`
+	Status  Status  `toml:"status"`
+	Groups  []Group `toml:"groups"`
+	Proof   Proof   `toml:"proof"`
+	Scope   Scope   `toml:"scope"`
+	Hygiene Hygiene `toml:"hygiene"`
+}
+
+// Tasks says where task documents live.
+type Tasks struct {
+	Dir      string `toml:"dir"`      // directory of TASK-*.md files
+	Pattern  string `toml:"pattern"`  // file glob inside Dir
+	Template string `toml:"template"` // template used by `new`
+	Board    string `toml:"board"`    // generated board written by `board --write`
+}
+
+// Status is the status vocabulary: canonical names and aliases mapped to them.
+type Status struct {
+	Vocabulary []string          `toml:"vocabulary"`
+	Aliases    map[string]string `toml:"aliases"` // lower-case alias -> canonical
+}
+
+// Group is a named set of tasks on the board. Tasks items are ids or
+// ranges "TASK-0010..TASK-0011" (a range includes letter-suffixed ids).
+type Group struct {
+	Name  string   `toml:"name"`
+	Tasks []string `toml:"tasks"`
+}
+
+// Proof lists what counts as a canonical proof command.
+type Proof struct {
+	Contract  string   `toml:"contract"`  // marker contract file
+	Canonical []string `toml:"canonical"` // command globs allowed to run as proof
+}
+
+// Scope configures the touched-path check.
+type Scope struct {
+	AlwaysAllow []string `toml:"always_allow"` // paths every task may touch
+}
+
+// Hygiene configures the diff hygiene rules.
+type Hygiene struct {
+	DaemonPaths []string `toml:"daemon_paths"` // globs where unwrap/expect is forbidden
+	StubPaths   []string `toml:"stub_paths"`   // globs of files that are stubs
+}
+
+// DefaultVocabulary is the template's status vocabulary.
+var DefaultVocabulary = []string{"Draft", "In Progress", "In Review", "Done", "Blocked", "Deferred", "Superseded"}
+
+// DefaultAliases maps spellings seen in real repositories to the vocabulary.
+var DefaultAliases = map[string]string{
+	"complete":    "Done",
+	"completed":   "Done",
+	"in-progress": "In Progress",
+	"wip":         "In Progress",
+	"in-review":   "In Review",
+	"review":      "In Review",
+}
+
+// Default returns the configuration used when there is no taskproof.toml.
+func Default() *Config {
+	aliases := make(map[string]string, len(DefaultAliases))
+	for k, v := range DefaultAliases {
+		aliases[k] = v
+	}
+	return &Config{
+		Tasks: Tasks{
+			Dir:      "tasks",
+			Pattern:  "TASK-*.md",
+			Template: "tasks/TASK-TEMPLATE.md",
+			Board:    "tasks/BOARD.md",
+		},
+		Status: Status{Vocabulary: append([]string(nil), DefaultVocabulary...), Aliases: aliases},
+		Proof: Proof{
+			Contract:  "proof/contract.toml",
+			Canonical: []string{"taskproof run *", "go test *", "cargo test *", "./scripts/qemu-test.sh*"},
+		},
+		Scope: Scope{AlwaysAllow: []string{"go.sum", "Cargo.lock", "tasks/BOARD.md"}},
+	}
+}
+
+// Parse reads a taskproof.toml. Fields that are absent keep their defaults;
+// unknown keys are errors (a typo must not silently disable a check).
+// name is used in error messages.
+func Parse(name string, data []byte) (*Config, error) {
+	c := Default()
+	// Decode into a fresh value so that lists given in the file replace the
+	// defaults instead of being merged element by element.
+	var f Config
+	md, err := toml.Decode(string(data), &f)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s:%d: %s", name, pe.Position.Line, pe.Message)
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return nil, fmt.Errorf("%s: unknown key %s; see 'taskproof init' for the documented keys", name, strings.Join(keys, ", "))
+	}
+	set := func(key ...string) bool { return md.IsDefined(key...) }
+	if set("tasks", "dir") {
+		c.Tasks.Dir = f.Tasks.Dir
+	}
+	if set("tasks", "pattern") {
+		c.Tasks.Pattern = f.Tasks.Pattern
+	}
+	if set("tasks", "template") {
+		c.Tasks.Template = f.Tasks.Template
+	}
+	if set("tasks", "board") {
+		c.Tasks.Board = f.Tasks.Board
+	}
+	if set("status", "vocabulary") {
+		c.Status.Vocabulary = f.Status.Vocabulary
+	}
+	for k, v := range f.Status.Aliases {
+		c.Status.Aliases[strings.ToLower(k)] = v
+	}
+	if set("groups") {
+		c.Groups = f.Groups
+	}
+	if set("proof", "contract") {
+		c.Proof.Contract = f.Proof.Contract
+	}
+	if set("proof", "canonical") {
+		c.Proof.Canonical = f.Proof.Canonical
+	}
+	if set("scope", "always_allow") {
+		c.Scope.AlwaysAllow = f.Scope.AlwaysAllow
+	}
+	if set("hygiene", "daemon_paths") {
+		c.Hygiene.DaemonPaths = f.Hygiene.DaemonPaths
+	}
+	if set("hygiene", "stub_paths") {
+		c.Hygiene.StubPaths = f.Hygiene.StubPaths
+	}
+	if err := c.validate(name); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Config) validate(name string) error {
+	if c.Tasks.Dir == "" {
+		return fmt.Errorf("%s: [tasks] dir is empty; set it to the directory holding TASK-*.md", name)
+	}
+	if len(c.Status.Vocabulary) == 0 {
+		return fmt.Errorf("%s: [status] vocabulary is empty; list the canonical statuses", name)
+	}
+	canon := map[string]bool{}
+	for _, v := range c.Status.Vocabulary {
+		canon[v] = true
+	}
+	for k, v := range c.Status.Aliases {
+		if !canon[v] {
+			return fmt.Errorf("%s: [status.aliases] %q maps to %q, which is not in the vocabulary", name, k, v)
+		}
+	}
+	seen := map[string]bool{}
+	for i, g := range c.Groups {
+		if g.Name == "" {
+			return fmt.Errorf("%s: [[groups]] entry %d has no name", name, i+1)
+		}
+		if seen[g.Name] {
+			return fmt.Errorf("%s: group %q is defined twice", name, g.Name)
+		}
+		seen[g.Name] = true
+	}
+	return nil
+}

@@ -1,0 +1,49 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseDefaultsAndOverrides(t *testing.T) {
+	c, err := Parse("taskproof.toml", []byte(`
+[tasks]
+dir = "docs/tasks"
+
+[status.aliases]
+Finished = "Done"
+
+[[groups]]
+name = "Kernel"
+tasks = ["TASK-0001", "TASK-0010..TASK-0011"]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Tasks.Dir != "docs/tasks" {
+		t.Errorf("dir = %q", c.Tasks.Dir)
+	}
+	if c.Tasks.Pattern != "TASK-*.md" {
+		t.Errorf("pattern default lost: %q", c.Tasks.Pattern)
+	}
+	if c.Status.Aliases["finished"] != "Done" || c.Status.Aliases["complete"] != "Done" {
+		t.Errorf("aliases = %v", c.Status.Aliases)
+	}
+	if len(c.Groups) != 1 || c.Groups[0].Tasks[1] != "TASK-0010..TASK-0011" {
+		t.Errorf("groups = %+v", c.Groups)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"[tasks]\ndir = \n", "taskproof.toml:2:"},
+		{"[tasks]\ndirectory = \"x\"\n", "unknown key tasks.directory"},
+		{"[status.aliases]\nfoo = \"Nope\"\n", "not in the vocabulary"},
+		{"[[groups]]\nname = \"a\"\n[[groups]]\nname = \"a\"\n", "defined twice"},
+	} {
+		_, err := Parse("taskproof.toml", []byte(tc.in))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Parse(%q) = %v, want error containing %q", tc.in, err, tc.want)
+		}
+	}
+}

@@ -1,0 +1,96 @@
+// Package verify checks a console stream against a marker specification in
+// one streaming pass with bounded memory. It is pure: bytes in, events and a
+// verdict out. The contract package builds a Spec from a contract file; the
+// harness feeds the verifier what a process prints.
+package verify
+
+import "regexp"
+
+// Mode is how a marker's text is matched against a console line after
+// ANSI escapes, CR and the optional log prefix are stripped.
+type Mode int
+
+const (
+	// Exact matches a line equal to Text (surrounding whitespace trimmed).
+	Exact Mode = iota
+	// Prefix matches a line starting with Text.
+	Prefix
+	// Regex matches a line where Pattern finds a match.
+	Regex
+	// Substring matches a line containing Text anywhere; only on purpose,
+	// because a marker is then "seen" inside its own FAIL line.
+	Substring
+)
+
+// String returns the contract spelling of m.
+func (m Mode) String() string {
+	switch m {
+	case Exact:
+		return "exact"
+	case Prefix:
+		return "prefix"
+	case Regex:
+		return "regex"
+	case Substring:
+		return "substring"
+	}
+	return "unknown"
+}
+
+// Kind is what a marker claims: ok and ready claim real behaviour, fail
+// reports a failure, stub an explicitly unimplemented path, diag nothing.
+type Kind string
+
+// Marker kinds.
+const (
+	KindOK    Kind = "ok"
+	KindReady Kind = "ready"
+	KindFail  Kind = "fail"
+	KindStub  Kind = "stub"
+	KindDiag  Kind = "diag"
+)
+
+// Marker is one line pattern the spec knows about.
+type Marker struct {
+	ID      string         // stable name used in reports; the literal text by default
+	Text    string         // literal text (Exact, Prefix, Substring) or regex source
+	Mode    Mode           // how Text is matched
+	Pattern *regexp.Regexp // compiled Text when Mode is Regex
+	Kind    Kind
+	Phase   string // phase name, "" when the contract has none
+	// Required markers must appear at least Min times for a PASS.
+	Required bool
+	Min      int // minimum occurrences; 0 means 1 for required markers
+	Max      int // maximum occurrences; 0 means unbounded
+	// After lists IDs that must have been seen before this marker's first
+	// occurrence. The contract turns phase order, explicit order and
+	// implication rules ("if X appears, Y must have appeared before it")
+	// into After edges; checking only immediate predecessors keeps a strict
+	// ladder linear.
+	After []string
+	// Source and Line say where the contract declared the marker.
+	Source string
+	Line   int
+}
+
+// Spec is everything one verification checks, already resolved for one
+// profile.
+type Spec struct {
+	// Phases in order; a marker's Phase indexes into it. The first failed
+	// phase is reported with a failure.
+	Phases []string
+	// Markers are required or allowed in this profile.
+	Markers []Marker
+	// Forbidden markers fail the run the moment they appear (fail markers
+	// and panic patterns by default).
+	Forbidden []Marker
+	// Unexpected markers are known to the contract but not allowed in this
+	// profile (another profile's markers); seeing one is UNEXPECTED.
+	Unexpected []Marker
+	// LogPrefix, when set, is stripped from the start of each line before
+	// matching (e.g. `^\[[A-Z]+ [^\]]+\] `).
+	LogPrefix *regexp.Regexp
+	// MaxLineBytes caps how much of one line is matched; the rest of a
+	// longer line is counted but not buffered. 0 means 64 KiB.
+	MaxLineBytes int
+}

@@ -1,0 +1,56 @@
+package verify
+
+// Verdict is the one-word outcome of a verification.
+type Verdict string
+
+// Verdicts, in the vocabulary the CLI, reports and evidence share.
+const (
+	Pass       Verdict = "PASS"
+	Missing    Verdict = "MISSING"    // a required marker never appeared
+	Order      Verdict = "ORDER"      // a marker appeared before one it must follow
+	Count      Verdict = "COUNT"      // a marker appeared too few or too many times
+	Forbidden  Verdict = "FORBIDDEN"  // a forbidden marker (fail, panic) appeared
+	Unexpected Verdict = "UNEXPECTED" // a marker not allowed in this profile appeared
+	Timeout    Verdict = "TIMEOUT"    // the deadline passed before the verdict was known
+	NoOutput   Verdict = "NO_OUTPUT"  // the stream ended without a single line
+	Crash      Verdict = "CRASH"      // the process died before the verdict was known
+	Infra      Verdict = "INFRA"      // the process could not be started
+)
+
+// Observation is one marker occurrence in the stream.
+type Observation struct {
+	Marker string // Marker.ID
+	Kind   Kind
+	Phase  string
+	Line   int    // 1-based line number in the stream
+	Text   string // the matched line after stripping, capped
+}
+
+// Failure says why a verification did not pass.
+type Failure struct {
+	Kind    Verdict
+	Marker  string // the marker involved, "" when none
+	Phase   string // the first failed phase, "" when unknown
+	Line    int    // stream line of the offending occurrence, 0 when absent
+	Message string // one sentence for humans
+	Excerpt []string
+}
+
+// End describes how the stream ended, as the harness saw it.
+type End struct {
+	TimedOut bool  // the harness deadline passed
+	Exited   bool  // the process exited on its own
+	ExitCode int   // its exit code when Exited
+	StartErr error // the process could not be started (INFRA)
+}
+
+// Result is the outcome of one verification.
+type Result struct {
+	Verdict  Verdict
+	Failure  *Failure     // nil on PASS
+	Seen     []Observation // every marker occurrence, in stream order (bounded)
+	Lines    int
+	Bytes    int64
+	Required int // number of required markers
+	Found    int // required markers seen enough times
+}
