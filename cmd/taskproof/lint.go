@@ -1,0 +1,189 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/taskproof/taskproof/internal/lint"
+	"github.com/taskproof/taskproof/internal/repo"
+)
+
+func init() {
+	register(&command{name: "lint", summary: "check task documents against the template's rules", run: cmdLint})
+}
+
+const lintHelp = `Checks task documents against the template's contract and prints one finding
+per line as file:line: rule-id: message, with "(fix: X)" when there is a
+suggested replacement; a summary goes to stderr. Without FILES every task of
+the repository is checked; duplicate ids are always looked for across the
+whole repository. FILES may be given relative to the current directory or
+to --root.
+
+--format json prints {"files", "diagnostics", "counts"}; --format sarif
+prints SARIF 2.1.0 for GitHub code scanning (paths relative to the root).
+--rules documents every rule (text or json) and exits.
+
+Exit codes: 0 no error-severity findings (warnings and info allowed),
+1 errors found, 2 usage error or unreadable input.`
+
+// lintOptions are the inputs of `taskproof lint`.
+type lintOptions struct {
+	Root   string
+	Format string   // text, json or sarif
+	Rules  bool     // document the rules instead of linting
+	Files  []string // task files to check; empty means every task
+}
+
+func cmdLint(env *cliEnv, args []string) int {
+	o := lintOptions{}
+	fs := newFlagSet(env, "lint", "lint [FILES...] [--root DIR] [--format text|json|sarif] [--rules]", lintHelp)
+	fs.rootFlag(&o.Root)
+	fs.formatFlag(&o.Format, "text", "json", "sarif")
+	fs.BoolVar(&o.Rules, "rules", false, "print the documented rules and exit")
+	pos, code, done := fs.parse(args)
+	if done {
+		return code
+	}
+	o.Files = pos
+	return report(env, "lint", runLint(o, env))
+}
+
+// runLint lints the repository (or the given files) and writes the
+// findings. It returns an exitError with exitFindings when there are
+// error-severity findings.
+func runLint(o lintOptions, env *cliEnv) error {
+	if err := checkFormat(o.Format, "text", "json", "sarif"); err != nil {
+		return err
+	}
+	if o.Rules {
+		switch o.Format {
+		case "json":
+			return lint.WriteRulesJSON(env.stdout)
+		case "sarif":
+			return usagef("--rules prints text or json; the SARIF output already carries the rules")
+		}
+		return lint.WriteRulesText(env.stdout)
+	}
+	r, err := repo.Open(o.Root)
+	if err != nil {
+		return err
+	}
+	// osPath maps a document's Path to the file it was read from, so that
+	// the source can be read again for the text-based rules.
+	osPath := make(map[string]string, len(r.Docs))
+	for _, d := range r.Docs {
+		osPath[d.Path] = filepath.Join(r.Root, filepath.FromSlash(d.Path))
+	}
+	docs := r.Docs
+	if len(o.Files) > 0 {
+		docs = nil
+		for _, f := range o.Files {
+			p, err := resolveTaskFile(r.Root, f)
+			if err != nil {
+				return err
+			}
+			d, err := r.ParseFile(p)
+			if err != nil {
+				return err
+			}
+			osPath[d.Path] = p
+			docs = append(docs, d)
+		}
+	}
+	lenv := lint.Env{
+		PathExists: func(p string) bool {
+			fp := filepath.FromSlash(p)
+			if !filepath.IsAbs(fp) {
+				fp = filepath.Join(r.Root, fp)
+			}
+			_, err := os.Stat(fp)
+			return err == nil
+		},
+		Vocabulary:     r.Config.Status.Vocabulary,
+		Aliases:        r.Config.Status.Aliases,
+		DeclaredMarker: declaredMarkers(r),
+		CanonicalProof: canonicalProof(r),
+		Source: func(p string) []byte {
+			fp, ok := osPath[p]
+			if !ok {
+				return nil
+			}
+			b, err := os.ReadFile(fp)
+			if err != nil {
+				return nil
+			}
+			return b
+		},
+		Repo: r.Docs,
+	}
+	ds := lint.Check(docs, lenv)
+	switch o.Format {
+	case "json":
+		err = lint.WriteJSON(env.stdout, len(docs), ds)
+	case "sarif":
+		err = lint.WriteSARIF(env.stdout, lint.Tool{Version: version}, ds)
+	default:
+		err = lint.WriteText(env.stdout, ds)
+	}
+	if err != nil {
+		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
+	}
+	fmt.Fprintf(env.stderr, "taskproof lint: %s\n", lint.Summary(len(docs), ds))
+	if lint.Count(ds).Error > 0 {
+		return &exitError{code: exitFindings}
+	}
+	return nil
+}
+
+// resolveTaskFile finds a FILES argument: as given (relative to the current
+// directory), else relative to the root. Files outside the root are made
+// absolute so that their relative links resolve from their own directory.
+func resolveTaskFile(root, f string) (string, error) {
+	if _, err := os.Stat(f); err == nil {
+		if abs, err := filepath.Abs(f); err == nil && !insideDir(root, abs) {
+			return abs, nil
+		}
+		return f, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("read %s: %w", f, err)
+	}
+	if !filepath.IsAbs(f) {
+		p := filepath.Join(root, f)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", usagef("no such task file %s (looked relative to the current directory and to --root %s)", f, root)
+}
+
+// insideDir reports whether abs lies inside dir.
+func insideDir(dir, abs string) bool {
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, abs)
+	return err == nil && rel != ".." && !filepath.IsAbs(rel) && (len(rel) < 3 || rel[:3] != ".."+string(filepath.Separator))
+}
+
+// canonicalProof is the canonical-harness list for non-canonical-proof:
+// only a repository's own taskproof.toml makes that list a decision; the
+// built-in default would flag every repository's own harness.
+func canonicalProof(r *repo.Repo) []string {
+	if !r.HasConfig {
+		return nil
+	}
+	return r.Config.Proof.Canonical
+}
+
+// declaredMarkers is the hook for the undeclared-marker rule: it returns
+// the marker contract's "is this marker declared" test, or nil when the
+// repository has no contract (the rule then does not run). The contract
+// package is not wired in yet, so it returns nil.
+func declaredMarkers(r *repo.Repo) func(string) bool {
+	_ = r.Config.Proof.Contract // the contract file to load once internal/contract lands
+	return nil
+}

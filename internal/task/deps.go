@@ -1,0 +1,423 @@
+package task
+
+import (
+	"strings"
+)
+
+// links collects labelled links: the front-matter "links:" items, body
+// bullets "- Label: path" whose value starts with a path or URL, and
+// Markdown links [text](target).
+func (p *parser) links() {
+	d := p.d
+	for _, f := range d.Fields {
+		if f.Key != "links" {
+			continue
+		}
+		for _, it := range f.Items {
+			label, text := splitLabel(it.Value)
+			d.Links = append(d.Links, Link{Label: label, Target: linkTarget(text), Text: text, Line: it.Line})
+		}
+	}
+	var touched Section
+	if ts := p.coveringSections(isTouchedNorm); len(ts) > 0 {
+		touched = ts[0]
+	}
+	for _, l := range p.lines[p.body:] {
+		if l.code || l.front && d.HasFrontMatter {
+			continue
+		}
+		if touched.Line > 0 && l.num > touched.Line && l.num <= touched.EndLine {
+			continue // allowlist entries are not links
+		}
+		if label, text, ok := bulletLabel(l.text); ok {
+			if tg := linkTarget(text); looksLikeLinkTarget(tg) {
+				d.Links = append(d.Links, Link{Label: label, Target: tg, Text: text, Line: l.num})
+			}
+		}
+		for _, m := range markdownLinks(l.text) {
+			d.Links = append(d.Links, Link{Label: m[0], Target: m[1], Text: m[1], Line: l.num})
+		}
+	}
+}
+
+// splitLabel splits "Label: value" (label may be bold); without a label
+// the whole string is the value.
+func splitLabel(s string) (label, value string) {
+	s = strings.TrimSpace(s)
+	i := strings.Index(s, ": ")
+	if i < 0 {
+		if strings.HasSuffix(s, ":") {
+			return cleanLabel(s[:len(s)-1]), ""
+		}
+		return "", s
+	}
+	label = cleanLabel(s[:i])
+	value = strings.TrimSpace(s[i+2:])
+	if raw := strings.TrimSpace(s[:i]); strings.HasPrefix(value, "**") && strings.HasPrefix(raw, "**") && !strings.HasSuffix(raw, "**") {
+		value = strings.TrimSpace(value[2:]) // "**Label:** value"
+	}
+	return label, value
+}
+
+func cleanLabel(s string) string {
+	return strings.TrimSpace(strings.Trim(strings.TrimSpace(s), "*_"))
+}
+
+// bulletLabel reads a "- Label: value" / "- **Label**: value" bullet.
+func bulletLabel(line string) (label, value string, ok bool) {
+	t := strings.TrimSpace(line)
+	if len(t) < 3 || (t[0] != '-' && t[0] != '*' && t[0] != '+') || t[1] != ' ' {
+		return "", "", false
+	}
+	t = strings.TrimSpace(t[2:])
+	t = strings.TrimPrefix(strings.TrimPrefix(t, "[ ] "), "[x] ")
+	i := strings.IndexByte(t, ':')
+	if i <= 0 || i > 80 {
+		return "", "", false
+	}
+	raw := t[:i]
+	if strings.ContainsAny(raw, "`[") {
+		return "", "", false
+	}
+	rest := t[i+1:]
+	if strings.HasPrefix(rest, "**") && strings.HasPrefix(raw, "**") {
+		rest = rest[2:] // "**Label:** value"
+	}
+	if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+		return "", "", false
+	}
+	return cleanLabel(raw), strings.TrimSpace(rest), true
+}
+
+// linkTarget is the first token of a link value without backticks, angle
+// brackets or trailing punctuation: "tasks/X.md (why)" -> "tasks/X.md".
+func linkTarget(v string) string {
+	v = strings.TrimSpace(v)
+	if m := markdownLinks(v); len(m) > 0 && strings.HasPrefix(v, "[") {
+		return m[0][1]
+	}
+	if i := strings.IndexAny(v, " \t"); i >= 0 {
+		v = v[:i]
+	}
+	v = strings.Trim(v, "`<>*\"'")
+	return strings.TrimRight(v, ".,;:)")
+}
+
+// looksLikeLinkTarget accepts relative paths and URLs, not prose or commands.
+func looksLikeLinkTarget(t string) bool {
+	if t == "" || strings.ContainsAny(t, "=$|&") {
+		return false
+	}
+	if strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") {
+		return true
+	}
+	if strings.HasPrefix(t, "//") || strings.HasPrefix(t, "/") {
+		return false
+	}
+	return strings.HasSuffix(t, ".md") || (strings.Contains(t, "/") && strings.Contains(t, "."))
+}
+
+// markdownLinks returns [text, target] of every [text](target) in s,
+// skipping images' leading "!" only in that it keeps them (an image is a
+// link to a file that must exist, too).
+func markdownLinks(s string) [][2]string {
+	var out [][2]string
+	for i := 0; i < len(s); {
+		o := strings.IndexByte(s[i:], '[')
+		if o < 0 {
+			break
+		}
+		o += i
+		c := strings.Index(s[o:], "](")
+		if c < 0 {
+			break
+		}
+		c += o
+		text := s[o+1 : c]
+		if strings.ContainsRune(text, '[') {
+			i = o + 1
+			continue
+		}
+		e := strings.IndexByte(s[c+2:], ')')
+		if e < 0 {
+			break
+		}
+		e += c + 2
+		target := strings.TrimSpace(s[c+2 : e])
+		if sp := strings.IndexByte(target, ' '); sp >= 0 {
+			target = target[:sp] // [x](path "title")
+		}
+		target = strings.Trim(target, "<>")
+		if target != "" {
+			out = append(out, [2]string{text, target})
+		}
+		i = e + 1
+	}
+	return out
+}
+
+// depLabelKind classifies a link label: "Depends-on (x)", "Blocked by",
+// "Parent task", "Prerequisite" mean this task needs the target;
+// "Superseded by" means the target replaces it; "Follow-on", "Follow-up
+// (x)", "Unblocks", "Enables" mean the target comes after this task.
+func depLabelKind(label string) (DepKind, bool) {
+	l := strings.ToLower(label)
+	if i := strings.IndexByte(l, '('); i >= 0 {
+		l = l[:i]
+	}
+	l = strings.TrimSpace(dashToSpace.Replace(l))
+	has := func(ps ...string) bool {
+		for _, p := range ps {
+			if strings.HasPrefix(l, p) && (len(l) == len(p) || l[len(p)] == ' ') {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("superseded by", "replaced by"):
+		return DepSuperseed, true
+	case has("follow up to", "follow up of", "follow on to", "follow on of"):
+		return DepLink, true
+	case has("depends on", "depends", "depend on", "dependency", "dependencies",
+		"blocked by", "blocked on", "gated on", "parent task", "parent",
+		"prerequisite", "prerequisites", "predecessor", "requires"):
+		return DepLink, true
+	case has("follow on", "follow up", "follow ups", "follow up task", "follow up tasks", "unblocks", "enables", "successor"):
+		return DepFollowUp, true
+	}
+	return "", false
+}
+
+// Prose phrases that state a dependency. Deliberately absent: "depends-on"
+// (in prose it quotes a header, often one being corrected), "builds on",
+// "tracked as", "see", "until" (they mention, they do not gate).
+// Prose phrases that state a dependency when an id follows them directly
+// (after backticks, bold marks or an opening parenthesis). Matched
+// case-insensitively at word boundaries.
+var (
+	proseNeeds = []string{
+		"gated on", "blocked on", "blocked by", "depends on", "depend on",
+		"dependent on", "requires", "prerequisite", "only real when",
+		"follow-up to", "follow-up of",
+	}
+	proseFollows = []string{
+		"follow-on phase", "follow-on milestone", "follow-on task", "follow-on tasks",
+		"follow-on work", "follow-on", "follow-up task", "follow-up tasks",
+		"follow-up in", "follow-ups", "follow-up", "deferred to",
+	}
+)
+
+// deps collects dependencies from the header lists, link labels and prose.
+func (p *parser) deps() {
+	d := p.d
+	for _, f := range d.Fields {
+		var kind DepKind
+		switch f.Key {
+		case "depends-on", "depends_on", "dependencies", "blocked-by":
+			kind = DepDependsOn
+		case "follow-up-tasks", "follow_up_tasks", "enables":
+			kind = DepFollowUp
+		case "superseded-by", "superseded_by":
+			kind = DepSuperseed
+		default:
+			continue
+		}
+		if len(f.Items) == 0 && f.Value != "" {
+			for _, r := range FindIDs(f.Value) {
+				d.addDep(r.ID, kind, f.Key, f.Line)
+			}
+		}
+		for _, it := range f.Items {
+			// "- TASK-0034: why" names one id; take the first.
+			if refs := FindIDs(it.Value); len(refs) > 0 {
+				d.addDep(refs[0].ID, kind, f.Key, it.Line)
+			}
+		}
+	}
+	// "status: Superseded (replaced by TASK-0241 …)": every id in a
+	// Superseded status names a replacement.
+	if hasWordPrefix(normStatus(d.Status.Raw), "superseded") {
+		for _, r := range FindIDs(d.Status.Raw) {
+			d.addDep(r.ID, DepSuperseed, "status", d.Status.Line)
+		}
+	}
+	for _, l := range d.Links {
+		if k, ok := depLabelKind(l.Label); ok {
+			src := l.Target
+			if len(FindIDs(src)) == 0 {
+				src = l.Text
+			}
+			for _, r := range FindIDs(src) {
+				d.addDep(r.ID, k, l.Label, l.Line)
+			}
+		}
+	}
+	for _, l := range p.lines[p.body:] {
+		if l.code || l.front && d.HasFrontMatter {
+			continue
+		}
+		// Body bullets "- Depends-on: `TASK-0006`" that are not links.
+		if label, text, ok := bulletLabel(l.text); ok {
+			if k, ok := depLabelKind(label); ok && !looksLikeLinkTarget(linkTarget(text)) {
+				for _, r := range FindIDs(text) {
+					d.addDep(r.ID, k, label, l.num)
+				}
+			}
+		}
+		p.proseDeps(l)
+	}
+}
+
+// mentions records every id written anywhere outside code blocks, so that
+// "referenced but has no file" can be checked without treating mentions as
+// dependencies.
+func (p *parser) mentions() {
+	d := p.d
+	for _, l := range p.lines {
+		if l.code || !strings.Contains(l.text, "TASK") {
+			continue
+		}
+		seen := map[ID]bool{}
+		for _, r := range FindIDs(l.text) {
+			if !seen[r.ID] {
+				seen[r.ID] = true
+				d.Mentions = append(d.Mentions, Mention{ID: r.ID, Line: l.num})
+			}
+		}
+	}
+}
+
+// proseDeps finds "<phrase> TASK-…" (and "<phrase> `TASK-a` and `TASK-b`")
+// in one line.
+func (p *parser) proseDeps(l srcLine) {
+	if !strings.Contains(l.text, "TASK") {
+		return
+	}
+	lower := asciiLower(l.text)
+	taken := map[int]bool{} // id offsets already attributed to a phrase
+	try := func(phrases []string, kind DepKind) {
+		for _, ph := range phrases {
+			for from := 0; ; {
+				i := strings.Index(lower[from:], ph)
+				if i < 0 {
+					break
+				}
+				i += from
+				from = i + len(ph)
+				if i > 0 && isWordByte(lower[i-1]) || from < len(lower) && isWordByte(lower[from]) {
+					continue
+				}
+				for _, r := range idRun(l.text, from) {
+					if !taken[r.Offset] {
+						taken[r.Offset] = true
+						p.d.addDep(r.ID, kind, ph, l.num)
+					}
+				}
+			}
+		}
+	}
+	try(proseNeeds, DepProse)
+	try(proseFollows, DepFollowUp)
+}
+
+// idRun reads the ids that start at s[from:] after decorations ("`", "**",
+// "(", "(see", ":") and continue through separators ("/", ",", "and",
+// "or", "+"). It returns nil when no id follows directly.
+func idRun(s string, from int) []IDRef {
+	p := skipDeco(s, from)
+	if strings.HasPrefix(s[p:], "see ") {
+		p = skipDeco(s, p+4)
+	}
+	var out []IDRef
+	for {
+		if !strings.HasPrefix(s[p:], "TASK") {
+			return out
+		}
+		refs := FindIDs(s[p:])
+		if len(refs) == 0 || refs[0].Offset != 0 {
+			return out
+		}
+		// Take the id and its shorthand siblings (TASK-0146/0147).
+		end := p + idLen(s[p:])
+		out = append(out, IDRef{ID: refs[0].ID, Offset: p})
+		for _, r := range refs[1:] {
+			if r.Offset+p > end+6 || strings.HasPrefix(s[p+r.Offset:], "TASK") {
+				break
+			}
+			out = append(out, IDRef{ID: r.ID, Offset: p + r.Offset})
+			end = p + r.Offset + 1
+			for end < len(s) && (isDigit(s[end]) || isUpper(s[end])) {
+				end++
+			}
+		}
+		q := skipSep(s, end)
+		if q == end {
+			return out
+		}
+		p = q
+	}
+}
+
+func skipDeco(s string, p int) int {
+	for p < len(s) && (s[p] == ' ' || s[p] == '`' || s[p] == '*' || s[p] == '(' || s[p] == ':' || s[p] == '_' || s[p] == '"') {
+		p++
+	}
+	return p
+}
+
+// skipSep skips the separators between ids in a run.
+func skipSep(s string, p int) int {
+	start := p
+	for p < len(s) {
+		switch {
+		case s[p] == ' ' || s[p] == '`' || s[p] == '*' || s[p] == '/' || s[p] == ',' || s[p] == '+' || s[p] == '&':
+			p++
+		case strings.HasPrefix(s[p:], "and "):
+			p += 4
+		case strings.HasPrefix(s[p:], "or "):
+			p += 3
+		default:
+			if p > start && strings.HasPrefix(s[p:], "TASK") {
+				return p
+			}
+			return start
+		}
+	}
+	return start
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func (d *Document) addDep(id ID, kind DepKind, label string, line int) {
+	for _, x := range d.Deps {
+		// One edge per id and line: a "- Blocked by: `TASK-1`" bullet is
+		// both a label and the phrase "blocked by"; the label wins.
+		if x.ID == id && x.Line == line {
+			return
+		}
+	}
+	d.Deps = append(d.Deps, Dependency{ID: id, Kind: kind, Label: label, Line: line})
+}
+
+// dropSelfDeps removes references from a task to itself.
+func (p *parser) dropSelfDeps() {
+	d := p.d
+	out := d.Deps[:0]
+	for _, x := range d.Deps {
+		if x.ID != d.ID {
+			out = append(out, x)
+		}
+	}
+	d.Deps = out
+}
+
+var dashToSpace = strings.NewReplacer("-", " ", "_", " ")
