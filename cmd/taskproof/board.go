@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/taskproof/taskproof/internal/atomicfile"
+	"github.com/taskproof/taskproof/internal/board"
+	"github.com/taskproof/taskproof/internal/config"
+	"github.com/taskproof/taskproof/internal/repo"
+)
+
+func init() {
+	register(&command{name: "board", summary: "generate the status board from the task headers (--write, --check)", run: cmdBoard})
+}
+
+const boardHelp = `Generates the status board from the task headers: the groups of
+taskproof.toml ([[groups]], items are ids or ranges "TASK-0010..TASK-0011")
+with Done / Total and percentages (rounded half to even), then the In
+Progress, In Review, Blocked and Done lists and the tasks in no group. A
+task counts as Done when its status normalises to Done (case-insensitive,
+aliases such as Complete included). Without groups the board shows the
+lists and one "All tasks" total.
+
+Without --write or --check the board is printed. --write replaces the board
+file ([tasks] board in taskproof.toml, default tasks/BOARD.md, or --out)
+atomically. --check compares the committed file with a fresh render and
+fails with a diff when it is stale, for CI.
+
+Exit codes: 0 printed, written, or current; 1 --check found the board stale
+or missing; 2 usage error, invalid taskproof.toml or unreadable repository;
+3 the board could not be written.`
+
+// boardOptions are the inputs of `taskproof board`.
+type boardOptions struct {
+	Root   string
+	Format string // markdown or json
+	Write  bool
+	Check  bool
+	Out    string // board file; "" means [tasks] board under Root
+}
+
+func cmdBoard(env *cliEnv, args []string) int {
+	o := boardOptions{}
+	fs := newFlagSet(env, "board", "board [--root DIR] [--format markdown|json] [--write | --check] [--out FILE]", boardHelp)
+	fs.rootFlag(&o.Root)
+	fs.formatFlag(&o.Format, "markdown", "json")
+	fs.BoolVar(&o.Write, "write", false, "write the board file atomically")
+	fs.BoolVar(&o.Check, "check", false, "exit 1 with a diff when the board file is stale")
+	fs.StringVar(&o.Out, "out", "", "board `FILE` (default: [tasks] board of taskproof.toml under --root)")
+	pos, code, done := fs.parse(args)
+	if done {
+		return code
+	}
+	if len(pos) > 0 {
+		return report(env, "board", usagef("unexpected argument %q; board takes no arguments", pos[0]))
+	}
+	return report(env, "board", runBoard(o, env))
+}
+
+// runBoard renders the board of the repository at o.Root and prints,
+// writes or checks it.
+func runBoard(o boardOptions, env *cliEnv) error {
+	if err := checkFormat(o.Format, "markdown", "json"); err != nil {
+		return err
+	}
+	if o.Write && o.Check {
+		return usagef("--write and --check exclude each other; use --write to regenerate, --check in CI")
+	}
+	r, err := repo.Open(o.Root)
+	if err != nil {
+		return err
+	}
+	specs, err := board.GroupsFromConfig(r.Config.Groups)
+	if err != nil {
+		return fmt.Errorf("%s: %w", filepath.Join(r.Root, config.FileName), err)
+	}
+	out := o.Out
+	if out == "" {
+		out = filepath.Join(r.Root, filepath.FromSlash(r.Config.Tasks.Board))
+	}
+	rel := r.Rel(out)
+	b := board.Build(r.Docs, specs)
+	for _, g := range b.Groups {
+		for _, id := range g.Missing {
+			fmt.Fprintf(env.stderr, "taskproof board: warning: group %q lists %s, which has no task file; it is not counted (fix [[groups]] in %s)\n", g.Name, id, config.FileName)
+		}
+	}
+	var data []byte
+	if o.Format == "json" {
+		data = b.JSON()
+	} else {
+		data = b.Markdown(rel)
+	}
+	switch {
+	case o.Write:
+		if err := atomicfile.Write(out, data, 0o644); err != nil {
+			return &exitError{exitInfra, err}
+		}
+		fmt.Fprintf(env.stdout, "wrote %s (%d groups, %d of %d tasks Done)\n", rel, len(b.Groups), b.All.Done, b.All.Total)
+		return nil
+	case o.Check:
+		return checkBoard(env, out, rel, data)
+	}
+	if _, err := env.stdout.Write(data); err != nil {
+		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
+	}
+	return nil
+}
+
+// checkBoard compares the committed board at path with data.
+func checkBoard(env *cliEnv, path, rel string, data []byte) error {
+	committed, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &exitError{exitFindings, fmt.Errorf("%s does not exist; run 'taskproof board --write' and commit it", rel)}
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", rel, err)
+	}
+	// A checkout with core.autocrlf turns the committed LF file into CRLF;
+	// that is not staleness.
+	committed = bytes.ReplaceAll(committed, []byte("\r\n"), []byte("\n"))
+	diff := board.LineDiff(rel+" (committed)", rel+" (generated from the task headers)", committed, data)
+	if diff == "" {
+		fmt.Fprintf(env.stdout, "%s is current\n", rel)
+		return nil
+	}
+	fmt.Fprint(env.stdout, diff)
+	return &exitError{exitFindings, fmt.Errorf("%s is stale: it differs from the task headers (diff above); run 'taskproof board --write' and commit the result", rel)}
+}

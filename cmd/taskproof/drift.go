@@ -1,0 +1,129 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/taskproof/taskproof/internal/board"
+	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/task"
+)
+
+func init() {
+	register(&command{name: "drift", summary: "report where a hand-written board or order file disagrees with the task headers", run: cmdDrift})
+}
+
+const driftHelp = `Checks hand-maintained status files against the task headers, which are
+the execution truth. The board (default STATUS-BOARD.md in the tasks
+directory) is read for group sections ("### <group>" with "- Progress:"
+and "- Tasks:" lines; ranges "TASK-a..TASK-b" include every existing id
+numbered a..b, letter-suffixed ids too), a summary table with a
+"Done / Total" column, a Done list and status tables. The order file
+(default IMPLEMENTATION-ORDER.md) is read for tables of tasks, where ✅ marks
+done, ⤳ superseded and an unmarked row is open.
+
+Every counter is recomputed from the headers (Done after case-insensitive
+normalisation) and every disagreement is reported: counter (summary table
+and section), percent, no-members, no-counter, status-rule (the board's
+case-sensitive "starts with Done or Complete" rule and the normalisation
+disagree), ungrouped, not-in-done-list, not-in-status-list, row-status,
+order-open, order-done, duplicate-row, unknown-id.
+
+--format text prints "file:line: kind: message" lines and a table of
+groups; --format json prints {"groups": [{name, file, line, board,
+computed, members}], "findings": [{kind, task, file, line, message}]}.
+
+Exit codes: 0 no findings, 1 findings, 2 usage error, missing file or
+unreadable repository.`
+
+// driftOptions are the inputs of `taskproof drift`.
+type driftOptions struct {
+	Root   string
+	Board  string // "" means STATUS-BOARD.md in the tasks dir, when present
+	Order  string // "" means IMPLEMENTATION-ORDER.md in the tasks dir, when present
+	Format string // text or json
+}
+
+func cmdDrift(env *cliEnv, args []string) int {
+	o := driftOptions{}
+	fs := newFlagSet(env, "drift", "drift [--root DIR] [--board FILE] [--order FILE] [--format text|json]", driftHelp)
+	fs.rootFlag(&o.Root)
+	fs.StringVar(&o.Board, "board", "", "hand-written board `FILE` (default: STATUS-BOARD.md in the tasks directory)")
+	fs.StringVar(&o.Order, "order", "", "implementation-order `FILE` (default: IMPLEMENTATION-ORDER.md in the tasks directory)")
+	fs.formatFlag(&o.Format, "text", "json")
+	pos, code, done := fs.parse(args)
+	if done {
+		return code
+	}
+	if len(pos) > 0 {
+		return report(env, "drift", usagef("unexpected argument %q; drift takes no arguments (use --board and --order)", pos[0]))
+	}
+	return report(env, "drift", runDrift(o, env))
+}
+
+// runDrift compares the hand-written files with the headers of the
+// repository at o.Root.
+func runDrift(o driftOptions, env *cliEnv) error {
+	if err := checkFormat(o.Format, "text", "json"); err != nil {
+		return err
+	}
+	r, err := repo.Open(o.Root)
+	if err != nil {
+		return err
+	}
+	tasksDir := filepath.Join(r.Root, filepath.FromSlash(r.Config.Tasks.Dir))
+	boardSrc, err := driftSource(r, o.Board, filepath.Join(tasksDir, "STATUS-BOARD.md"), "--board")
+	if err != nil {
+		return err
+	}
+	orderSrc, err := driftSource(r, o.Order, filepath.Join(tasksDir, "IMPLEMENTATION-ORDER.md"), "--order")
+	if err != nil {
+		return err
+	}
+	if boardSrc == nil && orderSrc == nil {
+		return usagef("nothing to check: neither %s nor %s exists; pass --board FILE or --order FILE",
+			r.Rel(filepath.Join(tasksDir, "STATUS-BOARD.md")), r.Rel(filepath.Join(tasksDir, "IMPLEMENTATION-ORDER.md")))
+	}
+	rep := board.Drift(board.DriftInput{
+		Board: boardSrc,
+		Order: orderSrc,
+		Docs:  r.Docs,
+		Classify: func(s string) task.StatusClass {
+			return task.Classify(s, r.Config.Status.Vocabulary, r.Config.Status.Aliases)
+		},
+	})
+	out := rep.Text()
+	if o.Format == "json" {
+		out = rep.JSON()
+	}
+	if _, err := env.stdout.Write(out); err != nil {
+		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
+	}
+	if len(rep.Findings) > 0 {
+		return &exitError{code: exitFindings}
+	}
+	return nil
+}
+
+// driftSource reads an explicitly given file (which must exist) or the
+// default one (skipped when absent).
+func driftSource(r *repo.Repo, given, def, flag string) (*board.Source, error) {
+	p := given
+	if p == "" {
+		p = def
+	}
+	data, err := os.ReadFile(p)
+	switch {
+	case err == nil:
+		return &board.Source{Path: r.Rel(p), Data: data}, nil
+	case given == "" && errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, usagef("%s %s: no such file", flag, given)
+	default:
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+}

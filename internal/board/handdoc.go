@@ -1,0 +1,343 @@
+package board
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/taskproof/taskproof/internal/task"
+)
+
+// handDoc is what drift reads from a hand-written Markdown board or order
+// file: headings, group sections with their stated counters and "Tasks:"
+// lists, the group summary table, every table row that starts with a task
+// id, and every id mentioned anywhere (outside code fences).
+type handDoc struct {
+	Path     string
+	Groups   []groupSection
+	Summary  []summaryRow
+	Tables   []mdTable
+	Mentions []mention
+}
+
+type heading struct {
+	Level int
+	Text  string
+	Line  int
+}
+
+// statedCounter is a "done / total" a person wrote, with its percentage.
+type statedCounter struct {
+	Counter
+	Percent    int
+	HasPercent bool
+	Line       int
+}
+
+// groupSection is a heading whose section holds a "- Tasks:" line and
+// usually a "- Progress: `d / t`" line.
+type groupSection struct {
+	Name      string
+	Line      int     // heading line
+	Parent    heading // enclosing higher-level heading, for "add it here" findings
+	Progress  *statedCounter
+	Items     []Item
+	TasksLine int // 0 when the section has a Progress line but no Tasks line
+}
+
+// summaryRow is a row of a table whose columns include Group and
+// "Done / Total".
+type summaryRow struct {
+	Name    string
+	Counter statedCounter
+}
+
+// mdTable is a Markdown table whose rows name tasks in their first cell.
+type mdTable struct {
+	Line    int     // line of the header row
+	Heading heading // nearest heading above the table
+	// StatusCol is the index of a column headed "Status", -1 when none.
+	StatusCol int
+	Rows      []tableRow
+}
+
+// tableRow is a table row whose first cell names a task, optionally after
+// an icon such as ✅ or ⤳.
+type tableRow struct {
+	Line   int
+	ID     task.ID
+	Icon   string
+	Status string // the Status column cell, "" when the table has none
+}
+
+type mention struct {
+	ID   task.ID
+	Line int
+}
+
+var (
+	counterRE = regexp.MustCompile(`(\d+)\s*/\s*(\d+)`)
+	percentRE = regexp.MustCompile(`(\d+)\s*%`)
+)
+
+// parseHandDoc reads a hand-written Markdown file. It never fails: text it
+// does not recognise is ignored.
+func parseHandDoc(path string, src []byte) *handDoc {
+	doc := &handDoc{Path: path}
+	lines := strings.Split(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n")
+	var (
+		fence     string
+		headings  []heading // stack of open headings by level
+		cur       *groupSection
+		inTasks   bool // continuation lines of a Tasks bullet
+		tasksText string
+	)
+	flushTasks := func() {
+		if cur != nil && inTasks {
+			cur.Items = append(cur.Items, ParseTasksText(tasksText)...)
+		}
+		inTasks, tasksText = false, ""
+	}
+	closeSection := func() {
+		flushTasks()
+		if cur != nil && (cur.TasksLine > 0 || cur.Progress != nil) {
+			doc.Groups = append(doc.Groups, *cur)
+		}
+		cur = nil
+	}
+	nearest := func() heading {
+		if len(headings) == 0 {
+			return heading{}
+		}
+		return headings[len(headings)-1]
+	}
+	for i := 0; i < len(lines); i++ {
+		lineNo := i + 1
+		raw := lines[i]
+		t := strings.TrimSpace(raw)
+		if f := fenceMarker(t); f != "" {
+			switch {
+			case fence == "":
+				fence = f
+			case strings.HasPrefix(t, fence):
+				fence = ""
+			}
+			continue
+		}
+		if fence != "" {
+			continue
+		}
+		for _, m := range task.FindIDs(raw) {
+			doc.Mentions = append(doc.Mentions, mention{ID: m.ID, Line: lineNo})
+		}
+		if level, text := parseHeading(t); level > 0 {
+			closeSection()
+			for len(headings) > 0 && headings[len(headings)-1].Level >= level {
+				headings = headings[:len(headings)-1]
+			}
+			parent := nearest()
+			h := heading{Level: level, Text: text, Line: lineNo}
+			headings = append(headings, h)
+			cur = &groupSection{Name: text, Line: lineNo, Parent: parent}
+			continue
+		}
+		if inTasks {
+			if t != "" && !isBullet(t) && (raw[0] == ' ' || raw[0] == '\t') {
+				tasksText += " " + t
+				continue
+			}
+			flushTasks()
+		}
+		if cur != nil && isBullet(t) {
+			key, val := bulletField(t)
+			switch key {
+			case "tasks":
+				cur.TasksLine = lineNo
+				inTasks, tasksText = true, val
+				continue
+			case "progress":
+				if sc, ok := parseStated(val, lineNo); ok {
+					cur.Progress = &sc
+				}
+				continue
+			}
+		}
+		if strings.HasPrefix(t, "|") && i+1 < len(lines) && isDelimiterRow(strings.TrimSpace(lines[i+1])) {
+			header := splitRow(t)
+			end := i + 2
+			for end < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[end]), "|") {
+				end++
+			}
+			doc.readTable(header, lines, i, end, nearest())
+			// Mentions inside the table rows still count.
+			for j := i + 1; j < end; j++ {
+				for _, m := range task.FindIDs(lines[j]) {
+					doc.Mentions = append(doc.Mentions, mention{ID: m.ID, Line: j + 1})
+				}
+			}
+			i = end - 1
+			continue
+		}
+	}
+	closeSection()
+	return doc
+}
+
+// readTable records a table: as the group summary when it has Group and
+// Done/Total columns, else as a table of task rows.
+func (doc *handDoc) readTable(header, lines []string, start, end int, h heading) {
+	groupCol, counterCol, pctCol, statusCol := -1, -1, -1, -1
+	for c, name := range header {
+		n := strings.ToLower(name)
+		switch {
+		case n == "group":
+			groupCol = c
+		case strings.Contains(n, "done") && strings.Contains(n, "total"):
+			counterCol = c
+		case n == "progress" || strings.Contains(n, "%"):
+			pctCol = c
+		case n == "status":
+			statusCol = c
+		}
+	}
+	if groupCol == 0 && counterCol > 0 {
+		for j := start + 2; j < end; j++ {
+			cells := splitRow(strings.TrimSpace(lines[j]))
+			if len(cells) <= counterCol {
+				continue
+			}
+			sc, ok := parseStated(cells[counterCol], j+1)
+			if !ok {
+				continue
+			}
+			if pctCol >= 0 && pctCol < len(cells) {
+				if m := percentRE.FindStringSubmatch(cells[pctCol]); m != nil {
+					sc.Percent, _ = strconv.Atoi(m[1])
+					sc.HasPercent = true
+				}
+			}
+			doc.Summary = append(doc.Summary, summaryRow{Name: plainText(cells[0]), Counter: sc})
+		}
+		return
+	}
+	tb := mdTable{Line: start + 1, Heading: h, StatusCol: statusCol}
+	for j := start + 2; j < end; j++ {
+		cells := splitRow(strings.TrimSpace(lines[j]))
+		if len(cells) == 0 {
+			continue
+		}
+		first := cells[0]
+		ids := task.FindIDs(first)
+		if len(ids) == 0 {
+			continue
+		}
+		r := tableRow{Line: j + 1, ID: ids[0].ID, Icon: strings.Trim(first[:ids[0].Offset], " \t*`[")}
+		if statusCol >= 0 && statusCol < len(cells) {
+			r.Status = plainText(cells[statusCol])
+		}
+		tb.Rows = append(tb.Rows, r)
+	}
+	doc.Tables = append(doc.Tables, tb)
+}
+
+// parseStated reads "`14 / 34` done (`41%`)" or "14 / 34".
+func parseStated(s string, line int) (statedCounter, bool) {
+	m := counterRE.FindStringSubmatchIndex(s)
+	if m == nil {
+		return statedCounter{}, false
+	}
+	done, _ := strconv.Atoi(s[m[2]:m[3]])
+	total, _ := strconv.Atoi(s[m[4]:m[5]])
+	sc := statedCounter{Counter: Counter{Done: done, Total: total}, Line: line}
+	if p := percentRE.FindStringSubmatch(s[m[1]:]); p != nil {
+		sc.Percent, _ = strconv.Atoi(p[1])
+		sc.HasPercent = true
+	}
+	return sc, true
+}
+
+// fenceMarker returns the fence (``` or ~~~ run) a line opens or closes.
+func fenceMarker(t string) string {
+	for _, f := range []string{"```", "~~~"} {
+		if strings.HasPrefix(t, f) {
+			n := len(t) - len(strings.TrimLeft(t, f[:1]))
+			return t[:n]
+		}
+	}
+	return ""
+}
+
+// parseHeading returns the level and text of an ATX heading, 0 otherwise.
+func parseHeading(t string) (int, string) {
+	n := len(t) - len(strings.TrimLeft(t, "#"))
+	if n == 0 || n > 6 || len(t) > n && t[n] != ' ' && t[n] != '\t' {
+		return 0, ""
+	}
+	text := strings.TrimSpace(t[n:])
+	text = strings.TrimSpace(strings.TrimRight(text, "#"))
+	return n, text
+}
+
+func isBullet(t string) bool {
+	return strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "* ") || strings.HasPrefix(t, "+ ")
+}
+
+// bulletField splits "- Tasks: …" / "- **Progress:** …" into a lower-case
+// key and the value; key is "" when the bullet is not "Key: value".
+func bulletField(t string) (string, string) {
+	body := strings.TrimSpace(t[2:])
+	body = strings.TrimPrefix(body, "**")
+	k, v, ok := strings.Cut(body, ":")
+	if !ok || strings.ContainsAny(k, "`[") {
+		return "", ""
+	}
+	v = strings.TrimPrefix(v, "**")
+	return strings.ToLower(strings.TrimSpace(strings.TrimSuffix(k, "**"))), strings.TrimSpace(v)
+}
+
+func isDelimiterRow(t string) bool {
+	if !strings.HasPrefix(t, "|") {
+		return false
+	}
+	cells := splitRow(t)
+	if len(cells) == 0 {
+		return false
+	}
+	for _, c := range cells {
+		c = strings.Trim(c, ": ")
+		if c == "" || strings.Trim(c, "-") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// splitRow splits a table row into trimmed cells; "\|" does not split.
+func splitRow(t string) []string {
+	t = strings.TrimSpace(t)
+	t = strings.TrimPrefix(t, "|")
+	if strings.HasSuffix(t, "|") && !strings.HasSuffix(t, `\|`) {
+		t = t[:len(t)-1]
+	}
+	var cells []string
+	var b strings.Builder
+	for i := 0; i < len(t); i++ {
+		switch {
+		case t[i] == '\\' && i+1 < len(t) && t[i+1] == '|':
+			b.WriteByte('|')
+			i++
+		case t[i] == '|':
+			cells = append(cells, strings.TrimSpace(b.String()))
+			b.Reset()
+		default:
+			b.WriteByte(t[i])
+		}
+	}
+	return append(cells, strings.TrimSpace(b.String()))
+}
+
+// plainText drops Markdown emphasis and code marks from a cell.
+func plainText(s string) string {
+	s = strings.NewReplacer("**", "", "`", "").Replace(s)
+	return strings.TrimSpace(s)
+}
