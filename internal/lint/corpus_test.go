@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/taskproof/taskproof/internal/task"
 	"github.com/taskproof/taskproof/internal/testcorpus"
@@ -280,35 +279,3 @@ func BenchmarkLintGenerated(b *testing.B) {
 	}
 }
 
-// TestLintLinear checks that 10x the tasks costs about 10x the time: the
-// best of three runs each, with a generous bound so a busy machine does not
-// fail it while quadratic growth (100x) still does.
-func TestLintLinear(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing test; skipped with -short")
-	}
-	best := func(n int) (time.Duration, int) {
-		names, src, exists := generated(n)
-		var min time.Duration
-		var found int
-		for r := 0; r < 3; r++ {
-			start := time.Now()
-			found = lintGenerated(t, names, src, exists)
-			if el := time.Since(start); r == 0 || el < min {
-				min = el
-			}
-		}
-		return min, found
-	}
-	small, nSmall := best(1000)
-	large, nLarge := best(10000)
-	// Every generated task has the same findings, so their number is linear.
-	if nLarge < 9*nSmall || nLarge > 11*nSmall {
-		t.Errorf("findings: %d for 1,000 tasks, %d for 10,000", nSmall, nLarge)
-	}
-	ratio := float64(large) / float64(small)
-	t.Logf("1,000 tasks: %v, 10,000 tasks: %v, ratio %.1f", small, large, ratio)
-	if ratio > 30 {
-		t.Errorf("10x the tasks took %.1fx the time (1,000: %v, 10,000: %v): growth is not linear", ratio, small, large)
-	}
-}

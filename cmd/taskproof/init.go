@@ -1,0 +1,62 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+
+	"github.com/taskproof/taskproof/internal/atomicfile"
+	"github.com/taskproof/taskproof/internal/config"
+	"github.com/taskproof/taskproof/internal/scaffold"
+)
+
+func init() {
+	register(&command{name: "init", summary: "write a commented taskproof.toml with the defaults", run: cmdInit})
+}
+
+const initHelp = `Writes taskproof.toml at the repository root: every setting taskproof
+reads (tasks directory, file pattern, template, board; status vocabulary
+and aliases; groups, with an example of the range syntax; proof contract and
+canonical commands; scope and hygiene paths), set to the defaults and
+commented. The file means exactly what having no file means, so every
+command behaves the same until you edit it. An existing taskproof.toml is
+never overwritten.
+
+Exit codes: 0 written, 1 taskproof.toml already exists, 2 usage error,
+3 the file could not be written.`
+
+// initOptions are the inputs of `taskproof init`.
+type initOptions struct {
+	Root string
+}
+
+func cmdInit(env *cliEnv, args []string) int {
+	o := initOptions{}
+	fs := newFlagSet(env, "init", "init [--root DIR]", initHelp)
+	fs.rootFlag(&o.Root)
+	pos, code, done := fs.parse(args)
+	if done {
+		return code
+	}
+	if len(pos) > 0 {
+		return report(env, "init", usagef("unexpected argument %q; use --root DIR to choose the repository", pos[0]))
+	}
+	return report(env, "init", runInit(o, env))
+}
+
+// runInit writes the commented default configuration and prints its path.
+func runInit(o initOptions, env *cliEnv) error {
+	target := filepath.Join(o.Root, config.FileName)
+	if err := atomicfile.Create(target, scaffold.ConfigFile(), 0o644); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return &exitError{exitFindings, fmt.Errorf("%s already exists; refusing to overwrite it (edit it, or remove it and run init again)", target)}
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return usagef("cannot write %s: the directory does not exist; use --root to point at the repository", target)
+		}
+		return &exitError{exitInfra, err}
+	}
+	fmt.Fprintln(env.stdout, target)
+	return nil
+}

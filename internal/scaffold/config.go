@@ -1,0 +1,122 @@
+package scaffold
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/taskproof/taskproof/internal/config"
+)
+
+// ConfigFile returns the commented taskproof.toml that `taskproof init`
+// writes. Every key of internal/config is there, set to the default (so the
+// file means exactly what having no file means), with a comment saying what
+// it does; groups, which have no default, are shown as a commented example.
+func ConfigFile() []byte {
+	d := config.Default()
+	var b bytes.Buffer
+	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+
+	p("# taskproof.toml: configuration for taskproof, written by `taskproof init`.\n")
+	p("# Every value below is the default; delete a key to keep the default, edit it to\n")
+	p("# change it. Paths are relative to the repository root. Unknown keys are errors,\n")
+	p("# so a typo cannot silently switch a check off.\n")
+
+	p("\n[tasks]\n")
+	p("# Directory holding the task documents.\n")
+	p("dir = %s\n", tomlString(d.Tasks.Dir))
+	p("# File-name glob of task documents inside dir.\n")
+	p("pattern = %s\n", tomlString(d.Tasks.Pattern))
+	p("# Template `taskproof new` fills in (TASK-XXXX, status, created). When the file\n")
+	p("# does not exist, `new` uses the template built into taskproof.\n")
+	p("template = %s\n", tomlString(d.Tasks.Template))
+	p("# Board written by `taskproof board --write` and compared by `board --check`.\n")
+	p("board = %s\n", tomlString(d.Tasks.Board))
+
+	p("\n[status]\n")
+	p("# Canonical statuses. A header status is matched case-insensitively, ignoring\n")
+	p("# decorations such as \"✅\" or \"(…)\"; anything else is reported by lint.\n")
+	p("vocabulary = %s\n", tomlArray(d.Status.Vocabulary))
+
+	p("\n# Other spellings and what they mean: lower-case alias = canonical status.\n")
+	p("# Entries here are added to the built-in ones listed below.\n")
+	p("[status.aliases]\n")
+	keys := make([]string, 0, len(d.Status.Aliases))
+	for k := range d.Status.Aliases {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		p("%s = %s\n", tomlKey(k), tomlString(d.Status.Aliases[k]))
+	}
+
+	p("\n# Groups of tasks for the board, each shown with Done/Total. tasks lists ids and\n")
+	p("# ranges: \"TASK-0010..TASK-0011\" is every existing id numbered 10 to 11, letter-\n")
+	p("# suffixed ids such as TASK-0010B included. Tasks in no group are listed\n")
+	p("# separately on the board. Example:\n")
+	p("#\n")
+	p("# [[groups]]\n")
+	p("# name = \"Networking\"\n")
+	p("# tasks = [\"TASK-0003\", \"TASK-0003B\", \"TASK-0010..TASK-0019\"]\n")
+
+	p("\n[proof]\n")
+	p("# Marker contract: the single file that declares every console marker.\n")
+	p("contract = %s\n", tomlString(d.Proof.Contract))
+	p("# Commands a task may list as proof (globs, * matches anything); lint reports\n")
+	p("# any other proof command as not canonical.\n")
+	p("canonical = %s\n", tomlArray(d.Proof.Canonical))
+
+	p("\n[scope]\n")
+	p("# Paths every task may touch in addition to its own allowlist.\n")
+	p("always_allow = %s\n", tomlArray(d.Scope.AlwaysAllow))
+
+	p("\n[hygiene]\n")
+	p("# Globs of daemon sources where unwrap()/expect() is forbidden in a diff.\n")
+	p("# Example: daemon_paths = [\"source/services/**\"]\n")
+	p("daemon_paths = %s\n", tomlArray(d.Hygiene.DaemonPaths))
+	p("# Globs of files that are stubs, for the diff hygiene rules.\n")
+	p("# Example: stub_paths = [\"source/**/stub*.rs\"]\n")
+	p("stub_paths = %s\n", tomlArray(d.Hygiene.StubPaths))
+	return b.Bytes()
+}
+
+// tomlString quotes s as a TOML basic string.
+func tomlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// tomlKey writes k bare when TOML allows it, quoted otherwise.
+func tomlKey(k string) string {
+	if k == "" {
+		return `""`
+	}
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return tomlString(k)
+		}
+	}
+	return k
+}
+
+func tomlArray(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = tomlString(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
