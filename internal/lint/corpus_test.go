@@ -278,4 +278,3 @@ func BenchmarkLintGenerated(b *testing.B) {
 		})
 	}
 }
-
