@@ -1,6 +1,7 @@
 package task
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -18,24 +19,59 @@ func (p *parser) links() {
 			d.Links = append(d.Links, Link{Label: label, Target: linkTarget(text), Text: text, Line: it.Line})
 		}
 	}
+}
+
+// bodyScan reads the body once: labelled bullets and Markdown links become
+// links, dependency labels and prose become dependencies, and every id
+// written becomes a mention.
+func (p *parser) bodyScan() {
+	d := p.d
 	var touched Section
 	if ts := p.coveringSections(isTouchedNorm); len(ts) > 0 {
 		touched = ts[0]
 	}
-	for _, l := range p.lines[p.body:] {
-		if l.code || l.front && d.HasFrontMatter {
+	for _, l := range p.lines {
+		if l.code {
 			continue
 		}
-		if touched.Line > 0 && l.num > touched.Line && l.num <= touched.EndLine {
-			continue // allowlist entries are not links
+		hasID := strings.Contains(l.text, "TASK")
+		if hasID {
+			p.mentionLine(l)
 		}
+		if l.front && d.HasFrontMatter {
+			continue
+		}
+		inTouched := touched.Line > 0 && l.num > touched.Line && l.num <= touched.EndLine
 		if label, text, ok := bulletLabel(l.text); ok {
-			if tg := linkTarget(text); looksLikeLinkTarget(tg) {
+			tg := linkTarget(text)
+			isLink := !inTouched && looksLikeLinkTarget(tg) // allowlist entries are not links
+			if isLink {
 				d.Links = append(d.Links, Link{Label: label, Target: tg, Text: text, Line: l.num})
 			}
+			if hasID {
+				if k, ok := depLabelKind(label); ok {
+					src := text
+					if isLink && len(FindIDs(tg)) > 0 {
+						src = tg
+					}
+					for _, r := range FindIDs(src) {
+						d.addDep(r.ID, k, label, l.num)
+					}
+				}
+			}
 		}
-		for _, m := range markdownLinks(l.text) {
-			d.Links = append(d.Links, Link{Label: m[0], Target: m[1], Text: m[1], Line: l.num})
+		if !inTouched && strings.IndexByte(l.text, '[') >= 0 {
+			for _, m := range markdownLinks(l.text) {
+				d.Links = append(d.Links, Link{Label: m[0], Target: m[1], Text: m[1], Line: l.num})
+				if k, ok := depLabelKind(m[0]); ok {
+					for _, r := range FindIDs(m[1]) {
+						d.addDep(r.ID, k, m[0], l.num)
+					}
+				}
+			}
+		}
+		if hasID {
+			p.proseDeps(l)
 		}
 	}
 }
@@ -161,6 +197,9 @@ func markdownLinks(s string) [][2]string {
 // "Superseded by" means the target replaces it; "Follow-on", "Follow-up
 // (x)", "Unblocks", "Enables" mean the target comes after this task.
 func depLabelKind(label string) (DepKind, bool) {
+	if len(label) < 6 || !strings.ContainsRune("bdefgprsuBDEFGPRSU", rune(label[0])) {
+		return "", false // fast path: no dependency label starts otherwise
+	}
 	l := strings.ToLower(label)
 	if i := strings.IndexByte(l, '('); i >= 0 {
 		l = l[:i]
@@ -208,8 +247,9 @@ var (
 	}
 )
 
-// deps collects dependencies from the header lists, link labels and prose.
-func (p *parser) deps() {
+// headerDeps collects dependencies from the header lists, a Superseded
+// status and the front-matter links.
+func (p *parser) headerDeps() {
 	d := p.d
 	for _, f := range d.Fields {
 		var kind DepKind
@@ -242,7 +282,7 @@ func (p *parser) deps() {
 			d.addDep(r.ID, DepSuperseed, "status", d.Status.Line)
 		}
 	}
-	for _, l := range d.Links {
+	for _, l := range d.Links { // only the header's links exist yet
 		if k, ok := depLabelKind(l.Label); ok {
 			src := l.Target
 			if len(FindIDs(src)) == 0 {
@@ -253,37 +293,20 @@ func (p *parser) deps() {
 			}
 		}
 	}
-	for _, l := range p.lines[p.body:] {
-		if l.code || l.front && d.HasFrontMatter {
-			continue
-		}
-		// Body bullets "- Depends-on: `TASK-0006`" that are not links.
-		if label, text, ok := bulletLabel(l.text); ok {
-			if k, ok := depLabelKind(label); ok && !looksLikeLinkTarget(linkTarget(text)) {
-				for _, r := range FindIDs(text) {
-					d.addDep(r.ID, k, label, l.num)
-				}
-			}
-		}
-		p.proseDeps(l)
-	}
 }
 
-// mentions records every id written anywhere outside code blocks, so that
-// "referenced but has no file" can be checked without treating mentions as
-// dependencies.
-func (p *parser) mentions() {
-	d := p.d
-	for _, l := range p.lines {
-		if l.code || !strings.Contains(l.text, "TASK") {
-			continue
+// mentionLine records every id written on a line outside code blocks, so
+// that "referenced but has no file" can be checked without treating
+// mentions as dependencies.
+func (p *parser) mentionLine(l srcLine) {
+	refs := FindIDs(l.text)
+	for i, r := range refs {
+		dup := false
+		for _, q := range refs[:i] {
+			dup = dup || q.ID == r.ID
 		}
-		seen := map[ID]bool{}
-		for _, r := range FindIDs(l.text) {
-			if !seen[r.ID] {
-				seen[r.ID] = true
-				d.Mentions = append(d.Mentions, Mention{ID: r.ID, Line: l.num})
-			}
+		if !dup {
+			p.d.Mentions = append(p.d.Mentions, Mention{ID: r.ID, Line: l.num})
 		}
 	}
 }
@@ -291,35 +314,53 @@ func (p *parser) mentions() {
 // proseDeps finds "<phrase> TASK-…" (and "<phrase> `TASK-a` and `TASK-b`")
 // in one line.
 func (p *parser) proseDeps(l srcLine) {
-	if !strings.Contains(l.text, "TASK") {
-		return
-	}
-	lower := asciiLower(l.text)
-	taken := map[int]bool{} // id offsets already attributed to a phrase
-	try := func(phrases []string, kind DepKind) {
-		for _, ph := range phrases {
-			for from := 0; ; {
-				i := strings.Index(lower[from:], ph)
-				if i < 0 {
-					break
+	t := l.text
+	var taken []int // id offsets already attributed to a phrase
+	for i := 0; i < len(t); i++ {
+		if i > 0 && isWordByte(t[i-1]) {
+			continue
+		}
+		c := t[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+	phrases:
+		for _, ph := range phrasesByByte[c] {
+			end := i + len(ph.text)
+			if end > len(t) || !strings.EqualFold(t[i:end], ph.text) || end < len(t) && isWordByte(t[end]) {
+				continue
+			}
+			run := idRun(t, end)
+			for _, r := range run {
+				if !slices.Contains(taken, r.Offset) {
+					taken = append(taken, r.Offset)
+					p.d.addDep(r.ID, ph.kind, ph.text, l.num)
 				}
-				i += from
-				from = i + len(ph)
-				if i > 0 && isWordByte(lower[i-1]) || from < len(lower) && isWordByte(lower[from]) {
-					continue
-				}
-				for _, r := range idRun(l.text, from) {
-					if !taken[r.Offset] {
-						taken[r.Offset] = true
-						p.d.addDep(r.ID, kind, ph, l.num)
-					}
-				}
+			}
+			if len(run) > 0 {
+				break phrases
 			}
 		}
 	}
-	try(proseNeeds, DepProse)
-	try(proseFollows, DepFollowUp)
 }
+
+type phrase struct {
+	text string
+	kind DepKind
+}
+
+// phrasesByByte indexes the prose phrases by first byte, dependency
+// phrases before follow-up ones and longer before shorter, so one pass
+// over a line finds them all.
+var phrasesByByte = func() (t [256][]phrase) {
+	for _, ph := range proseNeeds {
+		t[ph[0]] = append(t[ph[0]], phrase{ph, DepProse})
+	}
+	for _, ph := range proseFollows {
+		t[ph[0]] = append(t[ph[0]], phrase{ph, DepFollowUp})
+	}
+	return t
+}()
 
 // idRun reads the ids that start at s[from:] after decorations ("`", "**",
 // "(", "(see", ":") and continue through separators ("/", ",", "and",
@@ -385,16 +426,6 @@ func skipSep(s string, p int) int {
 		}
 	}
 	return start
-}
-
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
 
 func (d *Document) addDep(id ID, kind DepKind, label string, line int) {

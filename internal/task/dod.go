@@ -186,7 +186,8 @@ func (p *parser) proofSection(s Section, security bool) {
 // from its own label, its enclosing bullets, the paragraph and the heading
 // (innermost first).
 func (p *parser) contextOf(heading string, stack []bodyCtx, para, own string, security bool) (ProofKind, role) {
-	labels := make([]string, 0, len(stack)+3)
+	var buf [16]string
+	labels := buf[:0]
 	labels = append(labels, own)
 	for i := len(stack) - 1; i >= 0; i-- {
 		labels = append(labels, stack[i].label)

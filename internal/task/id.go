@@ -98,7 +98,13 @@ func FindIDs(text string) []IDRef {
 			suffix = text[p : p+1]
 			p++
 		}
-		out = append(out, IDRef{ID: ID("TASK-" + digits + suffix), Offset: start})
+		var id ID
+		if hy == 1 {
+			id = ID(text[start:p]) // already canonical: no copy
+		} else {
+			id = ID("TASK-" + digits + suffix)
+		}
+		out = append(out, IDRef{ID: id, Offset: start})
 		from = p
 		// Shorthand: TASK-0146/0147, TASK-0054B/C, TASK-0003/3B.
 		for p+1 < len(text) && text[p] == '/' {
