@@ -108,3 +108,22 @@ func (r *Repo) Find(id task.ID) []*task.Document {
 	}
 	return out
 }
+
+// LoadConfig reads root's taskproof.toml, or returns the defaults when the
+// file does not exist (found is then false). Unlike Open it needs no tasks
+// directory, for commands that only need the configuration.
+func LoadConfig(root string) (cfg *config.Config, found bool, err error) {
+	path := filepath.Join(root, config.FileName)
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		c, err := config.Parse(path, data)
+		if err != nil {
+			return nil, false, err
+		}
+		return c, true, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return config.Default(), false, nil
+	}
+	return nil, false, fmt.Errorf("read %s: %w", path, err)
+}

@@ -1,7 +1,3 @@
-// Package verify checks a console stream against a marker specification in
-// one streaming pass with bounded memory. It is pure: bytes in, events and a
-// verdict out. The contract package builds a Spec from a contract file; the
-// harness feeds the verifier what a process prints.
 package verify
 
 import "regexp"

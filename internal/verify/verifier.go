@@ -34,14 +34,25 @@ type Failure struct {
 	Line    int    // stream line of the offending occurrence, 0 when absent
 	Message string // one sentence for humans
 	Excerpt []string
+	// ExcerptStart is the stream line number of Excerpt[0] (consecutive
+	// lines follow), 0 when the excerpt is empty.
+	ExcerptStart int
 }
 
 // End describes how the stream ended, as the harness saw it.
 type End struct {
 	TimedOut bool  // the harness deadline passed
 	Exited   bool  // the process exited on its own
-	ExitCode int   // its exit code when Exited
+	ExitCode int   // its exit code when Exited (-1 when a signal ended it)
 	StartErr error // the process could not be started (INFRA)
+	// Signal names the signal that ended the process when it was not sent
+	// by the harness (e.g. "SIGSEGV"); "" when none. A set Signal is a
+	// CRASH unless the verdict was known before.
+	Signal string
+	// OKExitCodes are the exit codes that mean the process ran to
+	// completion; nil means only 0. QEMU's isa-debug-exit makes every exit
+	// code odd, so a harness booting such a guest passes its success code.
+	OKExitCodes []int
 }
 
 // Result is the outcome of one verification.
@@ -53,4 +64,9 @@ type Result struct {
 	Bytes    int64
 	Required int // number of required markers
 	Found    int // required markers seen enough times
+	// SeenDropped counts occurrences left out of Seen by Options.MaxSeen.
+	SeenDropped int
+	// LongLines counts lines longer than Spec.MaxLineBytes, of which only
+	// the first MaxLineBytes bytes were matched.
+	LongLines int
 }

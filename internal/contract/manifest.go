@@ -1,0 +1,328 @@
+package contract
+
+import (
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+
+	"github.com/taskproof/taskproof/internal/verify"
+)
+
+// The upstream proof-manifest (open-nexus `nexus-proof-manifest`): a root
+// manifest.toml with [meta] schema_version + default_profile and, in schema
+// v2, an [include] table of globs (phases, markers, profiles) resolved
+// lexicographically against the root's directory. Markers are
+// [marker."literal"] tables with phase, proves, introduced_in and the
+// profile gates emit_when, emit_when_not and forbidden_when. Upstream
+// matches a literal anywhere in a UART line (substring), ignores phases
+// for ordering and never checks presence; see docs/contract.md for how
+// taskproof maps this onto required/allowed/forbidden/unexpected.
+
+var (
+	manifestTopKeys     = []string{"meta", "include", "phase", "profile", "marker"}
+	manifestMetaKeys    = []string{"schema_version", "default_profile"}
+	manifestIncludeKeys = []string{"phases", "markers", "profiles"}
+	manifestPhaseKeys   = []string{"order"}
+	manifestProfileKeys = []string{"runner", "extends", "env", "runtime_only", "phases"}
+	manifestMarkerKeys  = []string{"phase", "proves", "introduced_in", "emit_when", "emit_when_not", "forbidden_when"}
+)
+
+func (c *Contract) loadManifest(fsys fs.FS, f *fileCtx, doc map[string]any) error {
+	root := tbl{f: f, m: doc, what: f.name}
+	if err := root.known(manifestTopKeys...); err != nil {
+		return err
+	}
+	mm, _, err := root.sub("meta")
+	if err != nil {
+		return err
+	}
+	meta := root.child(mm, 0, "[meta]", "meta")
+	if err := meta.known(manifestMetaKeys...); err != nil {
+		return err
+	}
+	ver, ok, err := meta.str("schema_version")
+	if err != nil {
+		return err
+	}
+	if !ok || ver == "" {
+		return meta.errf("", "schema_version is missing; a proof-manifest declares schema_version = \"1\" or \"2\"")
+	}
+	def, ok, err := meta.str("default_profile")
+	if err != nil {
+		return err
+	}
+	if !ok || def == "" {
+		return meta.errf("", "default_profile is missing; expected default_profile = \"NAME\"")
+	}
+	c.defaultProfile = meta.ref("default_profile", def)
+	inc, hasInclude, err := root.sub("include")
+	if err != nil {
+		return err
+	}
+	switch ver {
+	case "1":
+		c.format = FormatManifestV1
+		if hasInclude {
+			return &Error{File: f.name, Line: f.lay.line(0, "", "include"), Msg: "[include] is only valid with schema_version = \"2\""}
+		}
+		return c.manifestBody(f, doc, "")
+	case "2":
+		c.format = FormatManifestV2
+	default:
+		return meta.errf("schema_version", "schema_version %q is not supported; expected \"1\" or \"2\"", ver)
+	}
+	for _, k := range []string{"phase", "profile", "marker"} {
+		if _, ok := doc[k]; ok {
+			return &Error{File: f.name, Line: f.lay.line(0, "", k), Msg: fmt.Sprintf("[%s.*] tables belong in included files; a schema v2 root holds only [meta] and [include]", k)}
+		}
+	}
+	if !hasInclude {
+		return &Error{File: f.name, Line: 1, Msg: "schema v2 manifest without [include]; expected [include] phases = \"...\", markers = \"...\", profiles = \"...\""}
+	}
+	it := root.child(inc, 0, "[include]", "include")
+	if err := it.known(manifestIncludeKeys...); err != nil {
+		return err
+	}
+	// Upstream loads categories in this order; the order of markers across
+	// files follows it (lexicographic within a glob).
+	for _, cat := range []struct{ key, section string }{{"phases", "phase"}, {"markers", "marker"}, {"profiles", "profile"}} {
+		pat, ok, err := it.str(cat.key)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		names, err := expandInclude(fsys, f, it.line(cat.key), pat)
+		if err != nil {
+			return err
+		}
+		for _, name := range names {
+			idoc, ifc, err := c.addFile(fsys, f, it.line(cat.key), name)
+			if err != nil {
+				return err
+			}
+			for _, k := range []string{"meta", "include"} {
+				if _, ok := idoc[k]; ok {
+					return &Error{File: name, Line: ifc.lay.line(0, "", k), Msg: fmt.Sprintf("[%s] in an included file; only the root manifest has [meta] and [include]", k)}
+				}
+			}
+			if err := c.manifestBody(ifc, idoc, cat.section); err != nil {
+				return err
+			}
+		}
+	}
+	sort.SliceStable(c.phases, func(i, j int) bool { return c.phases[i].Order < c.phases[j].Order })
+	return nil
+}
+
+// manifestBody reads phase, profile and marker tables of one file. only
+// restricts the file to one category ("" = any, for schema v1).
+func (c *Contract) manifestBody(f *fileCtx, doc map[string]any, only string) error {
+	root := tbl{f: f, m: doc, what: f.name}
+	allowed := []string{"phase", "profile", "marker"}
+	if only != "" {
+		allowed = []string{only}
+	} else {
+		allowed = append(allowed, "meta")
+	}
+	if err := root.known(allowed...); err != nil {
+		return err
+	}
+	if pm, ok, err := root.sub("phase"); err != nil {
+		return err
+	} else if ok {
+		for _, name := range sortedKeys(pm) {
+			body, isMap := pm[name].(map[string]any)
+			pt := root.child(body, 0, fmt.Sprintf("[phase.%s]", name), "phase", name)
+			if !isMap {
+				return pt.errf("", "must be a table, got %s", typeName(pm[name]))
+			}
+			if err := pt.known(manifestPhaseKeys...); err != nil {
+				return err
+			}
+			order, ok, err := pt.integer("order")
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return pt.errf("", "order is missing; expected order = N (1-based, unique)")
+			}
+			dup := false
+			for _, p := range c.phases {
+				if p.Name == name {
+					c.problem(f.name, pt.line(""), "duplicate-phase", "phase %q is already declared at %s:%d", name, p.File, p.Line)
+					dup = true
+				} else if p.Order == order {
+					c.problem(f.name, pt.line("order"), "duplicate-phase", "phase %q has order %d, already used by phase %q at %s:%d", name, order, p.Name, p.File, p.Line)
+				}
+			}
+			if !dup {
+				c.phases = append(c.phases, &phaseDecl{Name: name, Order: order, File: f.name, Line: pt.line("")})
+			}
+		}
+	}
+	if pm, ok, err := root.sub("profile"); err != nil {
+		return err
+	} else if ok {
+		for _, name := range sortedKeys(pm) {
+			body, isMap := pm[name].(map[string]any)
+			pt := root.child(body, 0, fmt.Sprintf("[profile.%s]", name), "profile", name)
+			if !isMap {
+				return pt.errf("", "must be a table, got %s", typeName(pm[name]))
+			}
+			if err := pt.known(manifestProfileKeys...); err != nil {
+				return err
+			}
+			if prev, dup := c.profiles[name]; dup {
+				c.problem(f.name, pt.line(""), "duplicate-profile", "profile %q is already declared at %s:%d", name, prev.File, prev.Line)
+				continue
+			}
+			p := &profileDecl{Name: name, File: f.name, Line: pt.line("")}
+			if s, ok, err := pt.str("extends"); err != nil {
+				return err
+			} else if ok {
+				p.Extends = pt.ref("extends", s)
+			}
+			if p.Runner, _, err = pt.str("runner"); err != nil {
+				return err
+			}
+			if p.Env, err = pt.stringMap("env"); err != nil {
+				return err
+			}
+			if p.RuntimeOnly, _, err = pt.boolean("runtime_only"); err != nil {
+				return err
+			}
+			if p.Phases, err = pt.refs("phases", false); err != nil {
+				return err
+			}
+			if p.RuntimeOnly && p.Runner != "" {
+				c.problem(f.name, pt.line("runner"), "profile-shape", "profile %q is runtime_only and must not have a runner", name)
+			}
+			if !p.RuntimeOnly && len(p.Phases) > 0 {
+				c.problem(f.name, pt.line("phases"), "profile-shape", "profile %q: phases = [...] is only allowed with runtime_only = true", name)
+			}
+			c.profiles[name] = p
+		}
+	}
+	if mm, ok, err := root.sub("marker"); err != nil {
+		return err
+	} else if ok {
+		for _, lit := range declarationOrder(f.lay, mm) {
+			body, isMap := mm[lit].(map[string]any)
+			mt := root.child(body, 0, fmt.Sprintf("[marker.%q]", lit), "marker", lit)
+			if !isMap {
+				return mt.errf("", "must be a table, got %s", typeName(mm[lit]))
+			}
+			m, err := c.decodeManifestMarker(mt, lit)
+			if err != nil {
+				return err
+			}
+			c.addMarker(m)
+		}
+	}
+	return nil
+}
+
+// declarationOrder returns the marker literals in the order their headers
+// appear in the file (upstream preserves it), then any others sorted.
+func declarationOrder(lay *layout, mm map[string]any) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range lay.sections {
+		if len(s.path) == 2 && s.path[0] == "marker" && !s.array {
+			if _, ok := mm[s.path[1]]; ok && !seen[s.path[1]] {
+				seen[s.path[1]] = true
+				out = append(out, s.path[1])
+			}
+		}
+	}
+	for _, k := range sortedKeys(mm) {
+		if !seen[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func (c *Contract) decodeManifestMarker(mt tbl, lit string) (*markerDecl, error) {
+	if err := mt.known(manifestMarkerKeys...); err != nil {
+		return nil, err
+	}
+	if lit == "" {
+		return nil, mt.errf("", "a marker literal must not be empty")
+	}
+	m := &markerDecl{ID: lit, Text: lit, Mode: verify.Substring, Kind: upstreamKind(lit), File: mt.f.name, Line: mt.line("")}
+	phase, ok, err := mt.str("phase")
+	if err != nil {
+		return nil, err
+	}
+	if !ok || phase == "" {
+		c.problem(m.File, m.Line, "unknown-phase", "marker %q has no phase; expected phase = \"NAME\"", lit)
+	} else {
+		m.Phase = mt.ref("phase", phase)
+	}
+	if m.Proves, _, err = mt.str("proves"); err != nil {
+		return nil, err
+	}
+	if _, _, err := mt.str("introduced_in"); err != nil {
+		return nil, err
+	}
+	for _, g := range []struct {
+		key string
+		dst *[]ref
+	}{{"emit_when", &m.EmitWhen}, {"emit_when_not", &m.EmitWhenNot}, {"forbidden_when", &m.ForbiddenWhen}} {
+		gm, ok, err := mt.sub(g.key)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		gt := tbl{f: mt.f, m: gm, path: mt.path, n: mt.n, what: mt.what + " " + g.key}
+		if err := gt.known("profile"); err != nil {
+			return nil, err
+		}
+		names, err := gt.strList("profile", true)
+		if err != nil {
+			return nil, err
+		}
+		if len(names) == 0 {
+			return nil, mt.errf(g.key, "%s needs profile = \"NAME\" or profile = [\"A\", \"B\"]", g.key)
+		}
+		for _, n := range names {
+			*g.dst = append(*g.dst, ref{Name: n, File: mt.f.name, Line: mt.line(g.key)})
+		}
+	}
+	return m, nil
+}
+
+// Upstream markers carry no kind; the literal says it by convention
+// (`... ok`, `... ready`, `... FAIL`).
+var (
+	reStubWord  = regexp.MustCompile(`(?i)\b(stub|stubbed|placeholder)\b`)
+	reFAILWord  = regexp.MustCompile(`\bFAIL(ED|URE)?\b`)
+	reOKWord    = regexp.MustCompile(`(?i)\bok\b`)
+	reFailWord  = regexp.MustCompile(`(?i)\b(fail|failed|failure|panic|panicked)\b`)
+	reReadyWord = regexp.MustCompile(`(?i)\bready\b`)
+)
+
+// upstreamKind classifies an upstream literal: stub words win (a stub is
+// never a success), an upper-case FAIL is a failure, then ok, other
+// failure words, ready, and diag for everything else.
+func upstreamKind(lit string) verify.Kind {
+	switch {
+	case reStubWord.MatchString(lit):
+		return verify.KindStub
+	case reFAILWord.MatchString(lit):
+		return verify.KindFail
+	case reOKWord.MatchString(lit):
+		return verify.KindOK
+	case reFailWord.MatchString(lit):
+		return verify.KindFail
+	case reReadyWord.MatchString(lit):
+		return verify.KindReady
+	}
+	return verify.KindDiag
+}

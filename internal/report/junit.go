@@ -1,0 +1,147 @@
+package report
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"strings"
+)
+
+type junitSuites struct {
+	XMLName  xml.Name   `xml:"testsuites"`
+	Name     string     `xml:"name,attr"`
+	Tests    int        `xml:"tests,attr"`
+	Failures int        `xml:"failures,attr"`
+	Time     string     `xml:"time,attr"`
+	Suite    junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Time       string          `xml:"time,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+}
+
+type junitFailure struct {
+	Type    string `xml:"type,attr"`
+	Message string `xml:"message,attr"`
+	Body    string `xml:",chardata"`
+}
+
+// JUnit renders r as JUnit XML: one test suite with one test case per
+// required marker (passed, or failed with why), plus a final "verdict"
+// case carrying the overall verdict, so a failure that is not about a
+// required marker (a forbidden line, a timeout) still fails the suite.
+// encoding/xml escapes text and replaces characters XML cannot hold.
+func (r *Report) JUnit() []byte {
+	suite := junitSuite{
+		Name: "taskproof " + r.Tool,
+		Time: seconds(r.DurationMS),
+	}
+	if r.Profile != "" {
+		suite.Name += " (" + r.Profile + ")"
+	}
+	for _, p := range []junitProperty{
+		{"contract", r.Contract}, {"profile", r.Profile}, {"log", r.Log},
+		{"command", strings.Join(r.Command, " ")}, {"verdict", r.Verdict},
+	} {
+		if p.Value != "" {
+			suite.Properties = append(suite.Properties, p)
+		}
+	}
+	class := func(phase string) string {
+		if phase == "" {
+			return "taskproof.markers"
+		}
+		return "taskproof.markers." + phase
+	}
+	for _, c := range r.Checks {
+		tc := junitCase{Name: c.Marker, Classname: class(c.Phase), Time: "0"}
+		if c.AtMS != nil {
+			tc.Time = seconds(*c.AtMS)
+		}
+		if !c.Passed {
+			kind := "MISSING"
+			if r.Failure != nil && r.Failure.Marker == c.Marker {
+				kind = r.Failure.Kind
+			} else if c.Count > 0 {
+				kind = "COUNT"
+			}
+			tc.Failure = &junitFailure{Type: kind, Message: c.Message, Body: r.failureBody(c)}
+		}
+		suite.Cases = append(suite.Cases, tc)
+	}
+	verdict := junitCase{Name: "verdict", Classname: "taskproof", Time: seconds(r.DurationMS)}
+	if r.Verdict != "PASS" {
+		msg := r.Verdict
+		if r.Failure != nil && r.Failure.Message != "" {
+			msg = r.Failure.Message
+		}
+		verdict.Failure = &junitFailure{Type: r.Verdict, Message: msg, Body: r.failureBody(Check{})}
+	}
+	suite.Cases = append(suite.Cases, verdict)
+	suite.Tests = len(suite.Cases)
+	for _, c := range suite.Cases {
+		if c.Failure != nil {
+			suite.Failures++
+		}
+	}
+	doc := junitSuites{Name: "taskproof", Tests: suite.Tests, Failures: suite.Failures, Time: suite.Time, Suite: suite}
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		panic(err) // plain values only
+	}
+	b.WriteByte('\n')
+	return b.Bytes()
+}
+
+// failureBody is the detail of a failed test case: for the verdict case
+// (and the case of the marker the failure is about) the failure with
+// where it happened and the excerpt; for other markers why they failed.
+func (r *Report) failureBody(c Check) string {
+	f := r.Failure
+	if c.Marker != "" && (f == nil || f.Marker != c.Marker) {
+		return fmt.Sprintf("required marker %q %s (verdict %s)", c.Marker, c.Message, r.Verdict)
+	}
+	if f == nil {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s\n", f.Kind, f.Message)
+	if f.Phase != "" {
+		fmt.Fprintf(&b, "phase: %s\n", f.Phase)
+	}
+	if f.Marker != "" {
+		fmt.Fprintf(&b, "marker: %s\n", f.Marker)
+	}
+	if f.Line > 0 {
+		fmt.Fprintf(&b, "line: %d\n", f.Line)
+	}
+	for _, l := range f.numbered() {
+		b.WriteString(l + "\n")
+	}
+	return b.String()
+}
+
+func seconds(ms int64) string {
+	return fmt.Sprintf("%.3f", float64(ms)/1000)
+}

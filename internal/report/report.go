@@ -1,0 +1,233 @@
+// Package report renders the outcome of a proof run (taskproof run and
+// verify) for machines and people: JSON, JUnit XML, a Markdown summary for
+// CI job pages, and the one-paragraph text the CLI prints. It is pure:
+// values in, bytes out.
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/taskproof/taskproof/internal/verify"
+)
+
+// Report is the machine-readable outcome of one run or verify. Field order
+// is the JSON key order.
+type Report struct {
+	Tool         string   `json:"tool"` // "run" or "verify"
+	Verdict      string   `json:"verdict"`
+	ExitCode     int      `json:"exit_code"`
+	StoppedEarly bool     `json:"stopped_early"`
+	DurationMS   int64    `json:"duration_ms"`
+	Contract     string   `json:"contract"` // contract path; "" in quick mode
+	Profile      string   `json:"profile"`
+	Command      []string `json:"command"` // argv of the command run; null for verify
+	Log          string   `json:"log"`     // the log written (run) or read (verify)
+	Lines        int      `json:"lines"`
+	Bytes        int64    `json:"bytes"`
+	Required     int      `json:"required"` // required markers
+	Found        int      `json:"found"`    // required markers seen often enough
+	// Markers are the marker occurrences in stream order (bounded).
+	Markers []Marker `json:"markers"`
+	// Checks is one entry per required marker, in contract order.
+	Checks  []Check  `json:"checks"`
+	Failure *Failure `json:"failure"`
+	Process *Process `json:"process,omitempty"`
+}
+
+// Marker is one occurrence of a marker.
+type Marker struct {
+	Marker string `json:"marker"`
+	Kind   string `json:"kind"`
+	Phase  string `json:"phase"`
+	Line   int    `json:"line"`
+	AtMS   *int64 `json:"at_ms"` // null when times are unknown (verify)
+}
+
+// Check is the state of one required marker.
+type Check struct {
+	Marker string `json:"marker"`
+	Phase  string `json:"phase"`
+	Min    int    `json:"min"`
+	Count  int    `json:"count"`
+	Passed bool   `json:"passed"`
+	Line   int    `json:"line"`  // first occurrence, 0 when never seen
+	AtMS   *int64 `json:"at_ms"` // first occurrence, null when unknown
+	// Message says why the check failed, "" when it passed.
+	Message string `json:"message,omitempty"`
+}
+
+// Failure is why the verdict is not PASS.
+type Failure struct {
+	Kind    string   `json:"kind"`
+	Marker  string   `json:"marker"`
+	Phase   string   `json:"phase"`
+	Line    int      `json:"line"`
+	Message string   `json:"message"`
+	Excerpt []string `json:"excerpt"`
+	// ExcerptStart is the log line number of Excerpt[0]; 0 when empty.
+	ExcerptStart int `json:"excerpt_start"`
+}
+
+// numbered renders the excerpt with log line numbers ("  12 | text"),
+// control characters made visible.
+func (f *Failure) numbered() []string {
+	out := make([]string, len(f.Excerpt))
+	last := f.ExcerptStart + len(f.Excerpt) - 1
+	w := len(fmt.Sprint(last))
+	for i, l := range f.Excerpt {
+		if f.ExcerptStart > 0 {
+			mark := " "
+			if f.Line > 0 && f.ExcerptStart+i == f.Line {
+				mark = ">"
+			}
+			out[i] = fmt.Sprintf("%s%*d | %s", mark, w, f.ExcerptStart+i, printable(l))
+		} else {
+			out[i] = printable(l)
+		}
+	}
+	return out
+}
+
+// Process is what happened to the command (run only).
+type Process struct {
+	Exited   bool   `json:"exited"`    // exited on its own
+	ExitCode int    `json:"exit_code"` // its exit code when exited
+	Signal   string `json:"signal,omitempty"`
+	TimedOut bool   `json:"timed_out"`
+	Killed   bool   `json:"killed"`   // SIGKILL was needed
+	Leftover bool   `json:"leftover"` // a process survived SIGKILL
+}
+
+// Timed is a marker occurrence with its arrival time, when known.
+type Timed struct {
+	verify.Observation
+	At    time.Duration
+	Timed bool
+}
+
+// New builds the report of result against spec. marks are the occurrences
+// (with times for run); nil means result.Seen without times.
+func New(spec *verify.Spec, res verify.Result, marks []Timed) *Report {
+	if marks == nil {
+		for _, o := range res.Seen {
+			marks = append(marks, Timed{Observation: o})
+		}
+	}
+	r := &Report{
+		Verdict:  string(res.Verdict),
+		Lines:    res.Lines,
+		Bytes:    res.Bytes,
+		Required: res.Required,
+		Found:    res.Found,
+		Markers:  []Marker{},
+		Checks:   []Check{},
+	}
+	type first struct {
+		count int
+		line  int
+		at    *int64
+	}
+	seen := map[string]*first{}
+	for _, m := range marks {
+		var at *int64
+		if m.Timed {
+			ms := m.At.Milliseconds()
+			at = &ms
+		}
+		r.Markers = append(r.Markers, Marker{Marker: m.Marker, Kind: string(m.Kind), Phase: m.Phase, Line: m.Line, AtMS: at})
+		f := seen[m.Marker]
+		if f == nil {
+			f = &first{line: m.Line, at: at}
+			seen[m.Marker] = f
+		}
+		f.count++
+	}
+	if res.Failure != nil {
+		f := res.Failure
+		r.Failure = &Failure{Kind: string(f.Kind), Marker: f.Marker, Phase: f.Phase, Line: f.Line, Message: f.Message, Excerpt: f.Excerpt, ExcerptStart: f.ExcerptStart}
+		if r.Failure.Excerpt == nil {
+			r.Failure.Excerpt = []string{}
+		}
+	}
+	if spec != nil {
+		for _, m := range spec.Markers {
+			if !m.Required {
+				continue
+			}
+			c := Check{Marker: m.ID, Phase: m.Phase, Min: max(m.Min, 1)}
+			if f := seen[m.ID]; f != nil {
+				c.Count, c.Line, c.AtMS = f.count, f.line, f.at
+			}
+			c.Passed = c.Count >= c.Min
+			switch {
+			case r.Failure != nil && r.Failure.Marker == m.ID:
+				c.Passed = false
+				c.Message = r.Failure.Kind + ": " + r.Failure.Message
+			case c.Count == 0:
+				c.Message = "never appeared"
+			case !c.Passed:
+				c.Message = fmt.Sprintf("appeared %d times, needs %d", c.Count, c.Min)
+			}
+			r.Checks = append(r.Checks, c)
+		}
+	}
+	return r
+}
+
+// JSON renders r with 2-space indentation and a trailing newline.
+func (r *Report) JSON() []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		// Only plain values are encoded; this cannot happen.
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+// Text is what the CLI prints: one PASS line, or the failure with its
+// phase, marker, line and excerpt. unit says how the run is measured
+// ("in 0.8s" for run, "in 1234 lines" for verify).
+func (r *Report) Text(unit string) string {
+	if r.Verdict == string(verify.Pass) {
+		return fmt.Sprintf("PASS: %d/%d markers %s\n", r.Found, r.Required, unit)
+	}
+	var b strings.Builder
+	msg := ""
+	if r.Failure != nil {
+		msg = r.Failure.Message
+	}
+	if msg == "" {
+		msg = "no detail from the verifier"
+	}
+	fmt.Fprintf(&b, "FAIL %s: %s\n", r.Verdict, printable(msg))
+	if f := r.Failure; f != nil {
+		if f.Phase != "" {
+			fmt.Fprintf(&b, "  phase:   %s (first failed phase)\n", f.Phase)
+		}
+		if f.Marker != "" {
+			fmt.Fprintf(&b, "  marker:  %s\n", f.Marker)
+		}
+		if f.Line > 0 {
+			where := fmt.Sprint(f.Line)
+			if r.Log != "" && r.Log != "-" {
+				where = fmt.Sprintf("%s:%d", r.Log, f.Line)
+			}
+			fmt.Fprintf(&b, "  line:    %s\n", where)
+		}
+		if len(f.Excerpt) > 0 {
+			b.WriteString("  excerpt:\n")
+			for _, l := range f.numbered() {
+				fmt.Fprintf(&b, "   %s\n", l)
+			}
+		}
+	}
+	fmt.Fprintf(&b, "  markers: %d/%d required seen %s\n", r.Found, r.Required, unit)
+	return b.String()
+}

@@ -1,0 +1,737 @@
+package verify
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// Verifier checks one console stream against a compiled Spec. Create it
+// with New, feed it with Write, ask Decided, and end with Finish.
+type Verifier struct {
+	opts         Options
+	maxLine      int
+	excerptN     int
+	excerptBytes int
+	maxSeen      int
+
+	// Compiled spec.
+	ms            []cmarker
+	nAllowed      int
+	nForbidden    int
+	phases        []string
+	phaseRequired [][]int32 // required markers per phase, in declaration order
+	required      int
+	exact         map[string]exactEntry
+	exactBloom    []uint64 // bitset of exactKey of every exact text
+	maxExact      int
+	trie          *prefixTrie
+	regexAlways   []int32 // regex markers without a required literal
+	lits          [][]byte
+	litUsers      [][]int32
+	ac            *ahoCorasick
+	lazy          bool // few literals: found per chunk with hits
+	hits          literalHits
+	hasNonExact   bool
+	logPrefix     *anchoredMatcher
+
+	// Verification state.
+	counts       []int
+	satisfied    int
+	phaseMissing []int // required markers per phase not yet at their minimum
+	failure      *Failure
+	seen         []Observation
+	seenDropped  int
+	lines        int
+	bytes        int64
+	longLines    int
+	sawText      bool
+	finished     bool
+	result       Result
+
+	// Partial line carried between writes, capped at maxLine.
+	carry      []byte
+	carryTotal int
+	pending    bool // bytes after the last '\n' not yet counted as a line
+	scratch    []byte
+	ring       excerptRing
+
+	// The line being matched.
+	cur       []byte // the chunk being scanned, nil outside Write
+	curStart  int    // where its own lines start (after a carried line)
+	lineNo    int
+	lineStart int // index in cur, -1 for a carried or final line
+	lineRaw   []byte
+	lineCut   bool
+	segCut    bool // the segment being matched ends where the line was cut
+
+	// Literal candidates of the current line or segment.
+	cands      []int32
+	candsValid bool // cands come from the chunk scan and need checking per segment
+	litMark    []uint32
+	gen        uint32
+	found      []int32
+	ends       []int // line ends of the block scanChunk is matching
+	best       [numClasses][4]int32
+}
+
+// Progress is a snapshot for a live progress line.
+type Progress struct {
+	Found    int    // required markers seen enough times
+	Required int    // required markers
+	Phase    string // the earliest phase still missing a required marker
+	Lines    int
+	Bytes    int64
+}
+
+var errWriteAfterFinish = errors.New("verify: write after finish")
+
+// Write feeds console bytes. It never fails on content; it fails only when
+// called after Finish.
+func (v *Verifier) Write(p []byte) (int, error) {
+	if v.finished {
+		return 0, errWriteAfterFinish
+	}
+	n := len(p)
+	if n == 0 {
+		return 0, nil
+	}
+	v.bytes += int64(n)
+	if v.failure != nil {
+		v.countOnly(p)
+		return n, nil
+	}
+	pos := 0
+	if v.pending {
+		nl := bytes.IndexByte(p, '\n')
+		if nl < 0 {
+			v.appendCarry(p)
+			return n, nil
+		}
+		v.appendCarry(p[:nl])
+		v.flushCarry()
+		pos = nl + 1
+		if v.failure != nil {
+			v.countOnly(p[pos:])
+			return n, nil
+		}
+	}
+	if pos < n {
+		pos = v.scanChunk(p, pos)
+		if pos < n {
+			v.appendCarry(p[pos:])
+		}
+	}
+	return n, nil
+}
+
+// Decided reports whether the outcome is known: a definite failure, or
+// every required marker seen at its minimum count (a tentative PASS).
+func (v *Verifier) Decided() bool {
+	return v.failure != nil || v.satisfied == v.required || v.finished
+}
+
+// Progress returns counters for a live progress line.
+func (v *Verifier) Progress() Progress {
+	return Progress{Found: v.satisfied, Required: v.required, Phase: v.currentPhase(), Lines: v.lines, Bytes: v.bytes}
+}
+
+// countOnly counts the lines of p after the verdict is decided.
+func (v *Verifier) countOnly(p []byte) {
+	if len(p) == 0 {
+		return
+	}
+	v.lines += bytes.Count(p, []byte{'\n'})
+	v.pending = p[len(p)-1] != '\n'
+}
+
+func (v *Verifier) appendCarry(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	if room := v.maxLine - len(v.carry); room > 0 {
+		v.carry = append(v.carry, b[:min(room, len(b))]...)
+	}
+	v.carryTotal += len(b)
+	v.pending = true
+}
+
+// flushCarry matches the carried line as a complete line.
+func (v *Verifier) flushCarry() {
+	v.lines++
+	cut := v.carryTotal > v.maxLine
+	if cut {
+		v.longLines++
+	}
+	v.lineNo, v.lineStart, v.lineRaw, v.lineCut = v.lines, -1, v.carry, cut
+	v.candsValid = false
+	v.slowLine(v.carry)
+	if v.failure == nil {
+		v.ring.push(v.clean(v.carry), v.excerptBytes, cut)
+	}
+	v.carry = v.carry[:0]
+	v.carryTotal = 0
+	v.pending = false
+}
+
+// blockLines is how many line ends scanChunk collects before matching
+// them, which bounds its scratch memory for writes of any size.
+const blockLines = 1024
+
+// scanChunk matches the complete lines of p from pos and returns the
+// index after the last '\n' it consumed.
+//
+// It works in blocks: first it finds the line ends of up to blockLines
+// lines and counts the CRs that only end a line ("\r\n"); when the block
+// holds no other CR (bytes.Count agrees), no line needs a search for an
+// interior CR. ESC, NUL and literal positions are tracked for the whole
+// chunk, so a line pays for none of them unless it holds one.
+func (v *Verifier) scanChunk(p []byte, pos int) int {
+	v.cur, v.curStart = p, pos
+	escAt, nulAt, crAt := -1, -1, -1
+	if v.lazy {
+		v.hits.reset(p, pos)
+	}
+	for pos < len(p) {
+		// Pass 1: line ends and trailing CRs of one block.
+		ends := v.ends[:0]
+		trailing := 0
+		for i := pos; len(ends) < blockLines; {
+			nl := bytes.IndexByte(p[i:], '\n')
+			if nl < 0 {
+				break
+			}
+			le := i + nl
+			ends = append(ends, le)
+			for k := le - 1; k >= i && (p[k] == '\r' || isBlank(p[k])); k-- {
+				if p[k] == '\r' {
+					trailing++
+				}
+			}
+			i = le + 1
+		}
+		v.ends = ends
+		if len(ends) == 0 {
+			break
+		}
+		interiorCR := bytes.Count(p[pos:ends[len(ends)-1]], crByte) != trailing
+
+		// Pass 2: match.
+		for _, le := range ends {
+			v.lines++
+			end, cut := le, false
+			if le-pos > v.maxLine {
+				end, cut = pos+v.maxLine, true
+				v.longLines++
+			}
+			v.lineNo, v.lineStart, v.lineRaw, v.lineCut = v.lines, pos, p[pos:end], cut
+			if escAt < pos {
+				escAt = indexByteFrom(p, pos, esc)
+			}
+			if nulAt < pos {
+				nulAt = indexByteFrom(p, pos, 0)
+			}
+			if escAt < end || nulAt < end {
+				v.candsValid = false
+				v.slowLine(p[pos:end])
+			} else {
+				if v.lazy {
+					v.cands = v.cands[:0]
+					if v.hits.min < le {
+						for i, at := range v.hits.next {
+							if at < le {
+								v.cands = append(v.cands, v.hits.anchors[i].lits...)
+							}
+						}
+					}
+					v.candsValid = true
+				}
+				e := end
+				for e > pos && (p[e-1] == '\r' || isBlank(p[e-1])) {
+					e--
+				}
+				if interiorCR || cut {
+					if crAt < pos {
+						crAt = indexByteFrom(p, pos, '\r')
+					}
+				} else {
+					crAt = le // none before the line end
+				}
+				if crAt < e {
+					v.segments(p[pos:e])
+				} else {
+					v.segCut = cut
+					v.matchSegment(p[pos:e])
+				}
+			}
+			pos = le + 1
+			if v.failure != nil {
+				v.countOnly(p[pos:])
+				v.cur = nil
+				return len(p)
+			}
+			if v.lazy {
+				v.hits.advance(p, pos)
+			}
+		}
+	}
+	v.pushChunkLines(p, v.curStart, pos)
+	v.cur = nil
+	return pos
+}
+
+var crByte = []byte{'\r'}
+
+// slowLine matches a line that needs cleaning (escapes, NULs) or that was
+// assembled from several writes.
+func (v *Verifier) slowLine(raw []byte) {
+	v.segments(trimLineEnd(v.clean(raw)))
+}
+
+func (v *Verifier) clean(raw []byte) []byte {
+	v.scratch = cleanLine(v.scratch, raw)
+	return v.scratch
+}
+
+// segments matches the CR-separated parts of a line.
+func (v *Verifier) segments(b []byte) {
+	for v.failure == nil {
+		i := bytes.IndexByte(b, '\r')
+		if i < 0 {
+			v.segCut = v.lineCut
+			v.matchSegment(b)
+			return
+		}
+		v.segCut = false
+		v.matchSegment(b[:i])
+		b = b[i+1:]
+	}
+}
+
+// matchSegment matches one cleaned segment.
+func (v *Verifier) matchSegment(s []byte) {
+	s = trimBlank(s)
+	if len(s) == 0 {
+		return
+	}
+	v.sawText = true
+	if v.logPrefix != nil {
+		if end := v.logPrefix.end(s); end > 0 {
+			s = trimBlank(s[end:])
+			if len(s) == 0 {
+				return
+			}
+		}
+	}
+	e := noExact
+	// A cut segment is longer than what was kept: it equals no exact text.
+	if len(s) <= v.maxExact && !v.segCut {
+		if k := exactKey(s); v.exactBloom[k/64]&(1<<(k%64)) != 0 {
+			if x, ok := v.exact[string(s)]; ok {
+				e = x
+			}
+		}
+	}
+	if !v.hasNonExact || (v.trie == nil && len(v.regexAlways) == 0 && (len(v.lits) == 0 || v.candsValid && len(v.cands) == 0)) {
+		switch {
+		case e.cls[classForbidden] >= 0:
+			v.hitForbidden(e.cls[classForbidden], s)
+		case e.cls[classAllowed] >= 0:
+			v.hitAllowed(e.cls[classAllowed], s)
+		case e.cls[classUnexpected] >= 0:
+			v.hitUnexpected(e.cls[classUnexpected], s)
+		}
+		return
+	}
+	v.matchAll(s, e)
+}
+
+// matchAll checks a segment against every mode and decides by class, then
+// mode, then declaration order.
+func (v *Verifier) matchAll(s []byte, e exactEntry) {
+	hit := false
+	for c := range v.best {
+		v.best[c] = [4]int32{-1, -1, -1, -1}
+		if e.cls[c] >= 0 {
+			v.best[c][Exact] = e.cls[c]
+			hit = true
+		}
+	}
+	if v.trie != nil {
+		v.found = v.trie.walk(s, v.found[:0])
+		for _, mi := range v.found {
+			// Prefix markers, and regex markers anchored on this literal.
+			if m := &v.ms[mi]; m.mode == Prefix {
+				v.record(mi, Prefix)
+				hit = true
+			} else if m.re.Match(s) {
+				v.record(mi, Regex)
+				hit = true
+			}
+		}
+	}
+	for _, mi := range v.regexAlways {
+		if v.ms[mi].re.Match(s) {
+			v.record(mi, Regex)
+			hit = true
+		}
+	}
+	switch {
+	case v.candsValid: // literals the chunk scan found in this line
+		for _, id := range v.cands {
+			if bytes.Contains(s, v.lits[id]) {
+				hit = v.litHit(id, s) || hit
+			}
+		}
+	case v.lazy: // a cleaned line: few literals, check each
+		for id, l := range v.lits {
+			if bytes.Contains(s, l) {
+				hit = v.litHit(int32(id), s) || hit
+			}
+		}
+	case v.ac != nil:
+		v.gen++
+		if v.gen == 0 {
+			clear(v.litMark)
+			v.gen = 1
+		}
+		v.found = v.ac.scan(s, v.found[:0])
+		for _, id := range v.found {
+			if v.litMark[id] != v.gen {
+				v.litMark[id] = v.gen
+				hit = v.litHit(id, s) || hit
+			}
+		}
+	}
+	if !hit {
+		return
+	}
+	for c := range v.best {
+		for _, mi := range v.best[c] {
+			if mi < 0 {
+				continue
+			}
+			switch c {
+			case classForbidden:
+				v.hitForbidden(mi, s)
+			case classAllowed:
+				v.hitAllowed(mi, s)
+			default:
+				v.hitUnexpected(mi, s)
+			}
+			return
+		}
+	}
+}
+
+// litHit records the markers that use literal id and match s.
+func (v *Verifier) litHit(id int32, s []byte) bool {
+	hit := false
+	for _, mi := range v.litUsers[id] {
+		m := &v.ms[mi]
+		if m.mode == Substring {
+			v.record(mi, Substring)
+			hit = true
+		} else if m.re.Match(s) {
+			v.record(mi, Regex)
+			hit = true
+		}
+	}
+	return hit
+}
+
+func (v *Verifier) record(mi int32, mode Mode) {
+	b := &v.best[v.ms[mi].class][mode]
+	if *b < 0 || mi < *b {
+		*b = mi
+	}
+}
+
+func (v *Verifier) hitForbidden(mi int32, s []byte) {
+	m := &v.ms[mi]
+	v.observe(m, s)
+	what := "forbidden marker"
+	if m.kind != "" {
+		what = fmt.Sprintf("forbidden %s marker", m.kind)
+	}
+	v.fail(Forbidden, m, fmt.Sprintf("%s %q appeared at line %d", what, m.id, v.lineNo))
+}
+
+func (v *Verifier) hitUnexpected(mi int32, s []byte) {
+	m := &v.ms[mi]
+	v.observe(m, s)
+	v.fail(Unexpected, m, fmt.Sprintf("marker %q is not allowed in this profile but appeared at line %d", m.id, v.lineNo))
+}
+
+func (v *Verifier) hitAllowed(mi int32, s []byte) {
+	m := &v.ms[mi]
+	c := v.counts[mi]
+	if c == 0 {
+		for _, a := range m.after {
+			if v.counts[a] == 0 {
+				v.observe(m, s)
+				v.fail(Order, m, fmt.Sprintf("marker %q appeared at line %d before %q, which must appear first", m.id, v.lineNo, v.ms[a].id))
+				return
+			}
+		}
+	}
+	c++
+	v.counts[mi] = c
+	v.observe(m, s)
+	if m.max > 0 && c > m.max {
+		v.fail(Count, m, fmt.Sprintf("marker %q appeared %d times, more than its maximum of %d (the last at line %d)", m.id, c, m.max, v.lineNo))
+		return
+	}
+	if m.required && c == m.min {
+		v.satisfied++
+		v.phaseMissing[m.phaseIdx]--
+	}
+}
+
+func (v *Verifier) observe(m *cmarker, s []byte) {
+	keep := len(v.seen) < v.maxSeen
+	if !keep {
+		v.seenDropped++
+		if v.opts.OnObservation == nil {
+			return
+		}
+	}
+	o := Observation{Marker: m.id, Kind: m.kind, Phase: m.phase, Line: v.lineNo, Text: capText(s, observationTextBytes)}
+	if keep {
+		v.seen = append(v.seen, o)
+	}
+	if v.opts.OnObservation != nil {
+		v.opts.OnObservation(o)
+	}
+}
+
+func capText(s []byte, n int) string {
+	if len(s) <= n {
+		return string(s)
+	}
+	return string(append(trimPartialRune(slices.Clip(s[:n])), "…"...))
+}
+
+// fail records the first definite failure at the current line.
+func (v *Verifier) fail(kind Verdict, m *cmarker, msg string) {
+	if v.failure != nil {
+		return
+	}
+	phase := m.phase
+	if phase == "" {
+		phase = v.currentPhase()
+	}
+	excerpt, start := v.excerptAtLine()
+	v.failure = &Failure{Kind: kind, Marker: m.id, Phase: phase, Line: v.lineNo, Message: msg, Excerpt: excerpt, ExcerptStart: start}
+}
+
+// excerptAtLine renders up to excerptN lines before the current line and
+// the line itself.
+func (v *Verifier) excerptAtLine() ([]string, int) {
+	var before []string
+	if v.lineStart >= 0 {
+		end := v.lineStart // the previous line ends at end-1, its '\n'
+		for len(before) < v.excerptN && end > v.curStart {
+			nl := end - 1
+			st := bytes.LastIndexByte(v.cur[v.curStart:nl], '\n') + v.curStart + 1
+			before = append(before, v.renderRaw(v.cur[st:nl]))
+			end = st
+		}
+	}
+	for k := 0; len(before) < v.excerptN && k < v.ring.n; k++ {
+		before = append(before, v.ring.last(k))
+	}
+	slices.Reverse(before)
+	line := string(appendExcerpt(nil, v.clean(v.lineRaw), v.excerptBytes, v.lineCut))
+	return append(before, line), v.lineNo - len(before)
+}
+
+// renderRaw renders a complete raw line of the current chunk.
+func (v *Verifier) renderRaw(raw []byte) string {
+	cut := len(raw) > v.maxLine
+	if cut {
+		raw = raw[:v.maxLine]
+	}
+	return string(appendExcerpt(nil, v.clean(raw), v.excerptBytes, cut))
+}
+
+// pushChunkLines keeps the last lines of p[from:to] in the excerpt ring.
+func (v *Verifier) pushChunkLines(p []byte, from, to int) {
+	if to <= from || len(v.ring.slots) == 0 {
+		return
+	}
+	// Find the start of the ring-sized tail, then push oldest first.
+	starts := make([]int, 0, 8)
+	end := to
+	for len(starts) < len(v.ring.slots) && end > from {
+		nl := end - 1
+		st := bytes.LastIndexByte(p[from:nl], '\n') + from + 1
+		starts = append(starts, st)
+		end = st
+	}
+	for k := len(starts) - 1; k >= 0; k-- {
+		st := starts[k]
+		nl := to - 1
+		if k > 0 {
+			nl = starts[k-1] - 1
+		}
+		raw := p[st:nl]
+		cut := len(raw) > v.maxLine
+		if cut {
+			raw = raw[:v.maxLine]
+		}
+		v.ring.push(v.clean(raw), v.excerptBytes, cut)
+	}
+}
+
+// currentPhase is the earliest phase that still misses a required marker.
+func (v *Verifier) currentPhase() string {
+	for i, n := range v.phaseMissing {
+		if n > 0 {
+			return v.phases[i]
+		}
+	}
+	return ""
+}
+
+// Finish ends the stream: it matches a final line without '\n' and
+// resolves the verdict by the table in the package documentation. Calling
+// it again returns the same Result.
+func (v *Verifier) Finish(end End) Result {
+	if v.finished {
+		return v.result
+	}
+	if v.pending {
+		if v.failure == nil {
+			v.flushCarry()
+		} else {
+			v.lines++
+			v.pending = false
+		}
+	}
+	v.finished = true
+	r := Result{
+		Seen: v.seen, Lines: v.lines, Bytes: v.bytes, Required: v.required, Found: v.satisfied,
+		SeenDropped: v.seenDropped, LongLines: v.longLines,
+	}
+	r.Failure = v.resolve(end)
+	r.Verdict = Pass
+	if r.Failure != nil {
+		r.Verdict = r.Failure.Kind
+	}
+	v.result = r
+	return r
+}
+
+func (v *Verifier) resolve(end End) *Failure {
+	if v.failure != nil {
+		return v.failure
+	}
+	if end.StartErr != nil {
+		return &Failure{Kind: Infra, Message: fmt.Sprintf("the command could not be started: %v", end.StartErr)}
+	}
+	if v.satisfied == v.required {
+		return nil
+	}
+	short := v.firstShort(func(c, min int) bool { return c < min })
+	m := &v.ms[short]
+	progress := fmt.Sprintf("%d of %d required markers seen", v.satisfied, v.required)
+	f := &Failure{Marker: m.id, Phase: m.phase}
+	if f.Phase == "" {
+		f.Phase = v.currentPhase()
+	}
+	quiet := ""
+	if !v.sawText {
+		quiet = ", and there was no output at all"
+	}
+	switch {
+	case end.TimedOut:
+		f.Kind = Timeout
+		f.Message = fmt.Sprintf("the deadline passed while waiting for %q; %s%s", m.id, progress, quiet)
+	case end.Signal != "":
+		f.Kind = Crash
+		f.Message = fmt.Sprintf("the process was killed by %s before %q appeared; %s%s", end.Signal, m.id, progress, quiet)
+	case end.Exited && !okExit(end):
+		f.Kind = Crash
+		f.Message = fmt.Sprintf("the process exited with code %d before %q appeared; %s%s", end.ExitCode, m.id, progress, quiet)
+	case !v.sawText:
+		f.Kind = NoOutput
+		f.Message = fmt.Sprintf("the stream ended without any output; %s", progress)
+		if v.lines > 0 {
+			f.Message = fmt.Sprintf("the stream ended with %d lines but no text (only blanks, escape sequences or NULs); %s", v.lines, progress)
+		}
+	default:
+		if missing := v.firstShort(func(c, _ int) bool { return c == 0 }); missing >= 0 {
+			m = &v.ms[missing]
+			f.Kind = Missing
+			f.Marker, f.Phase = m.id, m.phase
+			if f.Phase == "" {
+				f.Phase = v.currentPhase()
+			}
+			f.Message = fmt.Sprintf("required marker %q never appeared; %s", m.id, progress)
+		} else {
+			f.Kind = Count
+			f.Message = fmt.Sprintf("required marker %q appeared %d times, fewer than its minimum of %d; %s", m.id, v.counts[short], m.min, progress)
+		}
+	}
+	f.Excerpt, f.ExcerptStart = v.tailExcerpt()
+	return f
+}
+
+// firstShort returns the first required marker, by phase order then
+// declaration order, whose count and minimum satisfy short; -1 when none.
+func (v *Verifier) firstShort(short func(count, min int) bool) int32 {
+	for _, ms := range v.phaseRequired {
+		for _, mi := range ms {
+			if short(v.counts[mi], v.ms[mi].min) {
+				return mi
+			}
+		}
+	}
+	return -1
+}
+
+func okExit(end End) bool {
+	if end.OKExitCodes == nil {
+		return end.ExitCode == 0
+	}
+	return slices.Contains(end.OKExitCodes, end.ExitCode)
+}
+
+// tailExcerpt renders the last lines of the stream.
+func (v *Verifier) tailExcerpt() ([]string, int) {
+	if v.ring.n == 0 {
+		return nil, 0
+	}
+	out := make([]string, 0, v.ring.n)
+	for k := v.ring.n - 1; k >= 0; k-- {
+		out = append(out, v.ring.last(k))
+	}
+	return out, v.lines - len(out) + 1
+}
+
+// bloomBits sizes the exact-text filter: 2^16 bits, 8 KiB, so that a line
+// that is no exact marker rarely costs a map lookup.
+const bloomBits = 16
+
+// exactKey hashes a segment's length and its first and last eight bytes
+// into the exact-text filter.
+func exactKey(s []byte) uint32 {
+	n := len(s)
+	var a, b uint64
+	if n >= 8 {
+		a = binary.LittleEndian.Uint64(s)
+		b = binary.LittleEndian.Uint64(s[n-8:])
+	} else {
+		for i, c := range s {
+			a |= uint64(c) << (8 * i)
+		}
+		b = a
+	}
+	h := a*0x9e3779b97f4a7c15 ^ b*0xc2b2ae3d27d4eb4f ^ uint64(n)*0x165667b19e3779f9
+	h ^= h >> 31
+	h *= 0xd6e8feb86659fd93
+	return uint32(h >> (64 - bloomBits))
+}
