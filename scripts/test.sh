@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The project's test command: what the README tells you to run and what CI
+# runs (.ci/run calls exactly this). It installs what the tests need (QEMU,
+# binutils), checks formatting and vet, runs every test with the race
+# detector where goroutines live, and fails when no test ran.
+#
+# With CI=true the QEMU end-to-end tests are mandatory: a missing QEMU is a
+# failure, not a skip (TASKPROOF_REQUIRE_QEMU=1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${CI:-}" = "true" ]; then
+  export TASKPROOF_REQUIRE_QEMU=1
+fi
+
+bash scripts/setup.sh
+
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change these files (run: gofmt -w <file>):" >&2
+  echo "$unformatted" >&2
+  exit 1
+fi
+
+echo "== go vet"
+go vet ./...
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+echo "== go test (race detector on packages that run goroutines)"
+race_pkgs=$(go list ./internal/harness/... 2>/dev/null || true)
+if [ -n "$race_pkgs" ]; then
+  go test -race -count=1 $race_pkgs
+fi
+
+echo "== go test ./..."
+status=0
+go test -count=1 -json ./... > "$out/test.json" || status=$?
+
+# Summarise from the JSON stream: one line per failed test, then totals.
+passed=$(grep -c '"Action":"pass","Package":"[^"]*","Test"' "$out/test.json" || true)
+failed=$(grep -c '"Action":"fail","Package":"[^"]*","Test"' "$out/test.json" || true)
+skipped=$(grep -c '"Action":"skip","Package":"[^"]*","Test"' "$out/test.json" || true)
+grep '"Action":"output"' "$out/test.json" | grep -E '^\{[^}]*"Output":"(ok|FAIL|---|panic)' \
+  | sed -E 's/.*"Output":"(.*)"\}$/\1/; s/\\n$//; s/\\t/\t/g' || true
+if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ]; then
+  echo "failing test output:" >&2
+  grep '"Action":"output"' "$out/test.json" | grep -E '"Test"' \
+    | sed -E 's/.*"Output":"(.*)"\}$/\1/; s/\\n$//; s/\\t/\t/g' | grep -E -- '--- FAIL|_test.go:[0-9]+' | head -100 >&2 || true
+fi
+if [ "${CI:-}" = "true" ]; then
+  # In CI a skipped QEMU test is a failure: the tests themselves fail when
+  # TASKPROOF_REQUIRE_QEMU=1, this is a second guard that counts them.
+  qemu_skips=$(grep '"Action":"skip"' "$out/test.json" | grep -ci '"Test":"[^"]*qemu' || true)
+  if [ "$qemu_skips" -gt 0 ]; then
+    echo "CI: $qemu_skips QEMU test(s) skipped; QEMU tests are mandatory in CI" >&2
+    status=1
+  fi
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$passed" -eq 0 ]; then
+  echo "no test ran: that is a failure" >&2
+  exit 1
+fi
+exit "$status"
