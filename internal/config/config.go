@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/bmatcuk/doublestar/v4"
 )
 
 // FileName is the configuration file looked up at the repository root.
@@ -56,11 +57,20 @@ type Scope struct {
 	AlwaysAllow []string `toml:"always_allow"` // paths every task may touch
 }
 
-// Hygiene configures the diff hygiene rules.
+// Hygiene configures the diff hygiene rules. Globs use doublestar syntax
+// (**, *, ?, [..], {a,b}) on repository-relative paths; a glob matching a
+// directory covers everything under it.
 type Hygiene struct {
-	DaemonPaths []string `toml:"daemon_paths"` // globs where unwrap/expect is forbidden
-	StubPaths   []string `toml:"stub_paths"`   // globs of files that are stubs
+	DaemonPaths []string `toml:"daemon_paths"` // globs where unwrap/expect is forbidden; empty turns the rule off
+	StubPaths   []string `toml:"stub_paths"`   // globs of files that are stubs (besides names containing stub/placeholder)
 }
+
+// DefaultDaemonPaths are where the template's "no unwrap/expect in daemons"
+// applies when taskproof.toml does not say: daemon and service trees.
+var DefaultDaemonPaths = []string{"**/daemons/**", "**/services/**"}
+
+// DefaultStubPaths are directories of stubs.
+var DefaultStubPaths = []string{"**/stubs/**"}
 
 // DefaultVocabulary is the template's status vocabulary.
 var DefaultVocabulary = []string{"Draft", "In Progress", "In Review", "Done", "Blocked", "Deferred", "Superseded"}
@@ -94,6 +104,10 @@ func Default() *Config {
 			Canonical: []string{"taskproof run *", "go test *", "cargo test *", "./scripts/qemu-test.sh*"},
 		},
 		Scope: Scope{AlwaysAllow: []string{"go.sum", "Cargo.lock", "tasks/BOARD.md"}},
+		Hygiene: Hygiene{
+			DaemonPaths: append([]string(nil), DefaultDaemonPaths...),
+			StubPaths:   append([]string(nil), DefaultStubPaths...),
+		},
 	}
 }
 
@@ -177,6 +191,23 @@ func (c *Config) validate(name string) error {
 	for k, v := range c.Status.Aliases {
 		if !canon[v] {
 			return fmt.Errorf("%s: [status.aliases] %q maps to %q, which is not in the vocabulary", name, k, v)
+		}
+	}
+	for _, l := range []struct {
+		key   string
+		globs []string
+	}{
+		{"[scope] always_allow", c.Scope.AlwaysAllow},
+		{"[hygiene] daemon_paths", c.Hygiene.DaemonPaths},
+		{"[hygiene] stub_paths", c.Hygiene.StubPaths},
+	} {
+		for _, g := range l.globs {
+			if strings.TrimSpace(g) == "" {
+				return fmt.Errorf("%s: %s has an empty entry; remove it", name, l.key)
+			}
+			if !doublestar.ValidatePattern(g) {
+				return fmt.Errorf("%s: %s entry %q is not a valid glob (unbalanced [ or {); use doublestar syntax such as \"source/services/**\"", name, l.key, g)
+			}
 		}
 	}
 	seen := map[string]bool{}

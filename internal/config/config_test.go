@@ -40,10 +40,35 @@ func TestParseErrors(t *testing.T) {
 		{"[tasks]\ndirectory = \"x\"\n", "unknown key tasks.directory"},
 		{"[status.aliases]\nfoo = \"Nope\"\n", "not in the vocabulary"},
 		{"[[groups]]\nname = \"a\"\n[[groups]]\nname = \"a\"\n", "defined twice"},
+		{"[hygiene]\ndaemon_paths = [\"src/{a,b\"]\n", "[hygiene] daemon_paths entry \"src/{a,b\" is not a valid glob"},
+		{"[hygiene]\nstub_paths = [\"\"]\n", "[hygiene] stub_paths has an empty entry"},
+		{"[scope]\nalways_allow = [\"x/[ab\"]\n", "[scope] always_allow entry \"x/[ab\" is not a valid glob"},
 	} {
 		_, err := Parse("taskproof.toml", []byte(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Parse(%q) = %v, want error containing %q", tc.in, err, tc.want)
 		}
+	}
+}
+
+func TestHygieneDefaultsAndOverrides(t *testing.T) {
+	c, err := Parse("taskproof.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(c.Hygiene.DaemonPaths, ",") != "**/daemons/**,**/services/**" || strings.Join(c.Hygiene.StubPaths, ",") != "**/stubs/**" {
+		t.Errorf("defaults: %+v", c.Hygiene)
+	}
+	// A default list must not be shared between configs.
+	c.Hygiene.DaemonPaths[0] = "changed"
+	if Default().Hygiene.DaemonPaths[0] != "**/daemons/**" {
+		t.Error("Default shares its daemon_paths slice")
+	}
+	c, err = Parse("taskproof.toml", []byte("[hygiene]\ndaemon_paths = []\nstub_paths = [\"src/fake/**\", \"**/*_{stub,mock}.rs\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Hygiene.DaemonPaths) != 0 || len(c.Hygiene.StubPaths) != 2 {
+		t.Errorf("overrides: %+v", c.Hygiene)
 	}
 }

@@ -1,0 +1,287 @@
+// Package gitdiff runs the real git CLI to learn what a change touched: the
+// merge base of a base revision and HEAD, the name-status of the work tree
+// against it (renames detected), untracked files, and the unified diff of
+// the added lines. It is the only code in taskproof that runs git; parsing
+// is done by internal/scope.
+package gitdiff
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/taskproof/taskproof/internal/scope"
+)
+
+// Errors of the environment; every error this package returns for these
+// conditions wraps one of them, with a message naming the fix.
+var (
+	ErrNoGit      = errors.New("git not found")
+	ErrNotRepo    = errors.New("not a git repository")
+	ErrUnknownRev = errors.New("unknown revision")
+	ErrGit        = errors.New("git failed")
+)
+
+// Repo is a git work tree.
+type Repo struct {
+	// Top is the absolute path of the work tree's top level; every path
+	// this package returns is relative to it, slash-separated.
+	Top string
+	git string
+}
+
+// Open finds git and the work tree containing dir.
+func Open(dir string) (*Repo, error) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		return nil, envErr(ErrNoGit, "git not found on PATH: install git (the scope and hygiene checks run the git CLI)")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		return nil, envErr(ErrNotRepo, "%s is not a directory; pass --root with the repository's directory", dir)
+	}
+	r := &Repo{Top: abs, git: git}
+	out, err := r.run("rev-parse", "--show-toplevel")
+	if err != nil {
+		var ge *gitError
+		if errors.As(err, &ge) && strings.Contains(ge.stderr, "not a git repository") {
+			return nil, envErr(ErrNotRepo, "not a git repository: %s (or any parent); run 'git init' there, or pass --root with a git work tree", dir)
+		}
+		return nil, err
+	}
+	top := strings.TrimSpace(string(out))
+	if top == "" {
+		return nil, envErr(ErrNotRepo, "%s has no work tree (a bare repository?); run taskproof in a checkout", dir)
+	}
+	r.Top = filepath.Clean(top)
+	return r, nil
+}
+
+// Base is the resolved base of a comparison.
+type Base struct {
+	// Rev is the revision as given, or as chosen when none was given.
+	Rev string `json:"rev"`
+	// How says how Rev was chosen ("given", "upstream", "main", "master",
+	// "HEAD", "empty tree").
+	How string `json:"how"`
+	// MergeBase is the commit (or the empty tree) the work tree is
+	// compared with.
+	MergeBase string `json:"merge_base"`
+}
+
+// ResolveBase picks the base and computes the merge base with HEAD. With
+// rev "", the base is the upstream of the current branch if it has one,
+// else main, else master, else HEAD itself (only uncommitted changes
+// count). In a repository without commits everything is new: the base is
+// the empty tree.
+func (r *Repo) ResolveBase(rev string) (Base, error) {
+	headOK := r.ok("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+	if !headOK {
+		if rev != "" {
+			return Base{}, envErr(ErrUnknownRev, "HEAD has no commit yet, so there is no merge base with '%s'; commit first, or omit --base to compare with the empty tree", rev)
+		}
+		empty, err := r.run("hash-object", "-t", "tree", os.DevNull)
+		if err != nil {
+			return Base{}, err
+		}
+		t := strings.TrimSpace(string(empty))
+		return Base{Rev: t, How: "empty tree", MergeBase: t}, nil
+	}
+	b := Base{Rev: rev, How: "given"}
+	if rev == "" {
+		b = r.defaultBase()
+	}
+	if strings.HasPrefix(b.Rev, "-") || !r.ok("rev-parse", "--verify", "--quiet", "--end-of-options", b.Rev+"^{commit}") {
+		return Base{}, envErr(ErrUnknownRev, "unknown base revision '%s': fetch it or pass --base with an existing commit", b.Rev)
+	}
+	out, err := r.run("merge-base", "--end-of-options", b.Rev, "HEAD")
+	mb := strings.TrimSpace(string(out))
+	if err != nil || mb == "" {
+		return Base{}, envErr(ErrUnknownRev, "base revision '%s' and HEAD have no common ancestor; pass --base with a commit this branch grew from", b.Rev)
+	}
+	b.MergeBase = mb
+	return b, nil
+}
+
+// defaultBase chooses the base when none was given.
+func (r *Repo) defaultBase() Base {
+	if out, err := r.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"); err == nil {
+		if u := strings.TrimSpace(string(out)); u != "" {
+			return Base{Rev: u, How: "upstream"}
+		}
+	}
+	for _, b := range []string{"main", "master"} {
+		if r.ok("rev-parse", "--verify", "--quiet", "refs/heads/"+b) {
+			return Base{Rev: b, How: b}
+		}
+	}
+	return Base{Rev: "HEAD", How: "HEAD"}
+}
+
+// Changes lists the files touched between the merge base and the work
+// tree (staged and unstaged, renames detected) plus untracked files that
+// are not ignored, sorted by path.
+func (r *Repo) Changes(mergeBase string) ([]scope.Change, error) {
+	out, err := r.run("diff", "--name-status", "-z", "-M", "--no-ext-diff", "--end-of-options", mergeBase, "--")
+	if err != nil {
+		return nil, err
+	}
+	cs, err := scope.ParseNameStatus(out)
+	if err != nil {
+		return nil, fmt.Errorf("%w: parse git diff --name-status: %v", ErrGit, err)
+	}
+	untracked, err := r.Untracked()
+	if err != nil {
+		return nil, err
+	}
+	cs = append(cs, scope.Untracked(untracked)...)
+	scope.SortChanges(cs)
+	return cs, nil
+}
+
+// Untracked lists files that git does not track and does not ignore.
+func (r *Repo) Untracked() ([]string, error) {
+	out, err := r.run("ls-files", "--others", "--exclude-standard", "-z")
+	if err != nil {
+		return nil, err
+	}
+	return scope.ParseNULList(out), nil
+}
+
+// MaxUntrackedBytes caps how much of an untracked file is read as added
+// lines; larger files are skipped (and reported).
+const MaxUntrackedBytes = 1 << 20
+
+// Patch is the added-line view of a change.
+type Patch struct {
+	Files []scope.FileDiff
+	// Skipped names untracked files whose content was not read, with why.
+	Skipped []string
+}
+
+// Patch returns the unified diff (3 lines of context) of the work tree
+// against the merge base, plus every untracked text file as all-added.
+// Rust files get git's rust function-name heading, so hunk headers name
+// the enclosing fn.
+func (r *Repo) Patch(mergeBase string) (*Patch, error) {
+	attrs, err := os.CreateTemp("", "taskproof-attributes-*")
+	if err != nil {
+		return nil, fmt.Errorf("%w: create temporary attributes file: %v", ErrGit, err)
+	}
+	defer os.Remove(attrs.Name())
+	_, werr := io.WriteString(attrs, "*.rs diff=rust\n")
+	if cerr := attrs.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return nil, fmt.Errorf("%w: write temporary attributes file: %v", ErrGit, werr)
+	}
+	out, err := r.run("-c", "core.attributesFile="+attrs.Name(), "-c", "core.quotePath=false",
+		"diff", "-U3", "--no-color", "--no-ext-diff", "--no-textconv", "-M",
+		"--src-prefix=a/", "--dst-prefix=b/", "--end-of-options", mergeBase, "--")
+	if err != nil {
+		return nil, err
+	}
+	files, err := scope.ParseUnifiedDiff(out)
+	if err != nil {
+		return nil, fmt.Errorf("%w: parse git diff: %v", ErrGit, err)
+	}
+	p := &Patch{Files: files}
+	untracked, err := r.Untracked()
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range untracked {
+		full := filepath.Join(r.Top, filepath.FromSlash(u))
+		st, err := os.Lstat(full)
+		switch {
+		case err != nil:
+			p.Skipped = append(p.Skipped, u+": "+err.Error())
+			continue
+		case !st.Mode().IsRegular():
+			p.Skipped = append(p.Skipped, u+": not a regular file")
+			continue
+		case st.Size() > MaxUntrackedBytes:
+			p.Skipped = append(p.Skipped, fmt.Sprintf("%s: %d bytes, over the %d-byte limit", u, st.Size(), MaxUntrackedBytes))
+			continue
+		}
+		data, err := os.ReadFile(full)
+		if err != nil {
+			p.Skipped = append(p.Skipped, u+": "+err.Error())
+			continue
+		}
+		if bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
+			p.Files = append(p.Files, scope.FileDiff{Path: u, Binary: true})
+			continue
+		}
+		p.Files = append(p.Files, scope.WholeFile(u, data))
+	}
+	return p, nil
+}
+
+// envError is an environment error whose message stands alone; it
+// matches its sentinel with errors.Is.
+type envError struct {
+	kind error
+	msg  string
+}
+
+func (e *envError) Error() string { return e.msg }
+func (e *envError) Unwrap() error { return e.kind }
+
+func envErr(kind error, format string, a ...any) error {
+	return &envError{kind: kind, msg: fmt.Sprintf(format, a...)}
+}
+
+// gitError is a failed git command with its stderr.
+type gitError struct {
+	args   []string
+	stderr string
+	err    error
+}
+
+func (e *gitError) Error() string {
+	msg := strings.TrimSpace(e.stderr)
+	if msg == "" {
+		msg = e.err.Error()
+	}
+	return fmt.Sprintf("git %s: %s", strings.Join(e.args, " "), firstLine(msg))
+}
+
+func (e *gitError) Unwrap() error { return ErrGit }
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// run runs git in the work tree with a stable, non-interactive
+// environment: C locale messages, no pager, no prompts, and no optional
+// index lock (a read-only check must not contend with a concurrent git).
+func (r *Repo) run(args ...string) ([]byte, error) {
+	cmd := exec.Command(r.git, args...)
+	cmd.Dir = r.Top
+	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANG=C", "GIT_PAGER=cat", "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.Bytes(), &gitError{args: args, stderr: stderr.String(), err: err}
+	}
+	return stdout.Bytes(), nil
+}
+
+// ok runs git and reports whether it succeeded.
+func (r *Repo) ok(args ...string) bool {
+	_, err := r.run(args...)
+	return err == nil
+}
