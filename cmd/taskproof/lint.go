@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/taskproof/taskproof/internal/contract"
 	"github.com/taskproof/taskproof/internal/lint"
 	"github.com/taskproof/taskproof/internal/repo"
 )
@@ -104,7 +105,7 @@ func runLint(o lintOptions, env *cliEnv) error {
 		},
 		Vocabulary:     r.Config.Status.Vocabulary,
 		Aliases:        r.Config.Status.Aliases,
-		DeclaredMarker: declaredMarkers(r),
+		DeclaredMarker: declaredMarkers(env, r),
 		CanonicalProof: canonicalProof(r),
 		Source: func(p string) []byte {
 			fp, ok := osPath[p]
@@ -179,11 +180,23 @@ func canonicalProof(r *repo.Repo) []string {
 	return r.Config.Proof.Canonical
 }
 
-// declaredMarkers is the hook for the undeclared-marker rule: it returns
-// the marker contract's "is this marker declared" test, or nil when the
-// repository has no contract (the rule then does not run). The contract
-// package is not wired in yet, so it returns nil.
-func declaredMarkers(r *repo.Repo) func(string) bool {
-	_ = r.Config.Proof.Contract // the contract file to load once internal/contract lands
-	return nil
+// declaredMarkers returns the marker contract's "is this marker declared"
+// test for the undeclared-marker rule, or nil when the repository has no
+// contract file (the rule then does not run). A contract that exists but
+// does not load is reported on stderr and the rule is skipped: lint checks
+// tasks; `taskproof contract lint` is where the contract's own errors belong.
+func declaredMarkers(env *cliEnv, r *repo.Repo) func(string) bool {
+	name := filepath.ToSlash(filepath.Clean(r.Config.Proof.Contract))
+	if name == "" || name == "." {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(r.Root, name)); err != nil {
+		return nil
+	}
+	c, err := contract.Load(os.DirFS(r.Root), name)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "taskproof lint: warning: undeclared-marker skipped: %v (run 'taskproof contract lint')\n", err)
+		return nil
+	}
+	return c.Declares
 }
