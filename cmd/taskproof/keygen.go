@@ -1,0 +1,120 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/taskproof/taskproof/internal/atomicfile"
+	"github.com/taskproof/taskproof/internal/evidence"
+)
+
+func init() {
+	register(&command{name: "keygen", summary: "make the ed25519 key pair that signs evidence", run: cmdKeygen})
+}
+
+const keygenHelp = `Makes a new ed25519 key pair for signing evidence bundles and writes
+PREFIX.key (the private key, PKCS #8 PEM, mode 0600) and PREFIX.pub (the
+public key, PKIX PEM, mode 0644). PREFIX defaults to .taskproof/signing
+under --root; its directory is created with mode 0700 when missing.
+
+Keep the .key file secret and out of version control; commit the .pub file
+so anyone can run 'taskproof evidence verify' offline. In CI, put the .key
+file's text in the TASKPROOF_SIGNING_KEY secret (or a path in
+TASKPROOF_SIGNING_KEY_FILE); prove reads --key FILE first, then those, then
+.taskproof/signing.key.
+
+keygen never overwrites: if either file exists it exits 1 and changes
+nothing, because evidence signed with the old key would stop verifying
+against a new public key.
+
+Prints the two paths and the key id (hex SHA-256 of the public key's PKIX
+DER, the keyid in every envelope it signs).
+
+Exit codes: 0 written, 1 a key file already exists, 2 usage error,
+3 the files could not be written.`
+
+// keygenOptions are the inputs of `taskproof keygen`.
+type keygenOptions struct {
+	Root string
+	Out  string // PREFIX; "" = ROOT/.taskproof/signing
+}
+
+func cmdKeygen(env *cliEnv, args []string) int {
+	o := keygenOptions{}
+	fs := newFlagSet(env, "keygen", "keygen [--out PREFIX] [--root DIR]", keygenHelp)
+	fs.rootFlag(&o.Root)
+	fs.StringVar(&o.Out, "out", "", "write `PREFIX`.key and PREFIX.pub (default .taskproof/signing under --root)")
+	pos, code, done := fs.parse(args)
+	if done {
+		return code
+	}
+	if len(pos) > 0 {
+		return report(env, "keygen", usagef("unexpected argument %q; keygen takes no arguments (use --out PREFIX)", pos[0]))
+	}
+	return report(env, "keygen", runKeygen(o, env))
+}
+
+// runKeygen writes a new key pair, never replacing an existing file.
+func runKeygen(o keygenOptions, env *cliEnv) error {
+	prefix := o.Out
+	if prefix == "" {
+		prefix = filepath.Join(o.Root, evidence.DefaultKeyPrefix)
+	}
+	if strings.HasSuffix(prefix, "/") || strings.HasSuffix(prefix, string(filepath.Separator)) {
+		return usagef("--out %q is a directory; give a prefix such as %s", prefix, filepath.Join(prefix, "signing"))
+	}
+	if ext := filepath.Ext(prefix); ext == ".key" || ext == ".pub" {
+		return usagef("--out takes a prefix without %s: --out %s writes %s.key and %s.pub",
+			ext, strings.TrimSuffix(prefix, ext), strings.TrimSuffix(prefix, ext), strings.TrimSuffix(prefix, ext))
+	}
+	keyPath, pubPath := prefix+".key", prefix+".pub"
+	for _, p := range []string{keyPath, pubPath} {
+		if _, err := os.Lstat(p); err == nil {
+			return keygenExistsError(p, keyPath, pubPath)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(prefix), 0o700); err != nil {
+		return &exitError{exitInfra, fmt.Errorf("create key directory: %w", err)}
+	}
+	pub, priv, err := evidence.GenerateKey()
+	if err != nil {
+		return &exitError{exitInfra, err}
+	}
+	privPEM, err := evidence.MarshalPrivateKey(priv)
+	if err != nil {
+		return &exitError{exitInfra, err}
+	}
+	pubPEM, err := evidence.MarshalPublicKey(pub)
+	if err != nil {
+		return &exitError{exitInfra, err}
+	}
+	if err := atomicfile.Create(keyPath, privPEM, 0o600); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return keygenExistsError(keyPath, keyPath, pubPath)
+		}
+		return &exitError{exitInfra, err}
+	}
+	if err := atomicfile.Create(pubPath, pubPEM, 0o644); err != nil {
+		// Leave no half pair behind: the private key is useless without it.
+		os.Remove(keyPath)
+		if errors.Is(err, os.ErrExist) {
+			return keygenExistsError(pubPath, keyPath, pubPath)
+		}
+		return &exitError{exitInfra, err}
+	}
+	fmt.Fprintf(env.stdout, "private key: %s (mode 0600; keep it secret, never commit it)\n", keyPath)
+	fmt.Fprintf(env.stdout, "public key:  %s (commit it; evidence verify reads it)\n", pubPath)
+	fmt.Fprintf(env.stdout, "key id:      %s\n", evidence.KeyID(pub))
+	return nil
+}
+
+// keygenExistsError refuses to replace a key file, saying how to proceed.
+func keygenExistsError(existing, keyPath, pubPath string) error {
+	return &exitError{exitFindings, fmt.Errorf(
+		"%s already exists; refusing to overwrite it (evidence signed with the old key would no longer verify). "+
+			"Keep the existing pair, pass --out PREFIX for a new one, or delete %s and %s first to replace it",
+		existing, keyPath, pubPath)}
+}
