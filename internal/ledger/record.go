@@ -1,0 +1,88 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+)
+
+// Record validates r and stores it with its markers, tests and items in
+// one transaction, returning the run's id. r.ID is ignored.
+func (l *Ledger) Record(ctx context.Context, r Run) (int64, error) {
+	if err := r.validate(); err != nil {
+		return 0, fmt.Errorf("record run in ledger %s: %w", l.path, err)
+	}
+	argv := r.Command
+	if argv == nil {
+		argv = []string{}
+	}
+	cmd, err := json.Marshal(argv)
+	if err != nil {
+		return 0, fmt.Errorf("record run: encode command: %w", err)
+	}
+	tx, err := l.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, l.wrap("begin record", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO runs
+		(kind, task_id, commit_id, dirty, profile, command, verdict, started_ns, duration_ms, evidence_path, evidence_digest)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		string(r.Kind), r.TaskID, r.Commit, r.Dirty, r.Profile, string(cmd), r.Verdict,
+		r.StartedAt.UnixNano(), r.DurationMS, r.EvidencePath, r.EvidenceDigest)
+	if err != nil {
+		return 0, l.wrap("record run", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, l.wrap("record run", err)
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO run_markers (run_id, seq, marker, seen, line, at_ms) VALUES (?, ?, ?, ?, ?, ?)`,
+		len(r.Markers), func(i int) []any {
+			m := r.Markers[i]
+			var at sql.NullInt64
+			if m.AtMS != nil {
+				at = sql.NullInt64{Int64: *m.AtMS, Valid: true}
+			}
+			return []any{id, i, m.Marker, m.Seen, m.Line, at}
+		}); err != nil {
+		return 0, l.wrap("record markers", err)
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO run_tests (run_id, seq, suite, name, outcome) VALUES (?, ?, ?, ?, ?)`,
+		len(r.Tests), func(i int) []any {
+			t := r.Tests[i]
+			return []any{id, i, t.Suite, t.Name, string(t.Outcome)}
+		}); err != nil {
+		return 0, l.wrap("record tests", err)
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO run_items (run_id, seq, item, kind, verdict) VALUES (?, ?, ?, ?, ?)`,
+		len(r.Items), func(i int) []any {
+			it := r.Items[i]
+			return []any{id, i, it.Item, it.Kind, it.Verdict}
+		}); err != nil {
+		return 0, l.wrap("record items", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, l.wrap("commit run", err)
+	}
+	return id, nil
+}
+
+// insertRows runs the prepared insert query once per row.
+func insertRows(ctx context.Context, tx *sql.Tx, query string, n int, row func(i int) []any) error {
+	if n == 0 {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for i := 0; i < n; i++ {
+		if _, err := st.ExecContext(ctx, row(i)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
