@@ -1,0 +1,2 @@
+// Package boom is a fixture whose test panics, killing the test binary.
+package boom

@@ -1,0 +1,2 @@
+// Package empty is a fixture with no tests.
+package empty

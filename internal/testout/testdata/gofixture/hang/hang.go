@@ -1,0 +1,2 @@
+// Package hang is a fixture whose test outlives the -timeout.
+package hang
