@@ -58,7 +58,7 @@ type End struct {
 // Result is the outcome of one verification.
 type Result struct {
 	Verdict  Verdict
-	Failure  *Failure     // nil on PASS
+	Failure  *Failure      // nil on PASS
 	Seen     []Observation // every marker occurrence, in stream order (bounded)
 	Lines    int
 	Bytes    int64
