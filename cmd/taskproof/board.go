@@ -11,7 +11,9 @@ import (
 	"github.com/taskproof/taskproof/internal/atomicfile"
 	"github.com/taskproof/taskproof/internal/board"
 	"github.com/taskproof/taskproof/internal/config"
+	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/task"
 )
 
 func init() {
@@ -26,10 +28,21 @@ task counts as Done when its status normalises to Done (case-insensitive,
 aliases such as Complete included). Without groups the board shows the
 lists and one "All tasks" total.
 
+Every task also shows its proof state, from .taskproof/evidence/TASK-ID.tar
+checked against .taskproof/signing.pub: proven (verifies, verdict proven,
+allowlisted paths, contract and Stop conditions unchanged since), stale
+(valid and proven, but one of those changed), failed (valid, verdict not
+proven), invalid (does not verify), claimed (the header says Done or In
+Review and there is no bundle, or no public key to verify it) or unproven.
+Each group counts its proven tasks, and "Claimed without proof" lists every
+Done or In Review task whose evidence is not proven: the fake green. A
+repository without .taskproof shows every task unproven or claimed.
+
 Without --write or --check the board is printed. --write replaces the board
 file ([tasks] board in taskproof.toml, default tasks/BOARD.md, or --out)
 atomically. --check compares the committed file with a fresh render and
-fails with a diff when it is stale, for CI.
+fails with a diff when it is stale, for CI; proof states are part of the
+board, so evidence that went stale (or a new proof) makes it stale too.
 
 Exit codes: 0 printed, written, or current; 1 --check found the board stale
 or missing; 2 usage error, invalid taskproof.toml or unreadable repository;
@@ -84,7 +97,15 @@ func runBoard(o boardOptions, env *cliEnv) error {
 		out = filepath.Join(r.Root, filepath.FromSlash(r.Config.Tasks.Board))
 	}
 	rel := r.Rel(out)
-	b := board.Build(r.Docs, specs)
+	pub, err := proofstate.LoadPublicKey(r.Root)
+	if err != nil {
+		return err
+	}
+	assessor := proofstate.NewAssessor(r, pub)
+	b := board.BuildWithProof(r.Docs, specs, func(d *task.Document) board.Proof {
+		a := assessor.Assess(d, nil)
+		return board.Proof{State: string(a.State), Summary: a.Summary, Claims: a.Claims}
+	})
 	for _, g := range b.Groups {
 		for _, id := range g.Missing {
 			fmt.Fprintf(env.stderr, "taskproof board: warning: group %q lists %s, which has no task file; it is not counted (fix [[groups]] in %s)\n", g.Name, id, config.FileName)
@@ -101,7 +122,7 @@ func runBoard(o boardOptions, env *cliEnv) error {
 		if err := atomicfile.Write(out, data, 0o644); err != nil {
 			return &exitError{exitInfra, err}
 		}
-		fmt.Fprintf(env.stdout, "wrote %s (%d groups, %d of %d tasks Done)\n", rel, len(b.Groups), b.All.Done, b.All.Total)
+		fmt.Fprintf(env.stdout, "wrote %s (%d groups, %d of %d tasks Done, %d proven, %d claimed without proof)\n", rel, len(b.Groups), b.All.Done, b.All.Total, *b.All.Proven, len(b.Claimed))
 		return nil
 	case o.Check:
 		return checkBoard(env, out, rel, data)

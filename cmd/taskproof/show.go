@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/task"
 )
@@ -23,13 +24,19 @@ written and normalised, owner, created, dependencies (kind and line), links,
 sections with their line spans, proof commands, required markers, required
 tests, touched paths (pattern, prose or denied) and the security sections.
 
+The proof line gives the task's evidence state with its reasons: proven,
+stale, failed, invalid, claimed (the header says Done or In Review without
+valid evidence) or unproven; see taskproof board --help. It reads
+.taskproof/evidence/TASK-ID.tar and .taskproof/signing.pub.
+
 TASK-ID is matched case-insensitively and may use a Unicode hyphen
 (TASK‑0005 with U+2011 reads as TASK-0005). A path to a task file
 (tasks/TASK-0003B-x.md) is accepted as well.
 
 --format json prints a JSON array of documents (one element, or one per
 file when the id is duplicated), with snake_case keys; lists are [] when
-empty. --format text prints every file with that id, one after another.
+empty. Each document has a "proof" object: state, reasons, summary, claims,
+bundle, and for a bundle that verified commit, digest and key_id. --format text prints every file with that id, one after another.
 
 Exit codes: 0 printed, 1 no task with that id, 2 usage error or unreadable
 repository.`
@@ -74,9 +81,18 @@ func runShow(o showOptions, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
+	pub, err := proofstate.LoadPublicKey(r.Root)
+	if err != nil {
+		return err
+	}
+	assessor := proofstate.NewAssessor(r, pub)
+	shown := make([]showDoc, len(docs))
+	for i, d := range docs {
+		shown[i] = showDoc{Document: d, Proof: assessor.Assess(d, nil)}
+	}
 	var out []byte
 	if o.Format == "json" {
-		b, err := json.MarshalIndent(docs, "", "  ")
+		b, err := json.MarshalIndent(shown, "", "  ")
 		if err != nil {
 			return &exitError{exitInfra, fmt.Errorf("encode json: %w", err)}
 		}
@@ -90,7 +106,7 @@ func runShow(o showOptions, env *cliEnv) error {
 			if len(docs) > 1 {
 				fmt.Fprintf(&buf, "# %d of %d files with id %s\n", i+1, len(docs), d.ID)
 			}
-			renderShowText(&buf, d)
+			renderShowText(&buf, d, shown[i].Proof)
 		}
 		out = buf.Bytes()
 	}
@@ -98,6 +114,13 @@ func runShow(o showOptions, env *cliEnv) error {
 		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
 	}
 	return nil
+}
+
+// showDoc is one document as show prints it: the parse plus its evidence
+// state.
+type showDoc struct {
+	*task.Document
+	Proof proofstate.Assessment `json:"proof"`
 }
 
 // findShowDocs resolves the argument to documents: a path to an existing
@@ -131,7 +154,7 @@ func findShowDocs(r *repo.Repo, o showOptions) ([]*task.Document, error) {
 }
 
 // renderShowText writes the readable form of one document.
-func renderShowText(buf *bytes.Buffer, d *task.Document) {
+func renderShowText(buf *bytes.Buffer, d *task.Document, proof proofstate.Assessment) {
 	title := d.Title
 	if title == "" {
 		title = "(no title)"
@@ -167,6 +190,14 @@ func renderShowText(buf *bytes.Buffer, d *task.Document) {
 		status = fmt.Sprintf("%s  written %q, line %d", class, d.Status.Raw, d.Status.Line)
 	}
 	row("  status", status)
+	p := string(proof.State)
+	if proof.Commit != "" {
+		p += fmt.Sprintf("  %s, commit %s, %s", proof.Bundle, shortHash(proof.Commit), proof.Digest)
+	}
+	row("  proof", p)
+	for _, r := range proof.Reasons {
+		row("", "- "+r)
+	}
 	row("  owner", fieldText(d.Owner))
 	row("  created", fieldText(d.Created))
 	tw.Flush()

@@ -49,7 +49,26 @@ type Row struct {
 	Status string           `json:"status"` // as written in the header
 	Class  task.StatusClass `json:"class"`  // normalised, "" when unknown
 	Path   string           `json:"path"`   // relative to the repository root
+	// Proof is the document's evidence state; nil when the board was
+	// built without proof states.
+	Proof *Proof `json:"proof,omitempty"`
 }
+
+// Proof is a task document's evidence state as the board shows it (from
+// internal/proofstate): State is proven, stale, failed, claimed, unproven
+// or invalid; Summary is one hash-free line; Claims is true when the header
+// says Done or In Review.
+type Proof struct {
+	State   string `json:"state"`
+	Summary string `json:"summary"`
+	Claims  bool   `json:"claims"`
+}
+
+// Proven is the state of valid, fresh evidence whose verdict is proven.
+const Proven = "proven"
+
+// ProofFunc returns the evidence state of one document.
+type ProofFunc func(*task.Document) Proof
 
 // Group is a group with its counters computed from the headers.
 type Group struct {
@@ -61,6 +80,9 @@ type Group struct {
 	// Missing are ids the group lists that have no task file; they are not
 	// counted.
 	Missing []task.ID `json:"missing"`
+	// Proven counts the members whose every file has proven evidence;
+	// nil when the board was built without proof states.
+	Proven *int `json:"proven,omitempty"`
 }
 
 // Board is the generated status board.
@@ -76,6 +98,9 @@ type Board struct {
 	Ungrouped []Row `json:"ungrouped"`
 	// Unrecognised are tasks whose status is outside the vocabulary.
 	Unrecognised []Row `json:"unrecognised"`
+	// Claimed are the tasks whose header says Done or In Review without
+	// proven evidence (fake green); nil when built without proof states.
+	Claimed []Row `json:"claimed,omitempty"`
 }
 
 // taskIndex groups documents by id. A repository may hold two files with
@@ -126,7 +151,39 @@ func (ix taskIndex) count(members []task.ID) Counter {
 // Build computes the board from the documents and groups. Rows are in id
 // order, then path order.
 func Build(docs []*task.Document, groups []GroupSpec) *Board {
+	return BuildWithProof(docs, groups, nil)
+}
+
+// BuildWithProof is Build with each document's evidence state from proof:
+// every row carries it, each group counts its proven members, and the
+// Claimed list collects the fake green. A nil proof is Build.
+func BuildWithProof(docs []*task.Document, groups []GroupSpec, proof ProofFunc) *Board {
 	ix := indexDocs(docs)
+	proofs := map[*task.Document]*Proof{}
+	if proof != nil {
+		for _, d := range docs {
+			if d != nil {
+				p := proof(d)
+				proofs[d] = &p
+			}
+		}
+	}
+	provenCount := func(members []task.ID) *int {
+		if proof == nil {
+			return nil
+		}
+		n := 0
+		for _, id := range members {
+			ok := len(ix.docs[id]) > 0
+			for _, d := range ix.docs[id] {
+				ok = ok && proofs[d].State == Proven
+			}
+			if ok {
+				n++
+			}
+		}
+		return &n
+	}
 	b := &Board{
 		Groups:       []Group{},
 		InProgress:   []Row{},
@@ -146,16 +203,22 @@ func Build(docs []*task.Document, groups []GroupSpec) *Board {
 		if missing == nil {
 			missing = []task.ID{}
 		}
-		b.Groups = append(b.Groups, Group{Name: g.Name, Done: c.Done, Total: c.Total, Percent: c.Percent(), Members: members, Missing: missing})
+		b.Groups = append(b.Groups, Group{Name: g.Name, Done: c.Done, Total: c.Total, Percent: c.Percent(), Members: members, Missing: missing, Proven: provenCount(members)})
 		for _, id := range members {
 			grouped[id] = true
 		}
 	}
 	all := ix.count(ix.ids)
-	b.All = Group{Name: "All tasks", Done: all.Done, Total: all.Total, Percent: all.Percent(), Members: append([]task.ID{}, ix.ids...), Missing: []task.ID{}}
+	b.All = Group{Name: "All tasks", Done: all.Done, Total: all.Total, Percent: all.Percent(), Members: append([]task.ID{}, ix.ids...), Missing: []task.ID{}, Proven: provenCount(ix.ids)}
+	if proof != nil {
+		b.Claimed = []Row{}
+	}
 	for _, id := range ix.ids {
 		for _, d := range ix.docs[id] {
-			r := Row{ID: id, Title: d.Title, Status: d.Status.Raw, Class: d.Status.Class, Path: d.Path}
+			r := Row{ID: id, Title: d.Title, Status: d.Status.Raw, Class: d.Status.Class, Path: d.Path, Proof: proofs[d]}
+			if r.Proof != nil && r.Proof.Claims && r.Proof.State != Proven {
+				b.Claimed = append(b.Claimed, r)
+			}
 			switch d.Status.Class {
 			case classInProgress:
 				b.InProgress = append(b.InProgress, r)

@@ -22,15 +22,30 @@ func (b *Board) Markdown(boardPath string) []byte {
 	fmt.Fprintln(&w, "# Task Board")
 	fmt.Fprintln(&w)
 	fmt.Fprintln(&w, "Done counts a task whose header status is Done (case-insensitive, aliases such as Complete included); Total counts every task id in the group.")
+	withProof := b.All.Proven != nil
+	if withProof {
+		fmt.Fprintln(&w, "Proven counts a task whose evidence bundle verifies with the repository's public key, says proven, and whose allowlisted paths, contract and Stop conditions have not changed since.")
+	}
 	fmt.Fprintln(&w)
 	fmt.Fprintln(&w, "## Groups")
 	fmt.Fprintln(&w)
-	fmt.Fprintln(&w, "| Group | Done / Total | Progress |")
-	fmt.Fprintln(&w, "|-------|--------------|----------|")
-	for _, g := range b.Groups {
-		fmt.Fprintf(&w, "| %s | %d / %d | %d%% |\n", cell(g.Name), g.Done, g.Total, g.Percent)
+	if withProof {
+		fmt.Fprintln(&w, "| Group | Done / Total | Progress | Proven |")
+		fmt.Fprintln(&w, "|-------|--------------|----------|--------|")
+	} else {
+		fmt.Fprintln(&w, "| Group | Done / Total | Progress |")
+		fmt.Fprintln(&w, "|-------|--------------|----------|")
 	}
-	fmt.Fprintf(&w, "| **%s** | %d / %d | %d%% |\n", b.All.Name, b.All.Done, b.All.Total, b.All.Percent)
+	proven := func(g Group) string {
+		if g.Proven == nil {
+			return ""
+		}
+		return fmt.Sprintf(" %d |", *g.Proven)
+	}
+	for _, g := range b.Groups {
+		fmt.Fprintf(&w, "| %s | %d / %d | %d%% |%s\n", cell(g.Name), g.Done, g.Total, g.Percent, proven(g))
+	}
+	fmt.Fprintf(&w, "| **%s** | %d / %d | %d%% |%s\n", b.All.Name, b.All.Done, b.All.Total, b.All.Percent, proven(b.All))
 	for _, g := range b.Groups {
 		if len(g.Missing) > 0 {
 			fmt.Fprintln(&w)
@@ -51,6 +66,9 @@ func (b *Board) Markdown(boardPath string) []byte {
 			fmt.Fprintf(&w, "### %s\n", oneLine(g.Name))
 			fmt.Fprintln(&w)
 			fmt.Fprintf(&w, "- Progress: `%d / %d` done (`%d%%`)\n", g.Done, g.Total, g.Percent)
+			if g.Proven != nil {
+				fmt.Fprintf(&w, "- Proven: `%d`\n", *g.Proven)
+			}
 			ids := make([]string, len(g.Members))
 			for i, id := range g.Members {
 				ids[i] = "`" + string(id) + "`"
@@ -69,10 +87,32 @@ func (b *Board) Markdown(boardPath string) []byte {
 			fmt.Fprintln(&w, "None.")
 			return
 		}
-		fmt.Fprintln(&w, "| Task | Title | Status |")
-		fmt.Fprintln(&w, "|------|-------|--------|")
+		if withProof {
+			fmt.Fprintln(&w, "| Task | Title | Status | Proof |")
+			fmt.Fprintln(&w, "|------|-------|--------|-------|")
+		} else {
+			fmt.Fprintln(&w, "| Task | Title | Status |")
+			fmt.Fprintln(&w, "|------|-------|--------|")
+		}
 		for _, r := range rows {
-			fmt.Fprintf(&w, "| [%s](%s) | %s | %s |\n", r.ID, linkTarget(relLink(dir, r.Path)), cell(r.Title), cell(r.Status))
+			fmt.Fprintf(&w, "| [%s](%s) | %s | %s |%s\n", r.ID, linkTarget(relLink(dir, r.Path)), cell(r.Title), cell(r.Status), proofCell(r))
+		}
+	}
+	if withProof {
+		// The fake green first: what the headers claim and nothing proves.
+		fmt.Fprintln(&w)
+		fmt.Fprintf(&w, "## Claimed without proof (%d)\n", len(b.Claimed))
+		fmt.Fprintln(&w)
+		if len(b.Claimed) == 0 {
+			fmt.Fprintln(&w, "None: every Done or In Review task has proven, fresh evidence.")
+		} else {
+			fmt.Fprintln(&w, "The header says Done or In Review, but no valid, fresh, proven evidence backs it (run `taskproof prove TASK-ID`).")
+			fmt.Fprintln(&w)
+			fmt.Fprintln(&w, "| Task | Title | Status | Proof | Why |")
+			fmt.Fprintln(&w, "|------|-------|--------|-------|-----|")
+			for _, r := range b.Claimed {
+				fmt.Fprintf(&w, "| [%s](%s) | %s | %s |%s %s |\n", r.ID, linkTarget(relLink(dir, r.Path)), cell(r.Title), cell(r.Status), proofCell(r), cell(r.Proof.Summary))
+			}
 		}
 	}
 	list("In Progress", b.InProgress)
@@ -86,6 +126,15 @@ func (b *Board) Markdown(boardPath string) []byte {
 		list("Status Not Recognised", b.Unrecognised)
 	}
 	return w.Bytes()
+}
+
+// proofCell is the Proof column of a row (with its leading space and
+// trailing pipe), "" for a board without proof states.
+func proofCell(r Row) string {
+	if r.Proof == nil {
+		return ""
+	}
+	return " " + cell(r.Proof.State) + " |"
 }
 
 // JSON renders the board as indented JSON with a trailing newline.

@@ -1,0 +1,315 @@
+package proofstate
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/task"
+)
+
+// State is what a task's evidence says about it now.
+type State string
+
+// States, from best to worst news.
+const (
+	// Proven: a bundle that verifies with the repository's public key,
+	// for this task, verdict proven, and none of its inputs changed since.
+	Proven State = "proven"
+	// Stale: a valid, proven bundle whose inputs (allowlisted content,
+	// contract, Stop conditions) changed since it was made.
+	Stale State = "stale"
+	// Failed: a valid bundle whose verdict is not proven.
+	Failed State = "failed"
+	// Claimed: the header says Done or In Review, and there is no evidence
+	// that could back it (no bundle, or no key to verify one): fake green.
+	Claimed State = "claimed"
+	// Unproven: no usable evidence, and the header does not claim Done.
+	Unproven State = "unproven"
+	// Invalid: a bundle exists but does not verify (tampered, wrong key,
+	// another task's, unreadable).
+	Invalid State = "invalid"
+)
+
+// States lists every state in display order.
+var States = []State{Proven, Stale, Failed, Claimed, Unproven, Invalid}
+
+// NoPublicKeyReason is the reason given for a bundle that cannot be
+// verified because the repository has no public key.
+const NoPublicKeyReason = "no public key at " + evidence.DefaultPublicKeyFile + "; run taskproof keygen"
+
+// Assessment is the state of one task's evidence and why.
+type Assessment struct {
+	State State `json:"state"`
+	// Reasons explain the state, one line each; empty only for proven.
+	Reasons []string `json:"reasons"`
+	// Summary is one short line without hashes or key ids, stable while
+	// the state's cause stays the same (for the board).
+	Summary string `json:"summary"`
+	// Claims is true when the header status is Done or In Review: such a
+	// task in any state but proven is fake green.
+	Claims bool `json:"claims"`
+	// Bundle is the bundle's path relative to the root (whether or not
+	// it exists); "" for a task without an id.
+	Bundle string `json:"bundle"`
+	// Commit, Digest, KeyID: of a bundle that verified, else "".
+	Commit string `json:"commit,omitempty"`
+	Digest string `json:"digest,omitempty"`
+	KeyID  string `json:"key_id,omitempty"`
+	// Verified is the verified bundle, nil unless it verified.
+	Verified *evidence.Verified `json:"-"`
+}
+
+// Facts are the observations Decide judges; the CLI-free part of Assess.
+type Facts struct {
+	TaskID       task.ID
+	Status       task.StatusClass   // the header status, normalised
+	BundleExists bool               // a bundle file is at BundlePath
+	Bundle       string             // its root-relative path, for reasons
+	NoKey        bool               // the repository has no public key
+	ReadErr      error              // the bundle exists but could not be read
+	VerifyErr    error              // evidence.Verify failed
+	Verified     *evidence.Verified // evidence.Verify succeeded
+	InputsErr    error              // the current inputs could not be computed
+	Current      evidence.Current   // the current inputs (Commit "" = by content)
+}
+
+// Decide turns facts into a state and its reasons. It is pure.
+func Decide(f Facts) (State, []string) {
+	notProven := func(reasons ...string) (State, []string) {
+		if ClaimsDone(f.Status) {
+			return Claimed, append([]string{fmt.Sprintf("the header says %s, but there is no valid evidence", f.Status)}, reasons...)
+		}
+		return Unproven, reasons
+	}
+	prove := "run taskproof prove " + string(f.TaskID)
+	switch {
+	case f.TaskID == "":
+		return notProven("the task has no id, so it can have no evidence bundle")
+	case !f.BundleExists:
+		return notProven(fmt.Sprintf("no evidence bundle at %s; %s", f.Bundle, prove))
+	case f.ReadErr != nil:
+		return Invalid, []string{fmt.Sprintf("%s cannot be read: %v", f.Bundle, f.ReadErr)}
+	case f.NoKey:
+		return notProven(fmt.Sprintf("%s cannot be verified: %s", f.Bundle, NoPublicKeyReason))
+	case f.VerifyErr != nil:
+		return Invalid, verifyReasons(f.Bundle, f.VerifyErr)
+	case f.Verified == nil:
+		return Invalid, []string{f.Bundle + " was not verified"}
+	}
+	p := f.Verified.Predicate
+	if p.TaskID != string(f.TaskID) {
+		return Invalid, []string{fmt.Sprintf("%s is evidence for %s, not %s; %s", f.Bundle, p.TaskID, f.TaskID, prove)}
+	}
+	if p.Verdict != evidence.Proven {
+		var rs []string
+		for _, it := range p.Items {
+			if it.Verdict == evidence.Proven {
+				continue
+			}
+			r := fmt.Sprintf("%s %s: %s", it.Kind, it.Item, strings.ReplaceAll(it.Verdict, "_", " "))
+			if it.Reason != "" {
+				r += " (" + it.Reason + ")"
+			}
+			rs = append(rs, r)
+		}
+		if len(rs) == 0 {
+			rs = []string{fmt.Sprintf("the evidence's verdict is %s", p.Verdict)}
+		}
+		return Failed, rs
+	}
+	if f.InputsErr != nil {
+		return Stale, []string{fmt.Sprintf("cannot compute the current inputs to compare with the evidence: %v", f.InputsErr)}
+	}
+	if rs := evidence.Staleness(p, f.Current); len(rs) > 0 {
+		return Stale, rs
+	}
+	return Proven, []string{}
+}
+
+// Summarize is a one-line, hash-free account of state (as Decide gave it
+// for f): what the board prints, so that the committed board changes only
+// when a task's state or its cause changes, not with every edit.
+func Summarize(f Facts, state State) string {
+	switch state {
+	case Proven:
+		return "verified, inputs unchanged"
+	case Claimed, Unproven:
+		switch {
+		case f.TaskID == "":
+			return "no id, so no evidence"
+		case !f.BundleExists:
+			return "no evidence bundle"
+		case f.NoKey:
+			return "bundle present, but no public key to verify it"
+		}
+		return "no valid evidence"
+	case Invalid:
+		switch {
+		case f.ReadErr != nil:
+			return "bundle unreadable"
+		case f.VerifyErr != nil:
+			var codes []string
+			seen := map[string]bool{}
+			for _, p := range evidence.Problems(f.VerifyErr) {
+				c := string(p.Reason)
+				if p.File != "" {
+					c += " " + p.File
+				}
+				if !seen[c] {
+					seen[c] = true
+					codes = append(codes, c)
+				}
+			}
+			if len(codes) == 0 {
+				return "bundle does not verify"
+			}
+			return "bundle does not verify: " + strings.Join(codes, ", ")
+		case f.Verified != nil:
+			return "bundle is evidence for " + f.Verified.Predicate.TaskID
+		}
+		return "bundle does not verify"
+	case Failed:
+		n, all := 0, 0
+		if f.Verified != nil {
+			for _, it := range f.Verified.Predicate.Items {
+				all++
+				if it.Verdict != evidence.Proven {
+					n++
+				}
+			}
+		}
+		return fmt.Sprintf("proof failed: %d of %d items not proven", n, all)
+	case Stale:
+		if f.InputsErr != nil || f.Verified == nil {
+			return "current inputs unknown"
+		}
+		p, c := f.Verified.Predicate, f.Current
+		var what []string
+		if c.Commit != "" && c.Commit != p.Commit {
+			what = append(what, "commit")
+		}
+		if p.AllowlistHash != c.AllowlistHash {
+			what = append(what, "allowlisted paths")
+		}
+		if p.ContractHash != c.ContractHash {
+			what = append(what, "contract")
+		}
+		if p.StopConditionsHash != c.StopConditionsHash {
+			what = append(what, "Stop conditions")
+		}
+		return "changed since the proof: " + strings.Join(what, ", ")
+	}
+	return string(state)
+}
+
+// verifyReasons lists a verification failure, one line per problem.
+func verifyReasons(bundle string, err error) []string {
+	ps := evidence.Problems(err)
+	if len(ps) == 0 {
+		return []string{fmt.Sprintf("%s does not verify: %v", bundle, err)}
+	}
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = fmt.Sprintf("%s does not verify: %v", bundle, p)
+	}
+	return out
+}
+
+// ClaimsDone reports whether a status claims the work is finished: Done or
+// In Review (after normalisation with the repository's vocabulary).
+func ClaimsDone(c task.StatusClass) bool {
+	return c == "Done" || c == "In Review"
+}
+
+// LoadPublicKey reads ROOT/.taskproof/signing.pub; (nil, nil) when the file
+// does not exist. A file that exists but is not an ed25519 public key is an
+// error naming the fix.
+func LoadPublicKey(root string) (ed25519.PublicKey, error) {
+	p := filepath.Join(root, filepath.FromSlash(evidence.DefaultPublicKeyFile))
+	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	pub, err := evidence.ReadPublicKeyFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w (replace it with the output of taskproof keygen, or remove it)", evidence.DefaultPublicKeyFile, err)
+	}
+	return pub, nil
+}
+
+// Assessor assesses many tasks of one repository, listing its files once.
+type Assessor struct {
+	r    *repo.Repo
+	pub  ed25519.PublicKey
+	snap *Snapshot
+	err  error
+	done bool
+}
+
+// NewAssessor prepares assessments of r's tasks with the verifying key pub
+// (nil: the repository has none).
+func NewAssessor(r *repo.Repo, pub ed25519.PublicKey) *Assessor {
+	return &Assessor{r: r, pub: pub}
+}
+
+// Snapshot returns the repository snapshot, made on first use.
+func (a *Assessor) Snapshot() (*Snapshot, error) {
+	if !a.done {
+		a.snap, a.err = NewSnapshot(a.r)
+		a.done = true
+	}
+	return a.snap, a.err
+}
+
+// Assess judges doc's evidence (src is its file content; nil reads it).
+// Freshness is judged by content (Current.Commit ""): a proof made on an
+// older commit stays proven while nothing it covered changed. Status set
+// adds its own check that the evidence's commit is HEAD or an ancestor.
+func (a *Assessor) Assess(doc *task.Document, src []byte) Assessment {
+	f := Facts{TaskID: doc.ID, Status: doc.Status.Class, NoKey: a.pub == nil}
+	out := Assessment{Claims: ClaimsDone(doc.Status.Class)}
+	if doc.ID != "" {
+		f.Bundle = BundleRel(doc.ID)
+		out.Bundle = f.Bundle
+		data, err := os.ReadFile(BundlePath(a.r.Root, doc.ID))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			f.BundleExists, f.ReadErr = true, err
+		default:
+			f.BundleExists = true
+			if a.pub != nil {
+				f.Verified, f.VerifyErr = evidence.Verify(data, a.pub, evidence.VerifyOptions{})
+			}
+		}
+	}
+	if f.Verified != nil && f.Verified.Predicate.Verdict == evidence.Proven && f.Verified.Predicate.TaskID == string(doc.ID) {
+		s, err := a.Snapshot()
+		if err == nil {
+			f.Current, _, err = s.Inputs(doc, src)
+		}
+		f.InputsErr = err
+		f.Current.Commit = ""
+	}
+	out.State, out.Reasons = Decide(f)
+	out.Summary = Summarize(f, out.State)
+	if f.Verified != nil && f.VerifyErr == nil && out.State != Invalid {
+		out.Verified = f.Verified
+		out.Commit, out.Digest, out.KeyID = f.Verified.Predicate.Commit, f.Verified.Digest, f.Verified.KeyID
+	}
+	if out.Reasons == nil {
+		out.Reasons = []string{}
+	}
+	return out
+}
+
+// Assess judges one task's evidence; see Assessor.Assess.
+func Assess(r *repo.Repo, doc *task.Document, src []byte, pub ed25519.PublicKey) Assessment {
+	return NewAssessor(r, pub).Assess(doc, src)
+}
