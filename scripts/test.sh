@@ -43,7 +43,7 @@ go test -count=1 -json ./... > "$out/test.json" || status=$?
 passed=$(grep -c '"Action":"pass","Package":"[^"]*","Test"' "$out/test.json" || true)
 failed=$(grep -c '"Action":"fail","Package":"[^"]*","Test"' "$out/test.json" || true)
 skipped=$(grep -c '"Action":"skip","Package":"[^"]*","Test"' "$out/test.json" || true)
-grep '"Action":"output"' "$out/test.json" | grep -E '^\{[^}]*"Output":"(ok|FAIL|---|panic)' \
+grep '"Action":"output"' "$out/test.json" | grep -E '^\{[^}]*"Output":"(ok |FAIL|--- FAIL|panic)' \
   | sed -E 's/.*"Output":"(.*)"\}$/\1/; s/\\n$//; s/\\t/\t/g' || true
 if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ]; then
   echo "failing test output:" >&2
