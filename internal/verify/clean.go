@@ -7,7 +7,23 @@ const esc = 0x1b
 // cleanLine appends raw to dst[:0] without NUL bytes and ANSI escape
 // sequences and returns the result. It does not split on '\r' or trim.
 func cleanLine(dst, raw []byte) []byte {
+	return cleanLineNUL(dst, raw, true)
+}
+
+// cleanLineNUL is cleanLine for a caller that knows whether raw holds a
+// NUL: without one, escapes are removed while copying, in one pass.
+func cleanLineNUL(dst, raw []byte, mayHoldNUL bool) []byte {
 	dst = dst[:0]
+	if !mayHoldNUL {
+		for {
+			i := bytes.IndexByte(raw, esc)
+			if i < 0 {
+				return append(dst, raw...)
+			}
+			dst = append(dst, raw[:i]...)
+			raw = raw[escapeEnd(raw, i):]
+		}
+	}
 	// Drop NULs first so that a NUL inside an escape sequence does not end
 	// it (terminals ignore NUL everywhere).
 	for len(raw) > 0 {

@@ -15,8 +15,8 @@ const (
 	DefaultMaxSeen          = 10000
 	// observationTextBytes caps Observation.Text.
 	observationTextBytes = 256
-	// lazyLiteralMax is how many literals are found per chunk with one
-	// bytes.Index pass each; more use the Aho-Corasick automaton per line.
+	// lazyLiteralMax is how many literals make "few": few are found by
+	// anchor bytes; of many, the long ones by eight-byte windows.
 	lazyLiteralMax = 12
 )
 
@@ -34,6 +34,11 @@ type Options struct {
 	// MaxSeen caps Result.Seen: 0 means DefaultMaxSeen, a negative value
 	// keeps none.
 	MaxSeen int
+	// KeepMatching goes on matching after a definite failure, so that
+	// Seen and OnObservation report every later occurrence too (every
+	// unexpected marker of a log, say). The verdict stays the first
+	// failure. By default later lines are only counted.
+	KeepMatching bool
 }
 
 // Marker classes, also the order in which a segment is checked.
@@ -333,10 +338,8 @@ func (v *Verifier) buildIndexes() error {
 				v.trie = newPrefixTrie()
 			}
 			v.trie.add(m.text, mi)
-			v.hasNonExact = true
 		case Substring:
 			m.lit = addLit(m.text, mi)
-			v.hasNonExact = true
 		case Regex:
 			if lit, anchored := requiredLiteral(m.re.String()); anchored {
 				// Every match starts with lit: the trie finds it.
@@ -349,7 +352,6 @@ func (v *Verifier) buildIndexes() error {
 			} else {
 				v.regexAlways = append(v.regexAlways, mi)
 			}
-			v.hasNonExact = true
 		}
 	}
 	v.exactBloom = make([]uint64, (1<<bloomBits)/64)
@@ -357,17 +359,29 @@ func (v *Verifier) buildIndexes() error {
 		k := exactKey([]byte(t))
 		v.exactBloom[k/64] |= 1 << (k % 64)
 	}
-	if len(v.lits) > 0 {
-		strs := make([]string, len(v.lits))
-		for i, l := range v.lits {
-			strs[i] = string(l)
+	// Few literals are found per chunk by anchor bytes (literalHits). Of
+	// many, the long ones are found per segment by window hashes
+	// (literalSet), and the rest by anchors too when they are few. (For a
+	// handful of literals anchors measured faster than windows: about one
+	// search per line against a probe every other byte.)
+	var lazyIDs, setIDs []int32
+	for id, l := range v.lits {
+		if len(v.lits) > lazyLiteralMax && len(l) >= windowMinLiteral {
+			setIDs = append(setIDs, int32(id))
+		} else {
+			lazyIDs = append(lazyIDs, int32(id))
 		}
-		v.ac = newAhoCorasick(strs)
+	}
+	if len(lazyIDs) > lazyLiteralMax { // too many for anchors: the set takes them
+		setIDs, lazyIDs = append(setIDs, lazyIDs...), nil
+	}
+	if len(lazyIDs) > 0 {
+		v.lazy = true
+		v.hits = newLiteralHits(v.lits, lazyIDs)
+	}
+	if len(setIDs) > 0 {
+		v.litSet = newLiteralSet(v.lits, setIDs)
 		v.litMark = make([]uint32, len(v.lits))
-		if len(v.lits) <= lazyLiteralMax {
-			v.lazy = true
-			v.hits = newLiteralHits(v.lits)
-		}
 	}
 	v.counts = make([]int, len(v.ms))
 	return nil

@@ -41,7 +41,23 @@ func fuzzSpecs() []*Spec {
 		many.Markers = append(many.Markers, Marker{Text: fmt.Sprintf("s%x", i), Mode: Substring, Max: 4})
 	}
 	many.Forbidden = []Marker{{Text: "s1F", Mode: Substring}, {Text: "s2 ", Mode: Prefix}}
-	return []*Spec{base, many}
+	// Long literals go through the window hash; two short ones and the
+	// default panic patterns through anchors.
+	long := &Spec{Markers: []Marker{{Text: "SELFTEST: end", Mode: Exact, Required: true}}}
+	for i := range lazyLiteralMax + 8 {
+		long.Markers = append(long.Markers, Marker{Text: fmt.Sprintf("SELFTEST: t%d ok", i), Mode: Substring, Max: 3})
+	}
+	long.Markers = append(long.Markers, Marker{Text: "ab", Mode: Substring}, Marker{Text: "ready!", Mode: Substring})
+	for _, p := range defaultForbidden {
+		long.Forbidden = append(long.Forbidden, Marker{Text: p, Mode: Regex, Kind: KindFail})
+	}
+	// Many literals of five to ten bytes go through the four-byte windows.
+	medium := &Spec{Markers: []Marker{{Text: "end", Mode: Exact, Required: true}}}
+	for i := range lazyLiteralMax + 8 {
+		medium.Markers = append(medium.Markers, Marker{Text: fmt.Sprintf("m%d ok!", i), Mode: Substring})
+	}
+	medium.Forbidden = []Marker{{Text: "m1 ok! x", Mode: Substring}}
+	return []*Spec{base, many, long, medium}
 }
 
 func FuzzVerifier(f *testing.F) {
@@ -62,9 +78,16 @@ func FuzzVerifier(f *testing.F) {
 		"\x1b]0;title\x07boot ok\x1b\\\n\x1b(B\x1bcREADY\n",
 		"\xff\xfe\xc3(\n\r\r\n",
 		"s0 s1 s2 s3\ns4\x1b[0ms5 s6 s7 s8 s9 sa sb sc sd\nse sf s10\ns1F\nz",
+		"x SELFTEST: t3 ok\nSELFTEST: t1\x1b[1m2 ok ab\nready! SELFTEST: t19 okSELFTEST: t3 ok\nSELFTEST: end\n",
+		"SELFTEST: t0 ok\n[FATAL] x\n",
+		"a PANIC b\n",
+		"\x1b[31mpanic: x\n",
+		"thread panicked at src\rKernel panic\n",
+		"m1 ok!m2 ok! m13 ok!\x1b[0m\nm1 ok! x\nend",
 	}
 	for i, s := range seeds {
 		f.Add([]byte(s), []byte{byte(i), 3, 1, 7}, uint8(i))
+		f.Add([]byte(s), []byte{9, byte(i)}, uint8(i+1))
 	}
 	specs := fuzzSpecs()
 	f.Fuzz(func(t *testing.T, data, cuts []byte, mode uint8) {
@@ -104,17 +127,27 @@ func FuzzVerifier(f *testing.F) {
 			t.Fatalf("chunked at %v: %s", at, diff)
 		}
 
-		// The indexes agree with a plain reading of the rules.
-		ref := reference(spec, data, end)
-		got := refResult{verdict: whole.Verdict}
-		if whole.Failure != nil {
-			got.marker, got.line = whole.Failure.Marker, whole.Failure.Line
+		// The indexes agree with a plain reading of the rules, also when
+		// matching goes on after a failure.
+		keep := verifyChunks(t, spec, Options{KeepMatching: true}, data, nil, end)
+		if diff := compareResults(keep, verifyChunks(t, spec, Options{KeepMatching: true}, data, at, end)); diff != "" {
+			t.Fatalf("keep matching, chunked at %v: %s", at, diff)
 		}
-		for _, o := range whole.Seen {
-			got.seen = append(got.seen, fmt.Sprintf("%d:%s", o.Line, o.Marker))
-		}
-		if got.verdict != ref.verdict || got.marker != ref.marker || got.line != ref.line || !slices.Equal(got.seen, ref.seen) {
-			t.Fatalf("verifier %+v\nreference %+v", got, ref)
+		for _, c := range []struct {
+			r    Result
+			keep bool
+		}{{whole, false}, {keep, true}} {
+			ref := reference(spec, data, end, c.keep)
+			got := refResult{verdict: c.r.Verdict}
+			if c.r.Failure != nil {
+				got.marker, got.line = c.r.Failure.Marker, c.r.Failure.Line
+			}
+			for _, o := range c.r.Seen {
+				got.seen = append(got.seen, fmt.Sprintf("%d:%s", o.Line, o.Marker))
+			}
+			if got.verdict != ref.verdict || got.marker != ref.marker || got.line != ref.line || !slices.Equal(got.seen, ref.seen) {
+				t.Fatalf("keep=%v\nverifier  %+v\nreference %+v", c.keep, got, ref)
+			}
 		}
 	})
 }
@@ -128,7 +161,8 @@ type refResult struct {
 
 // reference is a deliberately naive implementation of the matching rules
 // in the package documentation: every line, every marker, no indexes.
-func reference(spec *Spec, data []byte, end End) refResult {
+// keep is Options.KeepMatching.
+func reference(spec *Spec, data []byte, end End, keep bool) refResult {
 	v, err := New(spec, Options{}) // for the compiled markers only
 	if err != nil {
 		panic(err)
@@ -139,6 +173,9 @@ func reference(spec *Spec, data []byte, end End) refResult {
 	lines := bytes.SplitAfter(data, []byte{'\n'})
 	failed := false
 	for i, line := range lines {
+		if failed && !keep {
+			return res
+		}
 		if len(line) == 0 {
 			continue
 		}
@@ -150,7 +187,7 @@ func reference(spec *Spec, data []byte, end End) refResult {
 		c := trimLineEnd(cleanLine(nil, line))
 		segs := bytes.Split(c, []byte{'\r'})
 		for k, s := range segs {
-			if failed {
+			if failed && !keep {
 				break
 			}
 			s = trimBlank(s)
@@ -173,8 +210,10 @@ func reference(spec *Spec, data []byte, end End) refResult {
 			}
 			res.seen = append(res.seen, fmt.Sprintf("%d:%s", i+1, m.id))
 			fail := func(kind Verdict) {
-				res.verdict, res.marker, res.line = kind, m.id, i+1
-				failed = true
+				if !failed {
+					res.verdict, res.marker, res.line = kind, m.id, i+1
+					failed = true
+				}
 			}
 			switch m.class {
 			case classForbidden:
@@ -182,15 +221,9 @@ func reference(spec *Spec, data []byte, end End) refResult {
 			case classUnexpected:
 				fail(Unexpected)
 			default:
-				if counts[m.id] == 0 {
-					for _, a := range m.afterIDs {
-						if counts[a] == 0 {
-							fail(Order)
-						}
-					}
-					if failed {
-						break
-					}
+				if counts[m.id] == 0 && slices.ContainsFunc(m.afterIDs, func(a string) bool { return counts[a] == 0 }) {
+					fail(Order) // and not counted
+					continue
 				}
 				counts[m.id]++
 				if m.max > 0 && counts[m.id] > m.max {
@@ -198,9 +231,9 @@ func reference(spec *Spec, data []byte, end End) refResult {
 				}
 			}
 		}
-		if failed {
-			return res
-		}
+	}
+	if failed {
+		return res
 	}
 	// The verdict table.
 	var short, missing *cmarker
@@ -239,10 +272,12 @@ func reference(spec *Spec, data []byte, end End) refResult {
 }
 
 // refMatch returns the marker a segment is an occurrence of: forbidden
-// first, then allowed, then unexpected; by mode, then declaration order.
+// first, then allowed, then unexpected; by mode, then the longest prefix
+// or substring text, then declaration order.
 func refMatch(v *Verifier, s []byte, segCut bool) *cmarker {
 	for _, class := range []int{classForbidden, classAllowed, classUnexpected} {
 		for _, mode := range []Mode{Exact, Prefix, Regex, Substring} {
+			var best *cmarker
 			for i := range v.ms {
 				m := &v.ms[i]
 				if m.class != class || m.mode != mode {
@@ -259,9 +294,12 @@ func refMatch(v *Verifier, s []byte, segCut bool) *cmarker {
 				case Substring:
 					ok = bytes.Contains(s, []byte(m.text))
 				}
-				if ok {
-					return m
+				if ok && (best == nil || (mode == Prefix || mode == Substring) && len(m.text) > len(best.text)) {
+					best = m
 				}
+			}
+			if best != nil {
+				return best
 			}
 		}
 	}

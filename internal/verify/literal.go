@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"encoding/binary"
 	"regexp/syntax"
 	"strings"
 	"unicode/utf8"
@@ -190,7 +191,8 @@ func required(re *syntax.Regexp) string {
 // the first byte instead, and a first byte such as '[' occurs on most
 // console lines.
 type literalHits struct {
-	lits    [][]byte
+	lits    [][]byte // the literals this finds
+	ids     []int32  // their literal ids
 	anchors []anchor
 	next    []int // per anchor: index in the chunk of the next hit; len(chunk) when none
 	min     int   // smallest of next
@@ -201,9 +203,10 @@ type literalHits struct {
 
 // anchor is a byte and the literals found through it.
 type anchor struct {
-	c    byte
-	lits []int32 // literal ids
-	offs []int   // offset of c in each literal
+	c      byte
+	lits   []int32 // indexes into literalHits.lits
+	offs   []int   // offset of c in each literal
+	checks []int   // offset of another rare byte, compared before the rest
 }
 
 // sampleEvery is how many bytes pass between two histogram samples;
@@ -213,8 +216,14 @@ const (
 	sampleBytes = 16 << 10
 )
 
-func newLiteralHits(lits [][]byte) literalHits {
-	return literalHits{lits: lits, sinceSample: sampleEvery}
+func newLiteralHits(all [][]byte, ids []int32) literalHits {
+	h := literalHits{ids: ids}
+	for _, id := range ids {
+		h.lits = append(h.lits, all[id])
+	}
+	h.sample(nil) // anchors exist before the first chunk; it samples again
+	h.sinceSample = sampleEvery
+	return h
 }
 
 func (h *literalHits) reset(p []byte, from int) {
@@ -265,8 +274,15 @@ func (h *literalHits) sample(b []byte) {
 			if off := bytes.IndexByte(l, byte(best)); !covered[i] && off >= 0 {
 				covered[i] = true
 				left--
+				check := off
+				for j := range l {
+					if j != off && (check == off || h.freq[l[j]] < h.freq[l[check]]) {
+						check = j
+					}
+				}
 				a.lits = append(a.lits, int32(i))
 				a.offs = append(a.offs, off)
+				a.checks = append(a.checks, check)
 			}
 		}
 		h.anchors = append(h.anchors, a)
@@ -288,7 +304,7 @@ func (h *literalHits) find(p []byte, from, ai int) int {
 		for k, id := range a.lits {
 			l := h.lits[id]
 			st := at - a.offs[k]
-			if st >= 0 && st+len(l) <= len(p) && string(p[st:st+len(l)]) == string(l) {
+			if st >= 0 && st+len(l) <= len(p) && p[st+a.checks[k]] == l[a.checks[k]] && string(p[st:st+len(l)]) == string(l) {
 				return at
 			}
 		}
@@ -312,18 +328,6 @@ func (h *literalHits) advance(p []byte, from int) {
 	}
 }
 
-// indexFrom returns the index of sep in p at or after from, or len(p).
-func indexFrom(p []byte, from int, sep []byte) int {
-	if from >= len(p) {
-		return len(p)
-	}
-	i := bytes.Index(p[from:], sep)
-	if i < 0 {
-		return len(p)
-	}
-	return from + i
-}
-
 // indexByteFrom returns the index of c in p at or after from, or len(p).
 func indexByteFrom(p []byte, from int, c byte) int {
 	if from >= len(p) {
@@ -334,4 +338,189 @@ func indexByteFrom(p []byte, from int, c byte) int {
 		return len(p)
 	}
 	return from + i
+}
+
+// literalSet finds which of a set of literals occur in a segment. Each
+// literal of at least w+s-1 bytes is indexed by s consecutive windows of w
+// bytes, so probing every s-th position of a segment meets one of them
+// wherever the literal occurs. A probe is one load and a multiply (no
+// loop-carried dependency, unlike an automaton's state) checked against a
+// bitset; only a hit looks the window up and compares. This costs the same
+// on every line whatever the data, where an anchor byte costs a search per
+// occurrence of the byte. Each literal's windows are the run that the
+// fewest other literals share, so that "SELFTEST" in hundreds of
+// "SELFTEST: ... ok" markers does not make every such line a candidate
+// for all of them.
+//
+// Two tiers: eight-byte windows probed every fourth byte for literals of
+// eleven bytes or more, four-byte windows probed every second byte for
+// literals of five bytes or more. Shorter literals use an Aho-Corasick
+// automaton. The verifier uses a set only for many literals; a handful is
+// cheaper through anchor bytes (literalHits).
+type literalSet struct {
+	lits    [][]byte // all literals, indexed by literal id
+	tiers   []*windowTier
+	short   *ahoCorasick
+	shortID []int32 // automaton literal id -> literal id
+}
+
+type windowTier struct {
+	w, s    int
+	minLen  int // w+s-1
+	shift   uint
+	bloom   []uint64 // sized to stay in L1: a probe that misses costs more than the whole rest
+	windows map[uint64][]litWindow
+}
+
+type litWindow struct {
+	id  int32
+	off int // offset of the window in the literal
+}
+
+const (
+	// windowMinLiteral is the shortest literal the eight-byte tier takes.
+	windowMinLiteral = 8 + 4 - 1
+	// shortWindowMin is the shortest literal the four-byte tier takes.
+	shortWindowMin = 4 + 2 - 1
+)
+
+// key hashes a window into the tier's bitset.
+func (t *windowTier) key(x uint64) uint64 {
+	return (x * 0x9e3779b97f4a7c15) >> t.shift
+}
+
+// window loads the w-byte window at b[i:].
+func window(b []byte, i, w int) uint64 {
+	if w == 8 {
+		return binary.LittleEndian.Uint64(b[i:])
+	}
+	return uint64(binary.LittleEndian.Uint32(b[i:]))
+}
+
+// newLiteralSet indexes the literals ids: those of at least
+// windowMinLiteral bytes in the eight-byte tier, the rest of at least
+// shortWindowMin bytes in the four-byte tier, shorter ones in an automaton.
+func newLiteralSet(lits [][]byte, ids []int32) *literalSet {
+	ls := &literalSet{lits: lits}
+	var tier8, tier4 []int32
+	var short []string
+	for _, id := range ids {
+		switch l := lits[id]; {
+		case len(l) >= windowMinLiteral:
+			tier8 = append(tier8, id)
+		case len(l) >= shortWindowMin:
+			tier4 = append(tier4, id)
+		default:
+			ls.shortID = append(ls.shortID, id)
+			short = append(short, string(l))
+		}
+	}
+	if len(tier8) > 0 {
+		ls.tiers = append(ls.tiers, newWindowTier(lits, tier8, 8, 4))
+	}
+	if len(tier4) > 0 {
+		ls.tiers = append(ls.tiers, newWindowTier(lits, tier4, 4, 2))
+	}
+	if len(short) > 0 {
+		ls.short = newAhoCorasick(short)
+	}
+	return ls
+}
+
+func newWindowTier(lits [][]byte, ids []int32, w, s int) *windowTier {
+	// 64 bits per window keeps false hits near 1.5%; at most 16 KiB.
+	bits := uint(12)
+	for 1<<bits < 64*s*len(ids) && bits < 17 {
+		bits++
+	}
+	t := &windowTier{w: w, s: s, minLen: w + s - 1, shift: 64 - bits, bloom: make([]uint64, 1<<bits/64), windows: map[uint64][]litWindow{}}
+	shared := map[uint64]int{} // window value -> how many literals hold it
+	for _, id := range ids {
+		l := lits[id]
+		seen := map[uint64]bool{}
+		for o := 0; o+w <= len(l); o++ {
+			if x := window(l, o, w); !seen[x] {
+				seen[x] = true
+				shared[x]++
+			}
+		}
+	}
+	for _, id := range ids {
+		l := lits[id]
+		// The run of s windows whose most shared window is the least
+		// shared; ties go to the later run (marker texts differ at the end).
+		best, bestN := 0, -1
+		for o := 0; o+t.minLen <= len(l); o++ {
+			n := 0
+			for k := range s {
+				n = max(n, shared[window(l, o+k, w)])
+			}
+			if bestN < 0 || n <= bestN {
+				best, bestN = o, n
+			}
+		}
+		for k := range s {
+			x := window(l, best+k, w)
+			t.windows[x] = append(t.windows[x], litWindow{id: id, off: best + k})
+			key := t.key(x)
+			t.bloom[key/64] |= 1 << (key % 64)
+		}
+	}
+	return t
+}
+
+// find appends to out the ids of the literals in s (ids may repeat).
+func (ls *literalSet) find(s []byte, out []int32) []int32 {
+	for _, t := range ls.tiers {
+		if len(s) < t.minLen {
+			continue
+		}
+		if t.w == 8 {
+			out = t.find8(ls.lits, s, out)
+		} else {
+			out = t.find4(ls.lits, s, out)
+		}
+	}
+	if ls.short != nil {
+		n := len(out)
+		out = ls.short.scan(s, out)
+		for i := n; i < len(out); i++ {
+			out[i] = ls.shortID[out[i]]
+		}
+	}
+	return out
+}
+
+func (t *windowTier) find8(lits [][]byte, s []byte, out []int32) []int32 {
+	bloom, shift := t.bloom, t.shift
+	for i := 0; i+8 <= len(s); i += 4 {
+		x := binary.LittleEndian.Uint64(s[i:])
+		if key := (x * 0x9e3779b97f4a7c15) >> shift; bloom[key/64]&(1<<(key%64)) != 0 {
+			out = t.check(lits, s, i, x, out)
+		}
+	}
+	return out
+}
+
+func (t *windowTier) find4(lits [][]byte, s []byte, out []int32) []int32 {
+	bloom, shift := t.bloom, t.shift
+	for i := 0; i+4 <= len(s); i += 2 {
+		x := uint64(binary.LittleEndian.Uint32(s[i:]))
+		if key := (x * 0x9e3779b97f4a7c15) >> shift; bloom[key/64]&(1<<(key%64)) != 0 {
+			out = t.check(lits, s, i, x, out)
+		}
+	}
+	return out
+}
+
+// check compares the literals indexed by window x with s around i.
+func (t *windowTier) check(lits [][]byte, s []byte, i int, x uint64, out []int32) []int32 {
+	for _, w := range t.windows[x] {
+		l := lits[w.id]
+		st := i - w.off
+		if st >= 0 && st+len(l) <= len(s) && string(s[st:st+len(l)]) == string(l) {
+			out = append(out, w.id)
+		}
+	}
+	return out
 }

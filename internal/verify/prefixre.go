@@ -25,8 +25,9 @@ type anchoredMatcher struct {
 	prog     *syntax.Prog
 	states   []dfaState
 	index    map[string]int32
-	trans    []int32 // state*128 + ASCII byte -> state; -1 unknown
+	trans    []int32 // state*128 + ASCII byte -> next<<1 | holds Match; -1 unknown
 	start    int32
+	first    [256]bool // a match can go past the first byte
 	fallback bool
 	buf      []uint32 // scratch for building a state
 	seen     []uint32 // scratch: pc -> generation
@@ -71,7 +72,26 @@ func newAnchoredMatcher(src string) (*anchoredMatcher, error) {
 	m.seen = make([]uint32, len(prog.Inst))
 	m.addState(nil) // state 0: dead
 	m.start = m.closure([]uint32{uint32(prog.Start)}, true)
+	// Which first bytes can start a match: most lines are rejected by one
+	// table lookup, without a call.
+	for c := range utf8.RuneSelf {
+		if m.step(m.start, rune(c)) != deadState {
+			m.first[c] = true
+		}
+		if m.fallback {
+			return m, nil
+		}
+	}
+	for c := utf8.RuneSelf; c < 256; c++ {
+		m.first[c] = true
+	}
 	return m, nil
+}
+
+// mayMatch reports whether a segment starting with c can hold a match
+// that ends after the start: false means end returns 0 or -1.
+func (m *anchoredMatcher) mayMatch(c byte) bool {
+	return m.fallback || m.first[c]
 }
 
 // end returns the end of the anchored match in s, or -1 when none.
@@ -87,32 +107,43 @@ func (m *anchoredMatcher) end(s []byte) int {
 	if m.states[st].match {
 		last = 0
 	}
+	trans := m.trans
 	for i := 0; i < len(s); {
 		c := s[i]
-		var next int32
+		var t int32 // next state << 1 | 1 when it holds Match
 		if c < utf8.RuneSelf {
-			next = m.trans[int(st)*128+int(c)]
-			if next < 0 {
-				next = m.step(st, rune(c))
+			t = trans[int(st)<<7|int(c)]
+			if t < 0 {
+				next := m.step(st, rune(c))
 				if m.fallback {
 					return m.end(s)
 				}
-				m.trans[int(st)*128+int(c)] = next
+				t = next << 1
+				if m.states[next].match {
+					t |= 1
+				}
+				m.trans[int(st)<<7|int(c)] = t
+				trans = m.trans
 			}
 			i++
 		} else {
 			r, w := utf8.DecodeRune(s[i:])
-			next = m.step(st, r)
+			next := m.step(st, r)
 			if m.fallback {
 				return m.end(s)
 			}
+			t = next << 1
+			if m.states[next].match {
+				t |= 1
+			}
+			trans = m.trans // step may have added states
 			i += w
 		}
-		st = next
+		st = t >> 1
 		if st == deadState {
 			break
 		}
-		if m.states[st].match {
+		if t&1 != 0 {
 			last = i
 		}
 	}

@@ -31,10 +31,9 @@ type Verifier struct {
 	regexAlways   []int32 // regex markers without a required literal
 	lits          [][]byte
 	litUsers      [][]int32
-	ac            *ahoCorasick
-	lazy          bool // few literals: found per chunk with hits
+	litSet        *literalSet // literals found per segment by window hashes
+	lazy          bool        // hits finds some literals per chunk (few, or the short ones)
 	hits          literalHits
-	hasNonExact   bool
 	logPrefix     *anchoredMatcher
 
 	// Verification state.
@@ -59,11 +58,12 @@ type Verifier struct {
 	ring       excerptRing
 
 	// The line being matched.
-	cur       []byte // the chunk being scanned, nil outside Write
-	curStart  int    // where its own lines start (after a carried line)
-	lineNo    int
-	lineStart int // index in cur, -1 for a carried or final line
-	lineRaw   []byte
+	cur      []byte // the chunk being scanned, nil outside Write
+	curStart int    // where its own lines start (after a carried line)
+	// The line being matched is line number v.lines: cur[lineStart:lineEnd]
+	// (capped), or the carry buffer when lineStart is -1.
+	lineStart int
+	lineEnd   int
 	lineCut   bool
 	segCut    bool // the segment being matched ends where the line was cut
 
@@ -72,8 +72,9 @@ type Verifier struct {
 	candsValid bool // cands come from the chunk scan and need checking per segment
 	litMark    []uint32
 	gen        uint32
-	found      []int32
-	ends       []int // line ends of the block scanChunk is matching
+	found      []int32   // markers the trie walk found in the segment
+	litFound   []int32   // literals the literal set found in the segment
+	ends       []lineEnd // the block of lines scanChunk is matching
 	best       [numClasses][4]int32
 }
 
@@ -99,7 +100,7 @@ func (v *Verifier) Write(p []byte) (int, error) {
 		return 0, nil
 	}
 	v.bytes += int64(n)
-	if v.failure != nil {
+	if v.stopped() {
 		v.countOnly(p)
 		return n, nil
 	}
@@ -113,7 +114,7 @@ func (v *Verifier) Write(p []byte) (int, error) {
 		v.appendCarry(p[:nl])
 		v.flushCarry()
 		pos = nl + 1
-		if v.failure != nil {
+		if v.stopped() {
 			v.countOnly(p[pos:])
 			return n, nil
 		}
@@ -136,6 +137,12 @@ func (v *Verifier) Decided() bool {
 // Progress returns counters for a live progress line.
 func (v *Verifier) Progress() Progress {
 	return Progress{Found: v.satisfied, Required: v.required, Phase: v.currentPhase(), Lines: v.lines, Bytes: v.bytes}
+}
+
+// stopped reports whether lines are only counted from now on: after a
+// definite failure, unless Options.KeepMatching.
+func (v *Verifier) stopped() bool {
+	return v.failure != nil && !v.opts.KeepMatching
 }
 
 // countOnly counts the lines of p after the verdict is decided.
@@ -165,10 +172,10 @@ func (v *Verifier) flushCarry() {
 	if cut {
 		v.longLines++
 	}
-	v.lineNo, v.lineStart, v.lineRaw, v.lineCut = v.lines, -1, v.carry, cut
+	v.lineStart, v.lineCut = -1, cut
 	v.candsValid = false
-	v.slowLine(v.carry)
-	if v.failure == nil {
+	v.slowLine(v.carry, true)
+	if !v.stopped() {
 		v.ring.push(v.clean(v.carry), v.excerptBytes, cut)
 	}
 	v.carry = v.carry[:0]
@@ -190,6 +197,8 @@ const blockLines = 1024
 // chunk, so a line pays for none of them unless it holds one.
 func (v *Verifier) scanChunk(p []byte, pos int) int {
 	v.cur, v.curStart = p, pos
+	// The next ESC, NUL and CR at or after the current line; each is
+	// searched again only once a line passed it.
 	escAt, nulAt, crAt := -1, -1, -1
 	if v.lazy {
 		v.hits.reset(p, pos)
@@ -204,29 +213,37 @@ func (v *Verifier) scanChunk(p []byte, pos int) int {
 				break
 			}
 			le := i + nl
-			ends = append(ends, le)
-			for k := le - 1; k >= i && (p[k] == '\r' || isBlank(p[k])); k-- {
-				if p[k] == '\r' {
+			e := le
+			if e > i && p[e-1] == '\r' { // the usual "\r\n"
+				trailing++
+				e--
+			}
+			for e > i && (p[e-1] == '\r' || isBlank(p[e-1])) {
+				if p[e-1] == '\r' {
 					trailing++
 				}
+				e--
 			}
+			ends = append(ends, lineEnd{nl: le, text: e})
 			i = le + 1
 		}
 		v.ends = ends
 		if len(ends) == 0 {
 			break
 		}
-		interiorCR := bytes.Count(p[pos:ends[len(ends)-1]], crByte) != trailing
+		interiorCR := bytes.Count(p[pos:ends[len(ends)-1].nl], crByte) != trailing
 
 		// Pass 2: match.
+		maxLine, lazy := v.maxLine, v.lazy
 		for _, le := range ends {
 			v.lines++
-			end, cut := le, false
-			if le-pos > v.maxLine {
+			end, e, cut := le.nl, le.text, false
+			if le.nl-pos > maxLine {
 				end, cut = pos+v.maxLine, true
+				e = pos + len(trimLineEnd(p[pos:end]))
 				v.longLines++
 			}
-			v.lineNo, v.lineStart, v.lineRaw, v.lineCut = v.lines, pos, p[pos:end], cut
+			v.lineStart, v.lineEnd, v.lineCut = pos, end, cut
 			if escAt < pos {
 				escAt = indexByteFrom(p, pos, esc)
 			}
@@ -235,29 +252,27 @@ func (v *Verifier) scanChunk(p []byte, pos int) int {
 			}
 			if escAt < end || nulAt < end {
 				v.candsValid = false
-				v.slowLine(p[pos:end])
+				v.slowLine(p[pos:end], nulAt < end)
 			} else {
-				if v.lazy {
+				if lazy {
 					v.cands = v.cands[:0]
-					if v.hits.min < le {
+					if v.hits.min < le.nl {
 						for i, at := range v.hits.next {
-							if at < le {
-								v.cands = append(v.cands, v.hits.anchors[i].lits...)
+							if at < le.nl {
+								for _, k := range v.hits.anchors[i].lits {
+									v.cands = append(v.cands, v.hits.ids[k])
+								}
 							}
 						}
 					}
 					v.candsValid = true
-				}
-				e := end
-				for e > pos && (p[e-1] == '\r' || isBlank(p[e-1])) {
-					e--
 				}
 				if interiorCR || cut {
 					if crAt < pos {
 						crAt = indexByteFrom(p, pos, '\r')
 					}
 				} else {
-					crAt = le // none before the line end
+					crAt = le.nl // none before the line end
 				}
 				if crAt < e {
 					v.segments(p[pos:e])
@@ -266,13 +281,13 @@ func (v *Verifier) scanChunk(p []byte, pos int) int {
 					v.matchSegment(p[pos:e])
 				}
 			}
-			pos = le + 1
-			if v.failure != nil {
+			pos = le.nl + 1
+			if v.stopped() {
 				v.countOnly(p[pos:])
 				v.cur = nil
 				return len(p)
 			}
-			if v.lazy {
+			if lazy && v.hits.min < pos {
 				v.hits.advance(p, pos)
 			}
 		}
@@ -284,10 +299,15 @@ func (v *Verifier) scanChunk(p []byte, pos int) int {
 
 var crByte = []byte{'\r'}
 
+// lineEnd is where a line's '\n' is and where its text ends before
+// trailing CRs, spaces and tabs.
+type lineEnd struct{ nl, text int }
+
 // slowLine matches a line that needs cleaning (escapes, NULs) or that was
 // assembled from several writes.
-func (v *Verifier) slowLine(raw []byte) {
-	v.segments(trimLineEnd(v.clean(raw)))
+func (v *Verifier) slowLine(raw []byte, mayHoldNUL bool) {
+	v.scratch = cleanLineNUL(v.scratch, raw, mayHoldNUL)
+	v.segments(trimLineEnd(v.scratch))
 }
 
 func (v *Verifier) clean(raw []byte) []byte {
@@ -297,7 +317,7 @@ func (v *Verifier) clean(raw []byte) []byte {
 
 // segments matches the CR-separated parts of a line.
 func (v *Verifier) segments(b []byte) {
-	for v.failure == nil {
+	for !v.stopped() {
 		i := bytes.IndexByte(b, '\r')
 		if i < 0 {
 			v.segCut = v.lineCut
@@ -317,7 +337,7 @@ func (v *Verifier) matchSegment(s []byte) {
 		return
 	}
 	v.sawText = true
-	if v.logPrefix != nil {
+	if v.logPrefix != nil && v.logPrefix.mayMatch(s[0]) {
 		if end := v.logPrefix.end(s); end > 0 {
 			s = trimBlank(s[end:])
 			if len(s) == 0 {
@@ -325,16 +345,29 @@ func (v *Verifier) matchSegment(s []byte) {
 			}
 		}
 	}
-	e := noExact
+	var e exactEntry
+	hasExact := false
 	// A cut segment is longer than what was kept: it equals no exact text.
 	if len(s) <= v.maxExact && !v.segCut {
 		if k := exactKey(s); v.exactBloom[k/64]&(1<<(k%64)) != 0 {
-			if x, ok := v.exact[string(s)]; ok {
-				e = x
-			}
+			e, hasExact = v.exact[string(s)]
 		}
 	}
-	if !v.hasNonExact || (v.trie == nil && len(v.regexAlways) == 0 && (len(v.lits) == 0 || v.candsValid && len(v.cands) == 0)) {
+	if !hasExact {
+		e = noExact
+	}
+	v.found = v.found[:0]
+	if v.trie != nil && v.trie.root[s[0]] != 0 {
+		v.found = v.trie.walk(s, v.found)
+	}
+	v.litFound = v.litFound[:0]
+	if v.litSet != nil {
+		v.litFound = v.litSet.find(s, v.litFound)
+	}
+	// Only exact markers can match unless the trie or the literal set
+	// found something, an anchored literal may be in the segment, or a
+	// regex must run on every line.
+	if len(v.found) == 0 && len(v.litFound) == 0 && len(v.regexAlways) == 0 && (!v.lazy || v.candsValid && len(v.cands) == 0) {
 		switch {
 		case e.cls[classForbidden] >= 0:
 			v.hitForbidden(e.cls[classForbidden], s)
@@ -348,8 +381,9 @@ func (v *Verifier) matchSegment(s []byte) {
 	v.matchAll(s, e)
 }
 
-// matchAll checks a segment against every mode and decides by class, then
-// mode, then declaration order.
+// matchAll checks a segment against every mode and decides by class,
+// then mode, then text length and declaration order (see record). v.found
+// and v.litFound hold what the trie walk and the literal set found.
 func (v *Verifier) matchAll(s []byte, e exactEntry) {
 	hit := false
 	for c := range v.best {
@@ -359,17 +393,14 @@ func (v *Verifier) matchAll(s []byte, e exactEntry) {
 			hit = true
 		}
 	}
-	if v.trie != nil {
-		v.found = v.trie.walk(s, v.found[:0])
-		for _, mi := range v.found {
-			// Prefix markers, and regex markers anchored on this literal.
-			if m := &v.ms[mi]; m.mode == Prefix {
-				v.record(mi, Prefix)
-				hit = true
-			} else if m.re.Match(s) {
-				v.record(mi, Regex)
-				hit = true
-			}
+	for _, mi := range v.found { // from the trie walk in matchSegment
+		// Prefix markers, and regex markers anchored on this literal.
+		if m := &v.ms[mi]; m.mode == Prefix {
+			v.record(mi, Prefix)
+			hit = true
+		} else if m.re.Match(s) {
+			v.record(mi, Regex)
+			hit = true
 		}
 	}
 	for _, mi := range v.regexAlways {
@@ -378,27 +409,34 @@ func (v *Verifier) matchAll(s []byte, e exactEntry) {
 			hit = true
 		}
 	}
-	switch {
-	case v.candsValid: // literals the chunk scan found in this line
-		for _, id := range v.cands {
-			if bytes.Contains(s, v.lits[id]) {
-				hit = v.litHit(id, s) || hit
+	if v.lazy {
+		if v.candsValid { // the chunk scan found these in the line
+			for _, id := range v.cands {
+				if bytes.Contains(s, v.lits[id]) {
+					hit = v.litHit(id, s) || hit
+				}
+			}
+		} else { // a cleaned line: check the literals whose anchor byte it holds
+			for i := range v.hits.anchors {
+				a := &v.hits.anchors[i]
+				if bytes.IndexByte(s, a.c) < 0 {
+					continue
+				}
+				for _, k := range a.lits {
+					if id := v.hits.ids[k]; bytes.Contains(s, v.lits[id]) {
+						hit = v.litHit(id, s) || hit
+					}
+				}
 			}
 		}
-	case v.lazy: // a cleaned line: few literals, check each
-		for id, l := range v.lits {
-			if bytes.Contains(s, l) {
-				hit = v.litHit(int32(id), s) || hit
-			}
-		}
-	case v.ac != nil:
+	}
+	if len(v.litFound) > 0 { // from the literal set in matchSegment
 		v.gen++
 		if v.gen == 0 {
 			clear(v.litMark)
 			v.gen = 1
 		}
-		v.found = v.ac.scan(s, v.found[:0])
-		for _, id := range v.found {
+		for _, id := range v.litFound {
 			if v.litMark[id] != v.gen {
 				v.litMark[id] = v.gen
 				hit = v.litHit(id, s) || hit
@@ -442,9 +480,24 @@ func (v *Verifier) litHit(id int32, s []byte) bool {
 	return hit
 }
 
+// record keeps mi as the class's candidate for mode if it beats the one
+// held: for prefix and substring markers the longer text (the more
+// specific marker), then the earlier declaration.
 func (v *Verifier) record(mi int32, mode Mode) {
 	b := &v.best[v.ms[mi].class][mode]
-	if *b < 0 || mi < *b {
+	if *b < 0 {
+		*b = mi
+		return
+	}
+	if mode == Prefix || mode == Substring {
+		if n, held := len(v.ms[mi].text), len(v.ms[*b].text); n != held {
+			if n > held {
+				*b = mi
+			}
+			return
+		}
+	}
+	if mi < *b {
 		*b = mi
 	}
 }
@@ -456,13 +509,13 @@ func (v *Verifier) hitForbidden(mi int32, s []byte) {
 	if m.kind != "" {
 		what = fmt.Sprintf("forbidden %s marker", m.kind)
 	}
-	v.fail(Forbidden, m, fmt.Sprintf("%s %q appeared at line %d", what, m.id, v.lineNo))
+	v.fail(Forbidden, m, fmt.Sprintf("%s %q appeared at line %d", what, m.id, v.lines))
 }
 
 func (v *Verifier) hitUnexpected(mi int32, s []byte) {
 	m := &v.ms[mi]
 	v.observe(m, s)
-	v.fail(Unexpected, m, fmt.Sprintf("marker %q is not allowed in this profile but appeared at line %d", m.id, v.lineNo))
+	v.fail(Unexpected, m, fmt.Sprintf("marker %q is not allowed in this profile but appeared at line %d", m.id, v.lines))
 }
 
 func (v *Verifier) hitAllowed(mi int32, s []byte) {
@@ -472,7 +525,7 @@ func (v *Verifier) hitAllowed(mi int32, s []byte) {
 		for _, a := range m.after {
 			if v.counts[a] == 0 {
 				v.observe(m, s)
-				v.fail(Order, m, fmt.Sprintf("marker %q appeared at line %d before %q, which must appear first", m.id, v.lineNo, v.ms[a].id))
+				v.fail(Order, m, fmt.Sprintf("marker %q appeared at line %d before %q, which must appear first", m.id, v.lines, v.ms[a].id))
 				return
 			}
 		}
@@ -481,7 +534,7 @@ func (v *Verifier) hitAllowed(mi int32, s []byte) {
 	v.counts[mi] = c
 	v.observe(m, s)
 	if m.max > 0 && c > m.max {
-		v.fail(Count, m, fmt.Sprintf("marker %q appeared %d times, more than its maximum of %d (the last at line %d)", m.id, c, m.max, v.lineNo))
+		v.fail(Count, m, fmt.Sprintf("marker %q appeared %d times, more than its maximum of %d (the last at line %d)", m.id, c, m.max, v.lines))
 		return
 	}
 	if m.required && c == m.min {
@@ -498,7 +551,7 @@ func (v *Verifier) observe(m *cmarker, s []byte) {
 			return
 		}
 	}
-	o := Observation{Marker: m.id, Kind: m.kind, Phase: m.phase, Line: v.lineNo, Text: capText(s, observationTextBytes)}
+	o := Observation{Marker: m.id, Kind: m.kind, Phase: m.phase, Line: v.lines, Text: capText(s, observationTextBytes)}
 	if keep {
 		v.seen = append(v.seen, o)
 	}
@@ -524,7 +577,7 @@ func (v *Verifier) fail(kind Verdict, m *cmarker, msg string) {
 		phase = v.currentPhase()
 	}
 	excerpt, start := v.excerptAtLine()
-	v.failure = &Failure{Kind: kind, Marker: m.id, Phase: phase, Line: v.lineNo, Message: msg, Excerpt: excerpt, ExcerptStart: start}
+	v.failure = &Failure{Kind: kind, Marker: m.id, Phase: phase, Line: v.lines, Message: msg, Excerpt: excerpt, ExcerptStart: start}
 }
 
 // excerptAtLine renders up to excerptN lines before the current line and
@@ -544,8 +597,12 @@ func (v *Verifier) excerptAtLine() ([]string, int) {
 		before = append(before, v.ring.last(k))
 	}
 	slices.Reverse(before)
-	line := string(appendExcerpt(nil, v.clean(v.lineRaw), v.excerptBytes, v.lineCut))
-	return append(before, line), v.lineNo - len(before)
+	raw := v.carry
+	if v.lineStart >= 0 {
+		raw = v.cur[v.lineStart:v.lineEnd]
+	}
+	line := string(appendExcerpt(nil, v.clean(raw), v.excerptBytes, v.lineCut))
+	return append(before, line), v.lines - len(before)
 }
 
 // renderRaw renders a complete raw line of the current chunk.
@@ -604,7 +661,7 @@ func (v *Verifier) Finish(end End) Result {
 		return v.result
 	}
 	if v.pending {
-		if v.failure == nil {
+		if !v.stopped() {
 			v.flushCarry()
 		} else {
 			v.lines++

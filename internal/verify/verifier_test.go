@@ -211,6 +211,29 @@ func TestDecided(t *testing.T) {
 	}
 }
 
+func TestKeepMatching(t *testing.T) {
+	in := "boot ok\ngpu ok\nipc ok\ngpu ok\nKernel panic\nvfs ok\n"
+	for _, keep := range []bool{false, true} {
+		v := mustNew(t, ladder(), Options{KeepMatching: keep})
+		v.Write([]byte(in))
+		r := v.Finish(End{})
+		if r.Verdict != Unexpected || r.Failure.Line != 2 || r.Lines != 6 {
+			t.Fatalf("keep=%v: %s %+v lines %d", keep, r.Verdict, r.Failure, r.Lines)
+		}
+		var got []string
+		for _, o := range r.Seen {
+			got = append(got, fmt.Sprintf("%d:%s", o.Line, o.Marker))
+		}
+		want := []string{"1:boot ok", "2:gpu ok"}
+		if keep {
+			want = append(want, "3:ipc ok", "4:gpu ok", "5:Kernel panic", "6:vfs ok")
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("keep=%v: seen %q, want %q", keep, got, want)
+		}
+	}
+}
+
 func TestFinishTwiceAndWriteAfterFinish(t *testing.T) {
 	v := mustNew(t, ladder(), Options{})
 	v.Write([]byte("boot ok"))
@@ -382,7 +405,7 @@ func TestModePriority(t *testing.T) {
 	}}
 	tests := []struct{ line, want string }{
 		{"net: up ok", "exact"},
-		{"net: up and ok", "pre2"}, // prefix beats regex and substring; first declared prefix wins
+		{"net: up and ok", "pre2"}, // prefix beats regex and substring; the longest prefix wins
 		{"net: down ok", "pre1"},
 		{"xnet: down ok", "sub"},
 		{"all good", ""},
@@ -396,6 +419,29 @@ func TestModePriority(t *testing.T) {
 		if got != tc.want || len(r.Seen) > 1 {
 			t.Errorf("%q: seen %+v, want one %q", tc.line, r.Seen, tc.want)
 		}
+	}
+}
+
+// TestLongestTextWins: upstream declares "send" and "send disconnected"
+// as substring markers; a line holding the longer one is that marker.
+func TestLongestTextWins(t *testing.T) {
+	spec := &Spec{Markers: []Marker{
+		{Text: "register send", Mode: Substring, Required: true},
+		{Text: "register send disconnected", Mode: Substring, Required: true},
+		{Text: "SELFTEST: ", Mode: Prefix},
+		{Text: "SELFTEST: reply slots ", Mode: Prefix, Required: true},
+	}}
+	r := verifyString(t, spec, "x register send disconnected\nregister send ok\nSELFTEST: reply slots 3\nSELFTEST: other\n", End{})
+	if r.Verdict != Pass {
+		t.Fatalf("%s %+v", r.Verdict, r.Failure)
+	}
+	var got []string
+	for _, o := range r.Seen {
+		got = append(got, o.Marker)
+	}
+	want := []string{"register send disconnected", "register send", "SELFTEST: reply slots ", "SELFTEST: "}
+	if !slices.Equal(got, want) {
+		t.Fatalf("seen %q, want %q", got, want)
 	}
 }
 
@@ -676,28 +722,43 @@ func TestRegexPrefilter(t *testing.T) {
 
 // TestManyLiterals checks the Aho-Corasick path against the per-chunk
 // path: the same substring markers, below and above the switch-over.
+// TestManyLiterals checks every literal path against the same expectation:
+// anchors (few), eight-byte windows (many long), four-byte windows (many of
+// five to ten bytes) and the automaton (many short), each with escapes
+// inside a literal and a forbidden literal that contains an allowed one.
 func TestManyLiterals(t *testing.T) {
-	for _, n := range []int{3, lazyLiteralMax, lazyLiteralMax + 1, 200} {
-		spec := &Spec{}
-		for i := range n {
-			spec.Markers = append(spec.Markers, Marker{Text: fmt.Sprintf("svc%03d ready", i), Mode: Substring, Required: i%2 == 0})
-		}
-		spec.Forbidden = []Marker{{Text: "svc001 ready FAIL", Mode: Substring}}
-		var b strings.Builder
-		for i := range n {
-			fmt.Fprintf(&b, "[%d] svc%03d ready now\n", i, i)
-			if i%3 == 0 {
-				fmt.Fprintf(&b, "\x1b[1m[x] svc%03d re\x1b[0mady\n", i) // escape inside the literal
+	formats := []struct {
+		name, format string // format has one %03d; the literal is format with the number
+	}{
+		{"long", "svc%03d ready"}, // 12 bytes
+		{"medium", "m%03d ok"},    // 7 bytes
+		{"short", "%03d"},         // 3 bytes
+	}
+	for _, f := range formats {
+		for _, n := range []int{3, lazyLiteralMax, lazyLiteralMax + 1, 200} {
+			spec := &Spec{}
+			for i := range n {
+				spec.Markers = append(spec.Markers, Marker{Text: fmt.Sprintf(f.format, i), Mode: Substring, Required: i%2 == 0})
 			}
-		}
-		r := verifyString(t, spec, b.String(), End{})
-		want := n + (n+2)/3
-		if r.Verdict != Pass || len(r.Seen) != want {
-			t.Fatalf("n=%d: %s seen %d, want %d", n, r.Verdict, len(r.Seen), want)
-		}
-		r = verifyString(t, spec, b.String()+"x svc001 ready FAIL\n", End{})
-		if r.Verdict != Forbidden {
-			t.Fatalf("n=%d: %s", n, r.Verdict)
+			bad := fmt.Sprintf(f.format, 1) + " FAIL"
+			spec.Forbidden = []Marker{{Text: bad, Mode: Substring}}
+			var b strings.Builder
+			for i := range n {
+				lit := fmt.Sprintf(f.format, i)
+				fmt.Fprintf(&b, "[x] %s now\n", lit)
+				if i%3 == 0 { // an escape inside the literal
+					fmt.Fprintf(&b, "\x1b[1m[y] %s\x1b[0m%s\n", lit[:len(lit)/2], lit[len(lit)/2:])
+				}
+			}
+			r := verifyString(t, spec, b.String(), End{})
+			want := n + (n+2)/3
+			if r.Verdict != Pass || len(r.Seen) != want {
+				t.Fatalf("%s n=%d: %s seen %d, want %d (%+v)", f.name, n, r.Verdict, len(r.Seen), want, r.Failure)
+			}
+			r = verifyString(t, spec, b.String()+"x "+bad+"\n", End{})
+			if r.Verdict != Forbidden {
+				t.Fatalf("%s n=%d: %s", f.name, n, r.Verdict)
+			}
 		}
 	}
 }
