@@ -376,7 +376,9 @@ func runVerify(o verifyOptions, env *cliEnv) error {
 		defer f.Close()
 		in = f
 	}
-	v, err := verify.New(src.spec, verify.Options{})
+	// A finished log is read to its end: every unexpected marker in it is
+	// listed, not only the first.
+	v, err := verify.New(src.spec, verify.Options{KeepMatching: true})
 	if err != nil {
 		return err
 	}

@@ -166,6 +166,9 @@ type Contract struct {
 	logPrefix      *regexp.Regexp
 	phaseOrder     bool // phases order markers (taskproof format)
 	maxLineBytes   int
+	// undeclared are the namespaces (line prefixes) in which every
+	// value-free line must be a declared marker (verify.Spec.Undeclared).
+	undeclared []string
 	// problems are errors found after decoding (unknown references,
 	// duplicates, cycles): Lint reports them and Resolve refuses to run.
 	problems []Finding

@@ -13,7 +13,7 @@ import (
 const FormatVersion = 1
 
 var (
-	contractKeys = []string{"version", "default_profile", "log_prefix", "match", "phases", "phase_order", "include", "max_line_bytes"}
+	contractKeys = []string{"version", "default_profile", "log_prefix", "match", "phases", "phase_order", "include", "max_line_bytes", "undeclared"}
 	phaseKeys    = []string{"order", "description"}
 	markerKeys   = []string{"id", "text", "match", "kind", "phase", "status", "min", "max", "after", "profiles", "proves", "description"}
 	ruleKeys     = []string{"if", "then", "description"}
@@ -89,6 +89,16 @@ func (c *Contract) loadNative(fsys fs.FS, f *fileCtx, doc map[string]any) error 
 		}
 		c.maxLineBytes = n
 	}
+	undeclared, err := t.strList("undeclared", false)
+	if err != nil {
+		return err
+	}
+	for _, u := range undeclared {
+		if strings.TrimSpace(u) == "" {
+			return t.errf("undeclared", "undeclared: a namespace prefix must not be empty (it would match every line)")
+		}
+	}
+	c.undeclared = undeclared
 	phases, err := t.strList("phases", false)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/taskproof/taskproof/internal/verify"
@@ -196,7 +197,7 @@ func (c *Contract) resolve(profile string) (*verify.Spec, string, error) {
 	leaf := chain[len(chain)-1]
 	st := c.statuses(chain)
 
-	spec := &verify.Spec{LogPrefix: c.logPrefix, MaxLineBytes: c.maxLineBytes}
+	spec := &verify.Spec{LogPrefix: c.logPrefix, MaxLineBytes: c.maxLineBytes, Undeclared: c.undeclaredNamespaces()}
 	if len(leaf.Phases) > 0 {
 		for _, r := range leaf.Phases {
 			spec.Phases = append(spec.Phases, r.Name)
@@ -408,4 +409,29 @@ func findCycle(ms []verify.Marker, idx map[string]int) []string {
 		}
 	}
 	return nil
+}
+
+// undeclaredNamespaces is Spec.Undeclared. Our format lists them
+// (`undeclared` in [contract]); for an upstream manifest they are the
+// upper-case namespaces of its markers ("SELFTEST: ", "KSELFTEST: "),
+// the proof namespaces its deny-by-default analyzer guards: a value-free
+// line there that the profile does not declare is unexpected.
+func (c *Contract) undeclaredNamespaces() []string {
+	if c.format == FormatTaskproof {
+		return c.undeclared
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range c.markers {
+		ns, _, ok := strings.Cut(m.Text, ": ")
+		if !ok || ns == "" || strings.ToUpper(ns) != ns || strings.ToLower(ns) == ns {
+			continue
+		}
+		if p := ns + ": "; !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

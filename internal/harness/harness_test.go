@@ -423,9 +423,20 @@ func TestPTY(t *testing.T) {
 	script := `if [ -t 1 ]; then echo A; else echo notty; fi; echo B; echo C`
 	out := run(t, Config{Argv: sh(script), PTY: true})
 	wantVerdict(t, out, verify.Pass)
-	// Without a terminal the script prints "notty": B comes without A.
+	// Without a terminal the script prints "notty": B comes without A,
+	// and A never comes.
 	out = run(t, Config{Argv: sh(script)})
+	wantVerdict(t, out, verify.Missing)
+}
+
+// TestOrderAfterDrain: a marker ahead of its predecessor is ORDER when the
+// predecessor comes during the drain, MISSING when it never comes.
+func TestOrderAfterDrain(t *testing.T) {
+	t.Parallel()
+	out := run(t, Config{Argv: sh(`echo B; echo A; echo C; sleep 30`), Drain: 2 * time.Second, Timeout: 20 * time.Second})
 	wantVerdict(t, out, verify.Order)
+	out = run(t, Config{Argv: sh(`echo B; sleep 30`), Drain: 200 * time.Millisecond, Timeout: 20 * time.Second})
+	wantVerdict(t, out, verify.Missing)
 }
 
 func TestPTYStopsEarlyAndKillsGroup(t *testing.T) {

@@ -33,9 +33,13 @@ type Report struct {
 	// Markers are the marker occurrences in stream order (bounded).
 	Markers []Marker `json:"markers"`
 	// Checks is one entry per required marker, in contract order.
-	Checks  []Check  `json:"checks"`
-	Failure *Failure `json:"failure"`
-	Process *Process `json:"process,omitempty"`
+	Checks []Check `json:"checks"`
+	// Unexpected lists every occurrence of a marker the profile does not
+	// allow (verify reads the whole log, so all of them; run stops at the
+	// first), for the upstream-style "what is unexpected here" report.
+	Unexpected []Marker `json:"unexpected,omitempty"`
+	Failure    *Failure `json:"failure"`
+	Process    *Process `json:"process,omitempty"`
 }
 
 // Marker is one occurrence of a marker.
@@ -139,6 +143,9 @@ func New(spec *verify.Spec, res verify.Result, marks []Timed) *Report {
 			at = &ms
 		}
 		r.Markers = append(r.Markers, Marker{Marker: m.Marker, Kind: string(m.Kind), Phase: m.Phase, Line: m.Line, AtMS: at})
+		if m.Class == "unexpected" {
+			r.Unexpected = append(r.Unexpected, Marker{Marker: m.Marker, Kind: string(m.Kind), Phase: m.Phase, Line: m.Line, AtMS: at})
+		}
 		f := seen[m.Marker]
 		if f == nil {
 			f = &first{line: m.Line, at: at}
@@ -226,6 +233,12 @@ func (r *Report) Text(unit string) string {
 			for _, l := range f.numbered() {
 				fmt.Fprintf(&b, "   %s\n", l)
 			}
+		}
+	}
+	if len(r.Unexpected) > 1 {
+		fmt.Fprintf(&b, "  unexpected markers (%d):\n", len(r.Unexpected))
+		for _, u := range r.Unexpected {
+			fmt.Fprintf(&b, "    line %d: %s\n", u.Line, printable(u.Marker))
 		}
 	}
 	fmt.Fprintf(&b, "  markers: %d/%d required seen %s\n", r.Found, r.Required, unit)

@@ -90,7 +90,13 @@ func New(spec *Spec, opts Options) (*Verifier, error) {
 	if spec.MaxLineBytes < 0 {
 		return nil, fmt.Errorf("verify: max line bytes is %d; want 0 (default %d) or more", spec.MaxLineBytes, DefaultMaxLineBytes)
 	}
-	v := &Verifier{opts: opts, maxLine: spec.MaxLineBytes}
+	v := &Verifier{opts: opts, maxLine: spec.MaxLineBytes, orderPred: -1}
+	for _, u := range spec.Undeclared {
+		if strings.TrimSpace(u) == "" {
+			return nil, errors.New("verify: an undeclared-namespace prefix is empty; it would match every line")
+		}
+		v.undeclared = append(v.undeclared, []byte(u))
+	}
 	if v.maxLine == 0 {
 		v.maxLine = DefaultMaxLineBytes
 	}

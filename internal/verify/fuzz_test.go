@@ -172,9 +172,11 @@ func reference(spec *Spec, data []byte, end End, keep bool) refResult {
 	sawText := false
 	lines := bytes.SplitAfter(data, []byte{'\n'})
 	failed := false
+	pred := "" // a required predecessor missing when an ORDER failure happened
+	stop := func() bool { return failed && !keep && !(pred != "" && counts[pred] == 0) }
 	for i, line := range lines {
-		if failed && !keep {
-			return res
+		if stop() {
+			break
 		}
 		if len(line) == 0 {
 			continue
@@ -187,7 +189,7 @@ func reference(spec *Spec, data []byte, end End, keep bool) refResult {
 		c := trimLineEnd(cleanLine(nil, line))
 		segs := bytes.Split(c, []byte{'\r'})
 		for k, s := range segs {
-			if failed && !keep {
+			if stop() {
 				break
 			}
 			s = trimBlank(s)
@@ -222,6 +224,16 @@ func reference(spec *Spec, data []byte, end End, keep bool) refResult {
 				fail(Unexpected)
 			default:
 				if counts[m.id] == 0 && slices.ContainsFunc(m.afterIDs, func(a string) bool { return counts[a] == 0 }) {
+					if !failed {
+						for _, a := range m.afterIDs {
+							if counts[a] == 0 {
+								if v.ms[slices.IndexFunc(v.ms, func(c cmarker) bool { return c.id == a && c.class == classAllowed })].required {
+									pred = a
+								}
+								break
+							}
+						}
+					}
 					fail(Order) // and not counted
 					continue
 				}
@@ -233,6 +245,10 @@ func reference(spec *Spec, data []byte, end End, keep bool) refResult {
 		}
 	}
 	if failed {
+		// A required predecessor that never appeared is MISSING, not ORDER.
+		if res.verdict == Order && pred != "" && counts[pred] == 0 {
+			res.verdict, res.marker = Missing, pred
+		}
 		return res
 	}
 	// The verdict table.

@@ -86,6 +86,13 @@ type Spec struct {
 	// LogPrefix, when set, is stripped from the start of each line before
 	// matching (e.g. `^\[[A-Z]+ [^\]]+\] `).
 	LogPrefix *regexp.Regexp
+	// Undeclared lists line prefixes (marker namespaces such as
+	// "SELFTEST: ") under which every marker must be declared: a line that
+	// starts with one, carries no run-varying value (no digit, no '='),
+	// and is no marker of this spec is UNEXPECTED. Deterministic markers
+	// carry no values, so a value-free line in a proof namespace is a
+	// marker the contract does not know: upstream's deny-by-default rule.
+	Undeclared []string
 	// MaxLineBytes caps how much of one line is matched; the rest of a
 	// longer line is counted but not buffered. 0 means 64 KiB.
 	MaxLineBytes int

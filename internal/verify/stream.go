@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Verifier checks one console stream against a compiled Spec. Create it
@@ -35,12 +36,14 @@ type Verifier struct {
 	lazy          bool        // hits finds some literals per chunk (few, or the short ones)
 	hits          literalHits
 	logPrefix     *anchoredMatcher
+	undeclared    [][]byte // Spec.Undeclared prefixes
 
 	// Verification state.
 	counts       []int
 	satisfied    int
 	phaseMissing []int // required markers per phase not yet at their minimum
 	failure      *Failure
+	orderPred    int32 // a required marker missing when its successor appeared, -1 for none
 	seen         []Observation
 	seenDropped  int
 	lines        int
@@ -142,7 +145,22 @@ func (v *Verifier) Progress() Progress {
 // stopped reports whether lines are only counted from now on: after a
 // definite failure, unless Options.KeepMatching.
 func (v *Verifier) stopped() bool {
-	return v.failure != nil && !v.opts.KeepMatching
+	return v.failure != nil && !v.opts.KeepMatching && !v.awaitingPred()
+}
+
+// Failed reports whether the decided outcome is a failure that reading
+// more cannot change. It is false while an ORDER failure waits to learn
+// whether its missing predecessor comes late (ORDER) or never (MISSING):
+// a harness should then drain briefly, as it does on a tentative PASS.
+func (v *Verifier) Failed() bool {
+	return v.failure != nil && !v.awaitingPred()
+}
+
+// awaitingPred reports whether an ORDER failure still waits to learn if
+// its missing predecessor appears later (ORDER) or never (MISSING), so
+// matching goes on until it does.
+func (v *Verifier) awaitingPred() bool {
+	return v.orderPred >= 0 && v.counts[v.orderPred] == 0
 }
 
 // countOnly counts the lines of p after the verdict is decided.
@@ -375,10 +393,31 @@ func (v *Verifier) matchSegment(s []byte) {
 			v.hitAllowed(e.cls[classAllowed], s)
 		case e.cls[classUnexpected] >= 0:
 			v.hitUnexpected(e.cls[classUnexpected], s)
+		default:
+			if v.undeclared != nil {
+				v.checkUndeclared(s)
+			}
 		}
 		return
 	}
 	v.matchAll(s, e)
+}
+
+// checkUndeclared fails on a value-free line in a proof namespace that no
+// marker of the spec matched (Spec.Undeclared).
+func (v *Verifier) checkUndeclared(s []byte) {
+	for _, p := range v.undeclared {
+		if !bytes.HasPrefix(s, p) {
+			continue
+		}
+		if bytes.IndexAny(s, "0123456789=") >= 0 {
+			return // a line carrying values is a diagnostic, not a marker
+		}
+		m := &cmarker{id: string(s), kind: KindDiag, class: classUnexpected, phase: v.currentPhase()}
+		v.observe(m, s)
+		v.fail(Unexpected, m, fmt.Sprintf("line %d %q is in the %q marker namespace but is not declared for this profile", v.lines, s, strings.TrimSpace(string(p))))
+		return
+	}
 }
 
 // matchAll checks a segment against every mode and decides by class,
@@ -444,6 +483,9 @@ func (v *Verifier) matchAll(s []byte, e exactEntry) {
 		}
 	}
 	if !hit {
+		if v.undeclared != nil {
+			v.checkUndeclared(s)
+		}
 		return
 	}
 	for c := range v.best {
@@ -525,6 +567,9 @@ func (v *Verifier) hitAllowed(mi int32, s []byte) {
 		for _, a := range m.after {
 			if v.counts[a] == 0 {
 				v.observe(m, s)
+				if v.failure == nil && v.ms[a].required {
+					v.orderPred = a
+				}
 				v.fail(Order, m, fmt.Sprintf("marker %q appeared at line %d before %q, which must appear first", m.id, v.lines, v.ms[a].id))
 				return
 			}
@@ -551,7 +596,7 @@ func (v *Verifier) observe(m *cmarker, s []byte) {
 			return
 		}
 	}
-	o := Observation{Marker: m.id, Kind: m.kind, Phase: m.phase, Line: v.lines, Text: capText(s, observationTextBytes)}
+	o := Observation{Marker: m.id, Kind: m.kind, Phase: m.phase, Line: v.lines, Text: capText(s, observationTextBytes), Class: className(m.class)}
 	if keep {
 		v.seen = append(v.seen, o)
 	}
@@ -682,8 +727,33 @@ func (v *Verifier) Finish(end End) Result {
 	return r
 }
 
+// className is Observation.Class for a marker class.
+func className(c int) string {
+	switch c {
+	case classForbidden:
+		return "forbidden"
+	case classUnexpected:
+		return "unexpected"
+	}
+	return "allowed"
+}
+
 func (v *Verifier) resolve(end End) *Failure {
 	if v.failure != nil {
+		// A required marker that had not appeared when its successor did,
+		// and never appeared afterwards (as far as the stream was read),
+		// is missing rather than out of order: name it and its phase.
+		if v.failure.Kind == Order && v.orderPred >= 0 && v.counts[v.orderPred] == 0 {
+			p := &v.ms[v.orderPred]
+			f := *v.failure
+			f.Kind = Missing
+			f.Marker, f.Phase = p.id, p.phase
+			if f.Phase == "" {
+				f.Phase = v.failure.Phase
+			}
+			f.Message = fmt.Sprintf("required marker %q never appeared: %q came at line %d without it, and it must come first", p.id, v.failure.Marker, v.failure.Line)
+			return &f
+		}
 		return v.failure
 	}
 	if end.StartErr != nil {

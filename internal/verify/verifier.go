@@ -24,6 +24,9 @@ type Observation struct {
 	Phase  string
 	Line   int    // 1-based line number in the stream
 	Text   string // the matched line after stripping, capped
+	// Class is how the spec treats the marker: "allowed" (required or
+	// allowed), "forbidden" or "unexpected" (including undeclared lines).
+	Class string
 }
 
 // Failure says why a verification did not pass.

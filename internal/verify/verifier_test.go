@@ -112,10 +112,11 @@ func TestVerdictTable(t *testing.T) {
 		{name: "no output: exited 0", input: "", end: End{Exited: true}, verdict: NoOutput},
 		{name: "no output: blanks and escapes only", input: "\r\n  \t\n\x1b[2J\x1b[0m\n\x00\x00\n", verdict: NoOutput},
 		{name: "missing after normal exit", input: "boot ok\nipc ok\n", end: End{Exited: true}, verdict: Missing, marker: "vfs ok", phase: "selftest"},
-		{name: "missing: earliest phase first", input: "ipc ok\n", verdict: Order, marker: "ipc ok", phase: "selftest", line: 1},
+		{name: "missing: earliest phase first", input: "ipc ok\n", verdict: Missing, marker: "boot ok", phase: "boot", line: 1},
+		{name: "missing predecessor named when its successor appears", input: "boot ok\nvfs ok\nSELFTEST: end\n", verdict: Missing, marker: "ipc ok", phase: "selftest", line: 2},
 		{name: "missing names first phase with a gap", input: "boot ok\nipc ok\nvfs ok\n", verdict: Missing, marker: "SELFTEST: end", phase: "end"},
 		{name: "missing of a log file", input: "just noise\n", verdict: Missing, marker: "boot ok", phase: "boot"},
-		{name: "order", input: "boot ok\nvfs ok\n", verdict: Order, marker: "vfs ok", phase: "selftest", line: 2},
+		{name: "order", input: "boot ok\nvfs ok\nipc ok\n", verdict: Order, marker: "vfs ok", phase: "selftest", line: 2},
 		{name: "count over max", input: "tick\nboot ok\ntick\ntick\n", verdict: Count, marker: "tick", phase: "selftest", line: 4},
 		{name: "count over max during drain", input: full + "tick\ntick\ntick\n", verdict: Count, marker: "tick", line: 8},
 		{name: "forbidden fail marker", input: "boot ok\nipc ok\nvfs FAIL\nvfs ok\nSELFTEST: end\n", verdict: Forbidden, marker: "vfs FAIL", phase: "selftest", line: 3},
@@ -667,7 +668,7 @@ func TestObservations(t *testing.T) {
 	if r.Verdict != Pass || len(r.Seen) != 2 || r.SeenDropped != 2 || len(got) != 4 {
 		t.Fatalf("%s seen %d dropped %d callbacks %d", r.Verdict, len(r.Seen), r.SeenDropped, len(got))
 	}
-	want := Observation{Marker: "ipc ok", Kind: KindOK, Phase: "selftest", Line: 3, Text: "ipc ok"}
+	want := Observation{Marker: "ipc ok", Kind: KindOK, Phase: "selftest", Line: 3, Text: "ipc ok", Class: "allowed"}
 	if got[1] != want || r.Seen[1] != want {
 		t.Fatalf("observation %+v, want %+v", got[1], want)
 	}
@@ -829,9 +830,59 @@ func TestUpstreamUARTLog(t *testing.T) {
 	}
 	spec.Forbidden = spec.Forbidden[:2]
 	spec.LogPrefix = nil
-	// Without the prefix strip "KSELFTEST: spawn ok" is never seen, so the
-	// final marker comes out of order.
-	if r := verifyString(t, spec, string(data), End{Exited: true}); r.Verdict != Order || r.Failure.Marker != "SELFTEST: end" || r.Failure.Line != 1529 {
+	// Without the prefix strip "KSELFTEST: spawn ok" is never seen: the
+	// final marker arrives without it, which names it as missing.
+	if r := verifyString(t, spec, string(data), End{Exited: true}); r.Verdict != Missing || r.Failure.Marker != "KSELFTEST: spawn ok" || r.Failure.Line != 1529 {
 		t.Fatalf("without the prefix strip: %s %+v", r.Verdict, r.Failure)
+	}
+}
+
+// TestUndeclared pins the deny-by-default rule for proof namespaces: a
+// value-free line under an undeclared-namespace prefix that no marker
+// matches is UNEXPECTED; lines carrying values are diagnostics.
+func TestUndeclared(t *testing.T) {
+	spec := func() *Spec {
+		return &Spec{
+			Markers:    []Marker{{Text: "SELFTEST: boot ok", Required: true}, {Text: "SELFTEST: extra ok"}},
+			Undeclared: []string{"SELFTEST: "},
+		}
+	}
+	for _, tc := range []struct {
+		name, input string
+		verdict     Verdict
+		marker      string
+		line        int
+	}{
+		{"declared markers only", "SELFTEST: boot ok\nSELFTEST: extra ok\n", Pass, "", 0},
+		{"undeclared marker", "SELFTEST: boot ok\nSELFTEST: gone ok\n", Unexpected, "SELFTEST: gone ok", 2},
+		{"value lines are diagnostics", "SELFTEST: slots 0x10 0x11\nSELFTEST: count=3\nSELFTEST: boot ok\n", Pass, "", 0},
+		{"other namespaces are free", "init: up foo\nSELFTEST: boot ok\n", Pass, "", 0},
+		{"exact prefix only", "XSELFTEST: gone ok\nSELFTEST: boot ok\n", Pass, "", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := verifyString(t, spec(), tc.input, End{Exited: true})
+			if r.Verdict != tc.verdict {
+				t.Fatalf("verdict %s, want %s (%+v)", r.Verdict, tc.verdict, r.Failure)
+			}
+			if tc.marker != "" && (r.Failure.Marker != tc.marker || r.Failure.Line != tc.line) {
+				t.Fatalf("failure %+v, want marker %q line %d", r.Failure, tc.marker, tc.line)
+			}
+		})
+	}
+	// With KeepMatching every undeclared line is listed.
+	v := mustNew(t, spec(), Options{KeepMatching: true})
+	v.Write([]byte("SELFTEST: a ok\nSELFTEST: boot ok\nSELFTEST: b ok\n"))
+	r := v.Finish(End{Exited: true})
+	var unexpected []string
+	for _, o := range r.Seen {
+		if o.Class == "unexpected" {
+			unexpected = append(unexpected, o.Marker)
+		}
+	}
+	if r.Verdict != Unexpected || !slices.Equal(unexpected, []string{"SELFTEST: a ok", "SELFTEST: b ok"}) {
+		t.Fatalf("%s unexpected %q", r.Verdict, unexpected)
+	}
+	if _, err := New(&Spec{Markers: []Marker{{Text: "x", Required: true}}, Undeclared: []string{" "}}, Options{}); err == nil {
+		t.Fatal("an empty undeclared prefix must be refused")
 	}
 }
