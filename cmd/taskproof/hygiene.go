@@ -49,7 +49,9 @@ Rules:
 
 Each finding has the file, the line number in the new file, the rule, the
 added line (capped at 200 bytes) and a message. The rules block says which
-rules ran.
+rules ran. Paths are relative to --root; when --root is below the top of
+the git work tree only files under it are checked, and the root's
+.taskproof/ (taskproof's own state) never is.
 
 --format json prints {base, base_from, merge_base, findings [{file, line,
 rule, text, message}], rules [{rule, enabled, note}], skipped [...]}.
@@ -139,28 +141,43 @@ func hygieneCheck(o hygieneOptions) (*hygieneReport, error) {
 		return nil, &exitError{exitInfra, err}
 	}
 	opts := scope.HygieneOptions{
-		DaemonPaths: prefixed(prefix, cfg.Hygiene.DaemonPaths),
-		StubPaths:   prefixed(prefix, cfg.Hygiene.StubPaths),
+		DaemonPaths: cfg.Hygiene.DaemonPaths,
+		StubPaths:   cfg.Hygiene.StubPaths,
 	}
 	opts.Markers, opts.MarkersFrom, opts.MarkersNote = hygieneMarkers(o.Root, cfg)
-	findings, rules := scope.Hygiene(patch.Files, opts)
-	skipped := patch.Skipped
-	if skipped == nil {
-		skipped = []string{}
+	findings, rules := scope.Hygiene(rootPatch(prefix, patch.Files), opts)
+	skipped := []string{}
+	for _, s := range patch.Skipped {
+		// "path: why", the path relative to the git top.
+		if rel, in := rootRel(prefix, s); in && !strings.HasPrefix(rel, stateDirPrefix) {
+			skipped = append(skipped, rel)
+		}
 	}
 	return &hygieneReport{Base: base.Rev, BaseFrom: base.How, MergeBase: base.MergeBase,
 		Findings: findings, Rules: rules, Skipped: skipped}, nil
 }
 
-// prefixed roots repository-relative globs at prefix (root's place in the
-// git work tree); globs starting with ** match anywhere already.
-func prefixed(prefix string, globs []string) []string {
-	out := make([]string, 0, len(globs))
-	for _, g := range globs {
-		if prefix != "" && !strings.HasPrefix(g, "**") {
-			g = prefix + strings.TrimPrefix(g, "./")
+// rootPatch restates the diff relative to the root, as scope does
+// (rootChanges): files outside the root and the root's .taskproof/ are
+// left out, so the configured globs, relative to the root, apply as
+// written.
+func rootPatch(prefix string, files []scope.FileDiff) []scope.FileDiff {
+	out := make([]scope.FileDiff, 0, len(files))
+	for _, f := range files {
+		p, in := "", false
+		if f.Path != "" {
+			p, in = rootRel(prefix, f.Path)
 		}
-		out = append(out, g)
+		op, oldIn := "", false
+		if f.OldPath != "" {
+			op, oldIn = rootRel(prefix, f.OldPath)
+		}
+		keep := (in && !strings.HasPrefix(p, stateDirPrefix)) || (f.Path == "" && oldIn && !strings.HasPrefix(op, stateDirPrefix))
+		if !keep {
+			continue
+		}
+		f.Path, f.OldPath = p, op
+		out = append(out, f)
 	}
 	return out
 }

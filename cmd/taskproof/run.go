@@ -12,7 +12,9 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/taskproof/taskproof/internal/gitdiff"
 	"github.com/taskproof/taskproof/internal/harness"
+	"github.com/taskproof/taskproof/internal/ledger"
 	proofreport "github.com/taskproof/taskproof/internal/report"
 	"github.com/taskproof/taskproof/internal/verify"
 )
@@ -32,6 +34,10 @@ type runOptions struct {
 	LogMax  int64
 	OKExit  []int
 	Argv    []string
+
+	// Set by prove for a task's command, never by flags:
+	Dir string            // working directory of the command; "" = the current one
+	Env map[string]string // the command's leading VAR=value assignments
 }
 
 const runSynopsis = "run [--contract FILE] [--profile P] [--timeout 90s] [--pty] [--log FILE] [--report FILE] -- CMD ARGS..."
@@ -52,10 +58,26 @@ FILE.markers.jsonl. On a terminal a live progress line is shown on stderr
 verdict, the first failed phase, the marker, the log line and an excerpt
 go to stderr.
 
+Every run is recorded in the run history of --root, .taskproof/ledger.db
+(created on first use; see 'taskproof history' and 'taskproof flaky'),
+with the commit and whether the work tree had changes. A failure to record
+is a warning and does not change the exit code.
+
 ` + proofMarkersHelp + "\n\n" + proofExitHelp
 
 func cmdRun(env *cliEnv, args []string) int {
-	o := runOptions{}
+	o, code, done := parseRun(env, args)
+	if done {
+		return code
+	}
+	return report(env, "run", runRun(o, env))
+}
+
+// parseRun reads run's flags and command from args. done means parsing
+// ended the command (--help, or an error already printed on env.stderr)
+// with code. prove parses a task's `taskproof run ...` command with it, so
+// the command means in a task what it means on the command line.
+func parseRun(env *cliEnv, args []string) (o runOptions, code int, done bool) {
 	fs := newFlagSet(env, "run", runSynopsis, runHelp)
 	o.register(fs)
 	fs.DurationVar(&o.Timeout, "timeout", harness.DefaultTimeout, "fail with TIMEOUT when there is no verdict after `DURATION`")
@@ -75,38 +97,65 @@ func cmdRun(env *cliEnv, args []string) int {
 	}
 	pos, code, done := fs.parse(flagArgs)
 	if done {
-		return code
+		return o, code, true
 	}
 	o.Argv = append(pos, cmdArgs...)
 	if len(o.Argv) == 0 {
-		return report(env, "run", usagef("no command to run; give it after --: taskproof run [flags] -- CMD ARGS..."))
+		return o, report(env, "run", usagef("no command to run; give it after --: taskproof run [flags] -- CMD ARGS...")), true
 	}
 	n, err := proofSize(*logMax)
 	if err != nil {
-		return report(env, "run", err)
+		return o, report(env, "run", err), true
 	}
 	o.LogMax = n
 	if o.OKExit, err = proofExitCodes(*okExit); err != nil {
-		return report(env, "run", err)
+		return o, report(env, "run", err), true
 	}
-	return report(env, "run", runRun(o, env))
+	return o, exitOK, false
 }
 
+// runRun runs the command, prints the verdict and records the run in the
+// ledger under --root (a failure to record is a warning: the ledger is
+// history, the verdict stands).
 func runRun(o runOptions, env *cliEnv) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	x, err := execRun(ctx, o, env)
+	if x != nil {
+		if lerr := recordRunLedger(o, x); lerr != nil {
+			fmt.Fprintf(env.stderr, "taskproof run: warning: run not recorded in the ledger: %v\n", lerr)
+		}
+	}
+	return err
+}
+
+// runExec is what one run observed, for the ledger and for prove.
+type runExec struct {
+	src     *proofSource
+	out     *harness.Outcome
+	report  *proofreport.Report
+	started time.Time
+}
+
+// execRun verifies o.Argv under the harness and emits the verdict and
+// reports (run's whole behaviour except the ledger). It returns the run
+// once the command was started or attempted, also with an error; a nil
+// run means nothing ran (bad options or contract).
+func execRun(ctx context.Context, o runOptions, env *cliEnv) (*runExec, error) {
 	switch {
 	case o.Timeout <= 0:
-		return usagef("--timeout must be positive (a run without a deadline can hang CI forever); got %v", o.Timeout)
+		return nil, usagef("--timeout must be positive (a run without a deadline can hang CI forever); got %v", o.Timeout)
 	case o.Drain < 0:
-		return usagef("--drain must not be negative; got %v", o.Drain)
+		return nil, usagef("--drain must not be negative; got %v", o.Drain)
 	case o.Grace <= 0:
-		return usagef("--grace must be positive; got %v", o.Grace)
+		return nil, usagef("--grace must be positive; got %v", o.Grace)
 	}
 	src, err := proofMarkers(&o.proofOptions)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := proofOutputsOK(o.Report, o.JUnit, o.Summary, o.Log); err != nil {
-		return err
+		return nil, err
 	}
 	drain := o.Drain
 	if drain == 0 {
@@ -114,7 +163,8 @@ func runRun(o runOptions, env *cliEnv) error {
 	}
 	cfg := harness.Config{
 		Argv:    o.Argv,
-		Env:     proofEnv(os.Environ(), src.env),
+		Env:     proofEnv(proofEnv(os.Environ(), o.Env), src.env),
+		Dir:     o.Dir,
 		PTY:     o.PTY,
 		Timeout: o.Timeout,
 		Drain:   drain,
@@ -131,13 +181,12 @@ func runRun(o runOptions, env *cliEnv) error {
 	if proofProgressWanted(env) {
 		cfg.Progress = env.stderr
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
+	started := time.Now()
 	out, err := harness.Run(ctx, cfg)
 	if err != nil {
 		if out == nil {
 			// The checker or the log could not be set up: bad input.
-			return err
+			return nil, err
 		}
 		fmt.Fprintf(env.stderr, "taskproof run: %v\n", err)
 	}
@@ -160,6 +209,7 @@ func runRun(o runOptions, env *cliEnv) error {
 		Exited: out.Exited, ExitCode: out.ExitCode, Signal: out.Signal,
 		TimedOut: out.TimedOut, Killed: out.Killed, Leftover: out.Leftover,
 	}
+	x := &runExec{src: src, out: out, report: r, started: started}
 	if out.Leftover {
 		fmt.Fprintf(env.stderr, "taskproof run: warning: a process of group %d (%s) survived SIGKILL\n", out.PID, o.Argv[0])
 	}
@@ -169,12 +219,87 @@ func runRun(o runOptions, env *cliEnv) error {
 			fmt.Fprintf(env.stderr, "taskproof run: %v\n", werr)
 		}
 		// A proof without its log or reports is not a usable proof.
-		return &exitError{code: exitInfra}
+		return x, &exitError{code: exitInfra}
 	}
 	if r.ExitCode != exitOK {
-		return &exitError{code: r.ExitCode}
+		return x, &exitError{code: r.ExitCode}
 	}
-	return nil
+	return x, nil
+}
+
+// recordRunLedger stores one run in the ledger of o.Root: the verdict, the
+// required markers with their first line and time, the commit and whether
+// the work tree under the root had changes (such runs stay out of the flaky
+// statistics).
+func recordRunLedger(o runOptions, x *runExec) error {
+	commit, dirty := workTreeCommit(o.Root)
+	l, err := ledger.Open(ledger.DefaultPath(o.Root))
+	if err != nil {
+		return err
+	}
+	_, err = l.Record(context.Background(), ledger.Run{
+		Kind:       ledger.KindRun,
+		Commit:     commit,
+		Dirty:      dirty,
+		Profile:    x.src.profile,
+		Command:    o.Argv,
+		Verdict:    x.report.Verdict,
+		StartedAt:  x.started,
+		DurationMS: x.out.Duration.Milliseconds(),
+		Markers:    ledgerMarkers(x.report.Checks),
+	})
+	if cerr := l.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// ledgerMarkers turns a report's required-marker checks into ledger
+// outcomes, one per marker.
+func ledgerMarkers(checks []proofreport.Check) []ledger.MarkerOutcome {
+	out := make([]ledger.MarkerOutcome, 0, len(checks))
+	seen := map[string]bool{}
+	for _, c := range checks {
+		if seen[c.Marker] {
+			continue
+		}
+		seen[c.Marker] = true
+		out = append(out, ledger.MarkerOutcome{Marker: c.Marker, Seen: c.Count > 0, Line: c.Line, AtMS: c.AtMS})
+	}
+	return out
+}
+
+// workTreeCommit is HEAD of the git work tree holding root and whether that
+// tree has changes under root (taskproof's own .taskproof/ left out); ""
+// outside git or before the first commit.
+func workTreeCommit(root string) (commit string, dirty bool) {
+	g, err := gitdiff.Open(root)
+	if err != nil {
+		return "", false
+	}
+	b, err := g.ResolveBase("HEAD")
+	if err != nil || b.How == "empty tree" {
+		return "", false
+	}
+	changes, err := g.Changes(b.MergeBase)
+	if err != nil {
+		return b.MergeBase, true // unknown: never count it as clean
+	}
+	prefix, err := rootPrefix(g.Top, root)
+	if err != nil {
+		return b.MergeBase, true
+	}
+	for _, c := range changes {
+		for _, p := range []string{c.Path, c.OldPath} {
+			if p == "" || !strings.HasPrefix(p, prefix) {
+				continue
+			}
+			if !strings.HasPrefix(strings.TrimPrefix(p, prefix), stateDirPrefix) {
+				return b.MergeBase, true
+			}
+		}
+	}
+	return b.MergeBase, false
 }
 
 // proofProgressWanted reports whether stderr is a terminal and CI is unset.

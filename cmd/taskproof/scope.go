@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/taskproof/taskproof/internal/gitdiff"
+	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/scope"
 	"github.com/taskproof/taskproof/internal/task"
@@ -37,8 +38,12 @@ matches a directory covers the files under it. Items after an
 "Out-of-allowlist" line forbid paths even when another item allows them.
 The task file itself is always allowed, and so are the paths of [scope]
 always_allow in taskproof.toml (default: go.sum, Cargo.lock, tasks/BOARD.md)
-unless an out-of-allowlist item forbids them. Paths are relative to the top
-of the git work tree. Code spans in a parenthetical remark of a bullet that
+unless an out-of-allowlist item forbids them. Paths are relative to --root.
+When --root is below the top of the git work tree (one project of a
+monorepo), only changes under it count: the rest of the tree belongs to
+other projects, and a rename across the root's edge shows its outside path
+as ../PATH, a violation. The root's .taskproof/ (keys, run history,
+evidence) is taskproof's own state and never part of a change. Code spans in a parenthetical remark of a bullet that
 already names a path ("tests/ (incl. the test_reject_* set)") are mentions:
 they allow nothing. Bullets without a path are reported as unverifiable.
 A task without any allowlist item is a violation, never a pass.
@@ -137,11 +142,51 @@ func scopeCheck(o scopeOptions) (*scope.Result, error) {
 	if err != nil {
 		return nil, &exitError{exitInfra, err}
 	}
-	a := scope.Compile(prefix+d.Path, d.Touched, prefixed(prefix, r.Config.Scope.AlwaysAllow))
-	res := scope.Check(a, changes)
+	// Everything is compared relative to the root: the task's allowlist
+	// items, the task file and always_allow are written that way.
+	a := scope.Compile(d.Path, d.Touched, r.Config.Scope.AlwaysAllow)
+	res := scope.Check(a, rootChanges(prefix, changes))
 	res.Task = string(d.ID)
 	res.Base, res.BaseFrom, res.MergeBase = base.Rev, base.How, base.MergeBase
 	return res, nil
+}
+
+// stateDirPrefix is taskproof's own state directory under the root (keys,
+// ledger, evidence): never part of a task's change.
+const stateDirPrefix = proofstate.Dir + "/"
+
+// rootRel makes a path relative to the git top relative to the root at
+// prefix (see rootPrefix). A path outside the root becomes "../"-relative,
+// which no allowlist item matches; inside reports which it was.
+func rootRel(prefix, p string) (rel string, inside bool) {
+	if strings.HasPrefix(p, prefix) {
+		return strings.TrimPrefix(p, prefix), true
+	}
+	return strings.Repeat("../", strings.Count(prefix, "/")) + p, false
+}
+
+// rootChanges restates git's changes relative to the root. Changes outside
+// the root belong to other projects of the work tree and are left out, and
+// so is the root's .taskproof/; a rename across the root's edge keeps its
+// outside side as a ../ path, which is a violation.
+func rootChanges(prefix string, changes []scope.Change) []scope.Change {
+	out := make([]scope.Change, 0, len(changes))
+	for _, c := range changes {
+		p, in := rootRel(prefix, c.Path)
+		op, oldIn := "", false
+		if c.OldPath != "" {
+			op, oldIn = rootRel(prefix, c.OldPath)
+		}
+		state := func(rel string, in bool) bool { return in && strings.HasPrefix(rel, stateDirPrefix) }
+		keepNew := in && !state(p, in)
+		keepOld := c.OldPath != "" && oldIn && !state(op, oldIn)
+		if !keepNew && !keepOld {
+			continue
+		}
+		c.Path, c.OldPath = p, op
+		out = append(out, c)
+	}
+	return out
 }
 
 // openGitBase opens the git work tree at root and resolves the base; its

@@ -1,0 +1,704 @@
+package main
+
+// Tests of `taskproof prove` and `evidence md` that need more than a
+// testscript: a real go test run in a generated module, real QEMU booting
+// examples/minios (TestQEMUProve*: skipped without QEMU and binutils unless
+// TASKPROOF_REQUIRE_QEMU=1), determinism of the bundle, the ledger, and
+// scope with a root below the top of the git work tree.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/taskproof/taskproof/internal/dod"
+	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/ledger"
+	"github.com/taskproof/taskproof/internal/proofstate"
+	"github.com/taskproof/taskproof/internal/task"
+	"github.com/taskproof/taskproof/internal/verify"
+)
+
+// proveCLI runs taskproof in process with CI set (no live progress) and
+// without any signing key from the caller's environment.
+func proveCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &cliEnv{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string {
+		switch k {
+		case "CI":
+			return "1"
+		case evidence.EnvSigningKey, evidence.EnvSigningKeyFile, "GITHUB_STEP_SUMMARY":
+			return ""
+		}
+		return os.Getenv(k)
+	}}
+	code = runMain(env, args)
+	return code, out.String(), errb.String()
+}
+
+// gitRepo makes dir a git repository with everything in it committed.
+func gitRepo(t *testing.T, dir string) string {
+	t.Helper()
+	gitIn(t, dir, "init", "-q", "-b", "main")
+	return gitCommitAll(t, dir, "init")
+}
+
+func gitCommitAll(t *testing.T, dir, msg string) string {
+	t.Helper()
+	gitIn(t, dir, "add", "-A")
+	gitIn(t, dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", msg)
+	return strings.TrimSpace(gitIn(t, dir, "rev-parse", "HEAD"))
+}
+
+func gitIn(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CEILING_DIRECTORIES="+filepath.Dir(dir))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func requireGit(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+}
+
+// writeKeys writes a fresh key pair at root's default key paths.
+func writeKeys(t *testing.T, root string) {
+	t.Helper()
+	pub, priv, err := evidence.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kp, err := evidence.MarshalPrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pp, err := evidence.MarshalPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, ".taskproof"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, evidence.DefaultPrivateKeyFile), kp, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, evidence.DefaultPublicKeyFile), pp, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeFiles(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// verifiedBundle verifies the task's bundle with the repository's key and
+// the given commit.
+func verifiedBundle(t *testing.T, root, id, commit string) *evidence.Verified {
+	t.Helper()
+	data, err := os.ReadFile(proofstate.BundlePath(root, task.ID("TASK-"+id)))
+	if err != nil {
+		t.Fatalf("no bundle: %v", err)
+	}
+	pub, err := evidence.ReadPublicKeyFile(filepath.Join(root, evidence.DefaultPublicKeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := evidence.Verify(data, pub, evidence.VerifyOptions{Commit: commit})
+	if err != nil {
+		t.Fatalf("bundle does not verify: %v", err)
+	}
+	return v
+}
+
+func bundleFile(t *testing.T, v *evidence.Verified, name string) []byte {
+	t.Helper()
+	for _, f := range v.Files {
+		if f.Name == name {
+			return f.Data
+		}
+	}
+	var names []string
+	for _, f := range v.Files {
+		names = append(names, f.Name)
+	}
+	t.Fatalf("bundle has no %s (files: %v)", name, names)
+	return nil
+}
+
+func itemVerdicts(items []evidence.Item) map[string]string {
+	m := map[string]string{}
+	for _, it := range items {
+		m[it.Kind+" "+it.Item] = it.Verdict
+	}
+	return m
+}
+
+// goFixture is a small Go module with a task whose proof is `go test ./...`.
+func goFixture(t *testing.T, required ...string) string {
+	t.Helper()
+	requireGit(t)
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go not on PATH")
+	}
+	root := t.TempDir()
+	var req strings.Builder
+	for _, r := range required {
+		req.WriteString("    - `" + r + "`\n")
+	}
+	writeFiles(t, root, map[string]string{
+		".gitignore": ".taskproof/\n",
+		"go.mod":     "module example.com/fix\n\ngo 1.26\n",
+		"fix.go":     "package fix\n\n// Add adds.\nfunc Add(a, b int) int { return a + b }\n",
+		"fix_test.go": `package fix
+
+import "testing"
+
+func TestAdd(t *testing.T) {
+	if Add(1, 1) != 2 {
+		t.Fatal("Add(1, 1) != 2")
+	}
+}
+
+func TestSub(t *testing.T) {
+	t.Run("small", func(t *testing.T) {})
+	t.Run("large", func(t *testing.T) {})
+}
+`,
+		"tasks/TASK-0010-add.md": "# TASK-0010: Add numbers\n\n- Status: In Progress\n\n" +
+			"## Stop conditions (Definition of Done)\n\n- **Proof (tests)**:\n  - Command(s):\n    - `go test ./...`\n  - Required tests:\n" +
+			req.String() + "\n## Touched paths (allowlist)\n\n- `*.go`\n",
+	})
+	gitRepo(t, root)
+	writeKeys(t, root)
+	return root
+}
+
+// TestProveGoTests proves a task whose proof is `go test ./...` of a
+// generated module, with named required tests: exit 0, the bundle
+// verifies, holds the parsed tests and a normalised log, proving again
+// (cached by go) gives the same files, and the ledger has the prove.
+func TestProveGoTests(t *testing.T) {
+	root := goFixture(t, "TestAdd", "TestSub/*")
+	head := strings.TrimSpace(gitIn(t, root, "rev-parse", "HEAD"))
+	code, out, errs := proveCLI(t, "prove", "TASK-0010", "--root", root, "--format", "json")
+	if code != 0 {
+		t.Fatalf("prove: exit %d\n%s\n%s", code, out, errs)
+	}
+	var res proveResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	want := map[string]string{
+		"command go test ./...":      "proven",
+		"test TestAdd":               "proven",
+		"test TestSub/*":             "proven",
+		"scope " + dod.ScopeItem:     "proven",
+		"hygiene " + dod.HygieneItem: "proven",
+	}
+	if got := itemVerdicts(res.Items); !reflect.DeepEqual(got, want) {
+		t.Errorf("items %v; want %v", got, want)
+	}
+	if res.Items[0].Reason != "gotest tests: 4 passed" {
+		t.Errorf("command reason %q", res.Items[0].Reason)
+	}
+	if got := res.Items[2].Reason; got != "passed in proof 1 (example.com/fix TestSub/small, example.com/fix TestSub/large)" {
+		t.Errorf("TestSub/* reason %q", got)
+	}
+	if got := res.Steps[0].Argv; !reflect.DeepEqual(got, []string{"go", "test", "-json", "./..."}) {
+		t.Errorf("argv %q: want -json added", got)
+	}
+	v := verifiedBundle(t, root, "0010", head)
+	var tr struct {
+		Format   string `json:"format"`
+		Pass     bool   `json:"pass"`
+		Required []struct {
+			Name    string `json:"name"`
+			Outcome string `json:"outcome"`
+		} `json:"required"`
+		Cases []struct {
+			Name       string `json:"name"`
+			DurationMS *int64 `json:"duration_ms"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(bundleFile(t, v, "tests/1.json"), &tr); err != nil {
+		t.Fatal(err)
+	}
+	if tr.Format != "gotest" || !tr.Pass || len(tr.Required) != 2 || tr.Required[1].Outcome != "passed" || len(tr.Cases) != 4 {
+		t.Errorf("tests/1.json: %+v", tr)
+	}
+	for _, c := range tr.Cases {
+		if c.DurationMS != nil && *c.DurationMS != 0 {
+			t.Errorf("case %s keeps a duration in the bundle: %d", c.Name, *c.DurationMS)
+		}
+	}
+	log := bundleFile(t, v, "logs/1.log")
+	if bytes.Contains(log, []byte(`"Time"`)) || bytes.Contains(log, []byte(`"Elapsed"`)) || !bytes.Contains(log, []byte(`"Test":"TestAdd"`)) {
+		t.Errorf("logs/1.log is not the normalised go test -json output:\n%s", log)
+	}
+	var cfg proveConfig
+	if err := json.Unmarshal(bundleFile(t, v, "config.json"), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Steps[0].Note == "" || cfg.Steps[0].Runner != "tests" || cfg.Steps[0].Timeout != proveDefaultTimeout.String() {
+		t.Errorf("config step: %+v", cfg.Steps[0])
+	}
+
+	// Determinism: the second prove (go answers from its test cache) gives
+	// the same files and the same statement apart from the run object.
+	if code, out, errs := proveCLI(t, "prove", "TASK-0010", "--root", root); code != 0 {
+		t.Fatalf("second prove: exit %d\n%s\n%s", code, out, errs)
+	}
+	v2 := verifiedBundle(t, root, "0010", head)
+	if !reflect.DeepEqual(v.Files, v2.Files) {
+		diffFiles(t, v.Files, v2.Files)
+	}
+	if !reflect.DeepEqual(v.Predicate.WithoutRun(), v2.Predicate.WithoutRun()) {
+		t.Errorf("predicates differ beyond run:\n%+v\n%+v", v.Predicate.WithoutRun(), v2.Predicate.WithoutRun())
+	}
+
+	// The ledger holds both proves with their tests.
+	l, err := ledger.OpenExisting(ledger.DefaultPath(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	runs, err := l.History(context.Background(), "TASK-0010", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 2 || runs[0].Kind != ledger.KindProve || runs[0].Verdict != "proven" || runs[0].Commit != head || runs[0].Dirty {
+		t.Fatalf("ledger runs: %+v", runs)
+	}
+	if len(runs[0].Tests) != 4 || len(runs[0].Items) != 5 || runs[0].EvidencePath != ".taskproof/evidence/TASK-0010.tar" || !strings.HasPrefix(runs[0].EvidenceDigest, "sha256:") {
+		t.Errorf("ledger run: %+v", runs[0])
+	}
+
+	// evidence md: the tests of the proof, verified and fresh.
+	code, md, errs := proveCLI(t, "evidence", "md", "TASK-0010", "--root", root)
+	if code != 0 {
+		t.Fatalf("evidence md: exit %d\n%s\n%s", code, md, errs)
+	}
+	for _, s := range []string{
+		"## Evidence (to paste into PR)\n",
+		"- **TASK-0010: proven** (5 items: 5 proven)\n",
+		"### Tests of proof 1 (`go test -json ./...`)\n\ngotest: 4 test(s): 4 passed, 0 failed, 0 errored, 0 skipped.\n",
+		"| TestSub/* | passed | TestSub/small, TestSub/large |\n",
+		"- Bundle: `.taskproof/evidence/TASK-0010.tar` `" + v2.Digest + "`\n",
+		"- Signed by key `" + v2.KeyID + "`",
+	} {
+		if !strings.Contains(md, s) {
+			t.Errorf("evidence md lacks %q:\n%s", s, md)
+		}
+	}
+	if strings.Contains(md, "Warning") {
+		t.Errorf("fresh evidence has a warning:\n%s", md)
+	}
+
+	// A change to an allowlisted file makes it stale: md warns, exit 1.
+	writeFiles(t, root, map[string]string{"fix.go": "package fix\n\n// Add adds.\nfunc Add(a, b int) int { return b + a }\n"})
+	code, md, _ = proveCLI(t, "evidence", "md", "TASK-0010", "--root", root)
+	if code != 1 || !strings.Contains(md, "> **Warning: this evidence is STALE**") {
+		t.Errorf("stale evidence: exit %d\n%s", code, md)
+	}
+	// A tampered bundle does not verify: md says so, exit 1.
+	gitIn(t, root, "checkout", "-q", "--", "fix.go")
+	bp := proofstate.BundlePath(root, "TASK-0010")
+	data, _ := os.ReadFile(bp)
+	c, err := evidence.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range c.Files {
+		if c.Files[i].Name == "tests/1.json" {
+			c.Files[i].Data = bytes.Replace(c.Files[i].Data, []byte(`"passed"`), []byte(`"skipped"`), 1)
+		}
+	}
+	tampered := rebuildTar(t, c)
+	if err := os.WriteFile(bp, tampered, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, md, _ = proveCLI(t, "evidence", "md", "TASK-0010", "--root", root)
+	if code != 1 || !strings.Contains(md, "> **Warning: this evidence does NOT VERIFY** (invalid)") {
+		t.Errorf("tampered evidence: exit %d\n%s", code, md)
+	}
+	// No bundle at all.
+	os.Remove(bp)
+	if code, _, errs := proveCLI(t, "evidence", "md", "TASK-0010", "--root", root); code != 1 || !strings.Contains(errs, "no evidence for TASK-0010 at .taskproof/evidence/TASK-0010.tar; run taskproof prove TASK-0010") {
+		t.Errorf("no bundle: exit %d, %s", code, errs)
+	}
+}
+
+// rebuildTar writes a bundle's entries back as a tar with one file changed,
+// the way an attacker would (statement and envelope untouched).
+func rebuildTar(t *testing.T, c *evidence.Contents) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name string, data []byte) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(evidence.EnvelopeEntry, c.EnvelopeJSON)
+	write(evidence.StatementEntry, c.StatementJSON)
+	for _, f := range c.Files {
+		write(evidence.FilesPrefix+f.Name, f.Data)
+	}
+	out := filepath.Join(t.TempDir(), "b.tar")
+	cmd := exec.Command("tar", "--format=ustar", "-cf", out, "-C", dir, evidence.EnvelopeEntry, evidence.StatementEntry, "files")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("tar: %v %s", err, b)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func diffFiles(t *testing.T, a, b []evidence.File) {
+	t.Helper()
+	if len(a) != len(b) {
+		t.Errorf("bundle files differ in number: %d and %d", len(a), len(b))
+		return
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || !bytes.Equal(a[i].Data, b[i].Data) {
+			t.Errorf("bundle file %s differs between two proves of the same commit:\n--- first\n%s\n--- second\n%s", a[i].Name, a[i].Data, b[i].Data)
+		}
+	}
+}
+
+// TestProveGoTestsFailing: a failing test fails the command and its
+// required test; a required test that does not exist is not_run; exit 1,
+// and the failed evidence is written and verifies.
+func TestProveGoTestsFailing(t *testing.T) {
+	root := goFixture(t, "TestAdd", "TestMissing")
+	writeFiles(t, root, map[string]string{"bad_test.go": "package fix\n\nimport \"testing\"\n\nfunc TestAddBad(t *testing.T) { t.Fatal(\"boom\") }\n"})
+	head := gitCommitAll(t, root, "bad")
+	code, out, errs := proveCLI(t, "prove", "TASK-0010", "--root", root, "--format", "json")
+	if code != 1 {
+		t.Fatalf("prove: exit %d, want 1\n%s\n%s", code, out, errs)
+	}
+	var res proveResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"command go test ./...":      "failed",
+		"test TestAdd":               "proven",
+		"test TestMissing":           "not_run",
+		"scope " + dod.ScopeItem:     "proven",
+		"hygiene " + dod.HygieneItem: "proven",
+	}
+	if got := itemVerdicts(res.Items); !reflect.DeepEqual(got, want) {
+		t.Errorf("items %v; want %v", got, want)
+	}
+	if r := res.Items[0].Reason; r != "failed: TestAddBad (4 passed, 1 failed)" {
+		t.Errorf("command reason %q", r)
+	}
+	if r := res.Items[2].Reason; r != "no test of that name ran in proof 1" {
+		t.Errorf("TestMissing reason %q", r)
+	}
+	v := verifiedBundle(t, root, "0010", head)
+	if v.Predicate.Verdict != evidence.Failed {
+		t.Errorf("bundle verdict %s", v.Predicate.Verdict)
+	}
+}
+
+// TestProveZeroTests: a test command that runs no test is a failure.
+func TestProveZeroTests(t *testing.T) {
+	root := goFixture(t)
+	writeFiles(t, root, map[string]string{"fix_test.go": "package fix\n"})
+	gitCommitAll(t, root, "no tests")
+	code, out, errs := proveCLI(t, "prove", "TASK-0010", "--root", root)
+	if code != 1 || !strings.Contains(out, testout0) {
+		t.Errorf("zero tests: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+const testout0 = "no tests ran: zero tests is a failure"
+
+// TestProveEnvRecord: the task's assignments, then the profile's, secrets
+// redacted.
+func TestProveEnvRecord(t *testing.T) {
+	got := proveEnvRecord(
+		[]dod.EnvVar{{Name: "RUN_TIMEOUT", Value: "90s"}, {Name: "MODE", Value: "task"}, {Name: "GH_TOKEN", Value: "abc"}},
+		map[string]string{"MODE": "profile", "db_password": "x", "API_KEY": "k", "Z": "z"})
+	want := []dod.EnvVar{{Name: "RUN_TIMEOUT", Value: "90s"}, {Name: "GH_TOKEN", Value: proveRedacted}, {Name: "API_KEY", Value: proveRedacted}, {Name: "MODE", Value: "profile"}, {Name: "Z", Value: "z"}, {Name: "db_password", Value: proveRedacted}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("proveEnvRecord = %v; want %v", got, want)
+	}
+	if got := proveEnvRecord(nil, nil); got == nil || len(got) != 0 {
+		t.Errorf("empty record = %#v; want an empty list", got)
+	}
+}
+
+func TestOutputChecker(t *testing.T) {
+	tests := []struct {
+		end  verify.End
+		want verify.Verdict
+	}{
+		{verify.End{Exited: true}, verify.Pass},
+		{verify.End{Exited: true, ExitCode: 1}, verify.Crash},
+		{verify.End{Exited: true, ExitCode: -1, Signal: "SIGSEGV"}, verify.Crash},
+		{verify.End{TimedOut: true}, verify.Timeout},
+		{verify.End{StartErr: fs.ErrNotExist}, verify.Infra},
+		{verify.End{}, verify.Infra},
+	}
+	for _, tt := range tests {
+		c := &outputChecker{}
+		c.Write([]byte("x"))
+		if c.Decided() {
+			t.Error("the output checker decided")
+		}
+		if got := c.Finish(tt.end).Verdict; got != tt.want {
+			t.Errorf("Finish(%+v) = %s; want %s", tt.end, got, tt.want)
+		}
+	}
+}
+
+// TestScopeRootBelowGitTop: with --root a subdirectory of the work tree,
+// allowlist items are relative to the root, changes elsewhere in the tree
+// are another project's, .taskproof/ is never a change, and a rename out
+// of the root is a violation.
+func TestScopeRootBelowGitTop(t *testing.T) {
+	requireGit(t)
+	top := t.TempDir()
+	writeFiles(t, top, map[string]string{
+		"other/x.txt":               "x\n",
+		"proj/src/a.c":              "int a;\n",
+		"proj/src/moved.c":          "int m;\n",
+		"proj/README.md":            "readme\n",
+		"proj/tasks/TASK-0001-a.md": "# TASK-0001: A\n\n- Status: Draft\n\n## Touched paths (allowlist)\n\n- `src/`\n",
+	})
+	gitRepo(t, top)
+	root := filepath.Join(top, "proj")
+	writeFiles(t, top, map[string]string{
+		"other/x.txt":               "changed\n",
+		"proj/src/a.c":              "int a = 1;\n",
+		"proj/.taskproof/ledger.db": "state\n",
+	})
+	res, err := scopeCheck(scopeOptions{Root: root, Task: "TASK-0001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.OK() || len(res.Touched) != 1 || res.Touched[0].Path != "src/a.c" || res.File != "tasks/TASK-0001-a.md" {
+		t.Fatalf("scope of a subdirectory root: ok=%v touched=%+v violations=%+v file=%s", res.OK(), res.Touched, res.Violations, res.File)
+	}
+	writeFiles(t, top, map[string]string{"proj/README.md": "changed\n"})
+	gitIn(t, top, "mv", "proj/src/moved.c", "other/moved.c")
+	res, err = scopeCheck(scopeOptions{Root: root, Task: "TASK-0001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range res.Violations {
+		got = append(got, v.Path)
+	}
+	if want := []string{"../other/moved.c", "README.md"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("violations %q; want %q (touched %+v)", got, want, res.Touched)
+	}
+	rep, err := hygieneCheck(hygieneOptions{Root: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 0 {
+		t.Errorf("hygiene findings: %+v", rep.Findings)
+	}
+}
+
+// miniosRepo copies examples/minios (the tracked files) into a fresh git
+// repository with the guest prebuilt, so the console of a proof holds no
+// build line, and a signing key.
+func miniosRepo(t *testing.T) string {
+	t.Helper()
+	requireQEMUTools(t)
+	requireGit(t)
+	src, err := filepath.Abs("../../examples/minios")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(t.TempDir(), "minios")
+	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() && (rel == "build" || rel == ".taskproof") {
+			return filepath.SkipDir
+		}
+		dst := filepath.Join(root, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, info.Mode().Perm())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, root, map[string]string{".gitignore": "build/\n.taskproof/\n"})
+	gitRepo(t, root)
+	if out, err := exec.Command("bash", filepath.Join(root, "build.sh"), filepath.Join(root, "build"), "pass").CombinedOutput(); err != nil {
+		t.Fatalf("build.sh: %v\n%s", err, out)
+	}
+	writeKeys(t, root)
+	return root
+}
+
+// TestQEMUProveMinios proves TASK-0001 of examples/minios end to end in
+// real QEMU: exit 0, every item proven, the bundle verifies for HEAD, the
+// board shows TASK-0001 proven and TASK-0002 (Done without evidence)
+// claimed, and the ledger has the prove with its marker times.
+func TestQEMUProveMinios(t *testing.T) {
+	root := miniosRepo(t)
+	head := strings.TrimSpace(gitIn(t, root, "rev-parse", "HEAD"))
+	start := time.Now()
+	code, out, errs := proveCLI(t, "prove", "TASK-0001", "--root", root)
+	t.Logf("prove TASK-0001: exit %d in %v", code, time.Since(start).Round(time.Millisecond))
+	if code != 0 {
+		t.Fatalf("prove: exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, m := range miniosRequired {
+		if !regexpLine(out, `  proven +marker +`+m+` +seen in the console of proof 1`) {
+			t.Errorf("no proven line for %q:\n%s", m, out)
+		}
+	}
+	v := verifiedBundle(t, root, "0001", head)
+	if v.Predicate.Verdict != evidence.Proven || len(v.Predicate.Items) != 9 {
+		t.Errorf("predicate: %+v", v.Predicate)
+	}
+	if !bytes.Contains(bundleFile(t, v, "logs/1.log"), []byte("minios: all done")) {
+		t.Error("the console log in the bundle lacks the last marker")
+	}
+	if code, out, errs := proveCLI(t, "evidence", "verify", proofstate.BundlePath(root, "TASK-0001"), "--root", root, "--commit", head); code != 0 {
+		t.Errorf("evidence verify: exit %d\n%s\n%s", code, out, errs)
+	}
+	code, board, errs := proveCLI(t, "board", "--root", root, "--format", "json")
+	if code != 0 {
+		t.Fatalf("board: exit %d\n%s", code, errs)
+	}
+	for _, want := range []string{`"id": "TASK-0001"`, `"state": "proven"`, `"state": "claimed"`} {
+		if !strings.Contains(board, want) {
+			t.Errorf("board lacks %s:\n%s", want, board)
+		}
+	}
+	l, err := ledger.OpenExisting(ledger.DefaultPath(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	runs, err := l.History(context.Background(), "TASK-0001", 0)
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("ledger: %v %+v", err, runs)
+	}
+	if r := runs[0]; r.Profile != "default" || len(r.Markers) != 6 || !r.Markers[5].Seen || r.Markers[5].AtMS == nil {
+		t.Errorf("ledger prove: %+v", r)
+	}
+}
+
+func regexpLine(text, re string) bool {
+	for _, l := range strings.Split(text, "\n") {
+		if ok, _ := regexp.MatchString(re, l); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// TestQEMUProveDeterministic is the issue's acceptance: proving twice on
+// the same commit yields identical bundle files and statements except for
+// the declared run-specific fields.
+func TestQEMUProveDeterministic(t *testing.T) {
+	root := miniosRepo(t)
+	head := strings.TrimSpace(gitIn(t, root, "rev-parse", "HEAD"))
+	var vs []*evidence.Verified
+	for i := 0; i < 2; i++ {
+		start := time.Now()
+		code, out, errs := proveCLI(t, "prove", "TASK-0001", "--root", root)
+		t.Logf("prove %d: exit %d in %v", i+1, code, time.Since(start).Round(time.Millisecond))
+		if code != 0 {
+			t.Fatalf("prove %d: exit %d\n%s\n%s", i+1, code, out, errs)
+		}
+		vs = append(vs, verifiedBundle(t, root, "0001", head))
+	}
+	if !reflect.DeepEqual(vs[0].Files, vs[1].Files) {
+		diffFiles(t, vs[0].Files, vs[1].Files)
+	}
+	if !reflect.DeepEqual(vs[0].Predicate.WithoutRun(), vs[1].Predicate.WithoutRun()) {
+		t.Errorf("predicates differ beyond run:\n%+v\n%+v", vs[0].Predicate.WithoutRun(), vs[1].Predicate.WithoutRun())
+	}
+	if vs[0].Predicate.Run.StartedAt == "" || vs[0].Predicate.Run.DurationMS <= 0 || len(vs[0].Predicate.Run.Tools) < 2 {
+		t.Errorf("run object not filled: %+v", vs[0].Predicate.Run)
+	}
+}
+
+// TestQEMUProveFailedEvidence: a task whose proof boots the variant that
+// skips the timer check fails, names the missing marker, and still writes
+// evidence that verifies and says failed.
+func TestQEMUProveFailedEvidence(t *testing.T) {
+	root := miniosRepo(t)
+	taskPath := filepath.Join(root, "tasks", "TASK-0001-boot-ladder.md")
+	data, err := os.ReadFile(taskPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = bytes.Replace(data, []byte("-- ./qemu.sh pass`"), []byte("-- ./qemu.sh missing`"), 1)
+	if err := os.WriteFile(taskPath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("bash", filepath.Join(root, "build.sh"), filepath.Join(root, "build"), "missing").CombinedOutput(); err != nil {
+		t.Fatalf("build.sh: %v\n%s", err, out)
+	}
+	head := gitCommitAll(t, root, "boot the missing variant")
+	code, out, errs := proveCLI(t, "prove", "TASK-0001", "--root", root)
+	if code != 1 {
+		t.Fatalf("prove: exit %d, want 1\n%s\n%s", code, out, errs)
+	}
+	if !regexpLine(out, `  failed +marker +minios: timer ready +not seen in the console of proof 1 \((MISSING|ORDER): `) {
+		t.Errorf("no failed line for the timer marker:\n%s", out)
+	}
+	if !regexpLine(out, `  proven +marker +minios: selftest ok +seen in the console of proof 1`) {
+		t.Errorf("the markers that appeared are not proven:\n%s", out)
+	}
+	v := verifiedBundle(t, root, "0001", head)
+	if v.Predicate.Verdict != evidence.Failed {
+		t.Errorf("verdict %s", v.Predicate.Verdict)
+	}
+}
