@@ -24,6 +24,13 @@ cp -r examples/minios "$work/minios"
 rm -rf "$work/minios/build"
 cd "$work/minios"
 
+step "make the example a git repository of its own (evidence binds to a commit)"
+printf 'build/\n' > .gitignore
+git init -q -b main
+git add -A
+git -c user.name=demo -c user.email=demo@example.invalid commit -qm "minios example"
+git log --oneline
+
 step "build the minios guest from its assembly"
 ./build.sh
 
@@ -34,11 +41,14 @@ step "lint the tasks and the marker contract"
 "$tp" lint
 "$tp" contract lint
 
-step "prove: boot the guest in QEMU and verify its console against the contract"
-"$tp" run --contract proof/contract.toml --profile default --timeout 30s \
-  --log uart.log --report report.json -- ./qemu.sh pass
-echo "console tail (markers in uart.log.markers.jsonl):"
-tail -n 6 uart.log
+step "a signing key for evidence"
+"$tp" keygen
+
+step "prove TASK-0001: boot the guest in QEMU, verify its console, check scope, sign evidence"
+"$tp" prove TASK-0001
+
+step "the evidence verifies offline, for this commit"
+"$tp" evidence verify .taskproof/evidence/TASK-0001.tar --commit "$(git rev-parse HEAD)"
 
 step "a guest whose selftest prints FAIL is stopped at that line, not at the timeout"
 set +e
@@ -50,7 +60,18 @@ if [ "$rc" -ne 1 ]; then
   exit 1
 fi
 
-step "the board, derived from the task headers"
+step "Done needs proof: TASK-0001 can move to Done, TASK-0002 (claims Done, no evidence) cannot"
+"$tp" status set TASK-0001 Done
+set +e
+"$tp" status set TASK-0002 "In Review"
+rc=$?
+set -e
+if [ "$rc" -ne 1 ]; then
+  echo "demo: expected status set to refuse TASK-0002 without evidence, got exit $rc" >&2
+  exit 1
+fi
+
+step "the board, derived from headers and evidence: TASK-0001 proven, TASK-0002 claimed"
 "$tp" board
 
 echo
