@@ -144,7 +144,13 @@ func hygieneCheck(o hygieneOptions) (*hygieneReport, error) {
 		DaemonPaths: cfg.Hygiene.DaemonPaths,
 		StubPaths:   cfg.Hygiene.StubPaths,
 	}
-	opts.Markers, opts.MarkersFrom, opts.MarkersNote = hygieneMarkers(o.Root, cfg)
+	var broken error
+	opts.Markers, opts.MarkersFrom, opts.MarkersNote, broken = hygieneMarkers(o.Root, cfg)
+	if broken != nil {
+		// A contract that exists but is broken must not quietly turn a
+		// rule off: that would be a green hygiene check that checked less.
+		return nil, broken
+	}
 	findings, rules := scope.Hygiene(rootPatch(prefix, patch.Files), opts)
 	skipped := []string{}
 	for _, s := range patch.Skipped {
@@ -182,22 +188,23 @@ func rootPatch(prefix string, files []scope.FileDiff) []scope.FileDiff {
 	return out
 }
 
-// hygieneMarkers reads the ok/ready markers of the marker contract. Without
-// a contract, or with one that does not load, the note says why and the
-// ok-marker-in-stub rule is skipped.
-func hygieneMarkers(root string, cfg *config.Config) (ms []scope.Marker, from, note string) {
+// hygieneMarkers reads the ok/ready markers of the marker contract.
+// Without a contract the note says why and the ok-marker-in-stub rule is
+// skipped; a contract that exists but does not load or resolve is an error
+// (exit 2) naming the fix.
+func hygieneMarkers(root string, cfg *config.Config) (ms []scope.Marker, from, note string, broken error) {
 	rel := cfg.Proof.Contract
 	path := filepath.Join(root, filepath.FromSlash(rel))
 	if _, err := os.Stat(path); err != nil {
-		return nil, "", fmt.Sprintf("no marker contract at %s (set [proof] contract in %s)", rel, config.FileName)
+		return nil, "", fmt.Sprintf("no marker contract at %s (set [proof] contract in %s)", rel, config.FileName), nil
 	}
 	c, err := contract.Load(os.DirFS(filepath.Dir(path)), filepath.Base(path))
 	if err != nil {
-		return nil, "", fmt.Sprintf("marker contract %s does not load (%s); run 'taskproof contract lint'", rel, firstLine(err.Error()))
+		return nil, "", "", fmt.Errorf("marker contract %s does not load: %w; run 'taskproof contract lint'", rel, err)
 	}
 	spec, err := c.Resolution("")
 	if err != nil {
-		return nil, "", fmt.Sprintf("marker contract %s does not resolve (%s); run 'taskproof contract lint'", rel, firstLine(err.Error()))
+		return nil, "", "", fmt.Errorf("marker contract %s does not resolve: %w; run 'taskproof contract lint'", rel, err)
 	}
 	add := func(list []verify.Marker) {
 		for _, m := range list {
@@ -212,7 +219,7 @@ func hygieneMarkers(root string, cfg *config.Config) (ms []scope.Marker, from, n
 	// (unexpected in the default profile, but still emitted by code).
 	add(spec.Markers)
 	add(spec.Unexpected)
-	return ms, rel, ""
+	return ms, rel, "", nil
 }
 
 // renderHygieneText is the readable form of a hygiene report.

@@ -2,10 +2,11 @@ package main
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/taskproof/taskproof/internal/testcorpus"
 )
 
 func TestMain(m *testing.M) {
@@ -18,12 +19,12 @@ func TestMain(m *testing.M) {
 // Scripts see $CORPUS (the open-nexus corpus, when present) and may use
 // [exec:qemu-system-x86_64] conditions.
 func TestScript(t *testing.T) {
-	corpus, _ := filepath.Abs("../../../shared/corpus/open-nexus")
+	corpus, _ := testcorpus.Lookup()
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("CORPUS", corpus)
-			if _, err := os.Stat(corpus); err == nil {
+			if _, ok := testcorpus.Lookup(); ok {
 				e.Setenv("HAVE_CORPUS", "1")
 			}
 			return nil
@@ -31,8 +32,8 @@ func TestScript(t *testing.T) {
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "corpus":
-				_, err := os.Stat(corpus)
-				return err == nil, nil
+				_, ok := testcorpus.Lookup()
+				return ok, nil
 			}
 			return false, nil
 		},

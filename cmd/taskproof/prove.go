@@ -508,8 +508,11 @@ func proveMarkerStep(ctx context.Context, env *cliEnv, root, tmp string, st *pro
 	}
 	st.outcome = dod.StepOutcome{Ran: true, Passed: passed, Reason: proveClip(reason), Seen: proveSeen(x.src.spec, x.out.Result.Seen, plan)}
 
-	if data, err := os.ReadFile(ro.Log); err == nil {
+	if data, rerr := os.ReadFile(ro.Log); rerr == nil {
 		st.files = append(st.files, evidence.File{Name: "logs/" + n + ".log", Data: data})
+	} else if st.outcome.Passed {
+		st.outcome.Passed = false
+		st.outcome.Reason = proveClip("PASS, but its log could not be read back for the evidence: " + firstLine(rerr.Error()))
 	}
 	st.files = append(st.files,
 		evidence.File{Name: "markers/" + n + ".jsonl", Data: proveMarksJSONL(x.out.Marks)},
@@ -678,8 +681,20 @@ func proveTestStep(ctx context.Context, env *cliEnv, root, tmp string, st *prove
 		st.outcome = dod.StepOutcome{Ran: true, Reason: "could not run: " + firstLine(fmt.Sprint(err))}
 		return
 	}
-	if data, rerr := os.ReadFile(cfg.Log); rerr == nil {
+	// The log is part of the evidence: a test step whose log could not be
+	// written or read back is not proven, whatever its tests say.
+	logProblem := ""
+	if err != nil {
+		logProblem = "its log could not be written: " + firstLine(err.Error())
+	} else if data, rerr := os.ReadFile(cfg.Log); rerr != nil {
+		logProblem = "its log could not be read back: " + firstLine(rerr.Error())
+	} else {
 		st.files = append(st.files, evidence.File{Name: "logs/" + n + ".log", Data: dod.NormalizeTestLog(data)})
+	}
+	if logProblem != "" {
+		st.verdict = "infra"
+		st.outcome = dod.StepOutcome{Ran: true, Reason: proveClip(logProblem)}
+		return
 	}
 	ended := out.Result
 	if out.Interrupted {
@@ -789,7 +804,22 @@ func proveHygieneOutcome(rep *hygieneReport, err error) dod.CheckOutcome {
 		return dod.CheckOutcome{Reason: "hygiene not checked: " + firstLine(err.Error())}
 	}
 	if len(rep.Findings) == 0 {
-		return dod.CheckOutcome{Ran: true, OK: true, Reason: "no finding on the added lines"}
+		// Say what was not checked: a green hygiene item must not hide a
+		// rule that was off or a file that was not read.
+		reason := "no finding on the added lines"
+		var off []string
+		for _, r := range rep.Rules {
+			if !r.Enabled {
+				off = append(off, string(r.Rule))
+			}
+		}
+		if len(off) > 0 {
+			reason += "; rules off: " + strings.Join(off, ", ")
+		}
+		if len(rep.Skipped) > 0 {
+			reason += fmt.Sprintf("; %d untracked file(s) not read", len(rep.Skipped))
+		}
+		return dod.CheckOutcome{Ran: true, OK: true, Reason: proveClip(reason)}
 	}
 	var parts []string
 	for i, f := range rep.Findings {

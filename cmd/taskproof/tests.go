@@ -53,8 +53,8 @@ required (name, outcome, matches) and pass with its problems.
 Exit codes:
   0  at least one test ran, none failed or errored, no crash, and every
      --require passed
-  1  a test failed or errored, the run crashed, no test ran, or a
-     required test did not pass
+  1  a test failed or errored, the run crashed, no test ran (also when
+     the input is empty), or a required test did not pass
   2  usage error, unreadable input, malformed JUnit XML, or a format that
      cannot be detected (pass --from)`
 
@@ -114,6 +114,11 @@ func runTests(o testsOptions, env *cliEnv) error {
 	data, err := testsRead(o.Input, env)
 	if err != nil {
 		return err
+	}
+	// A runner that wrote nothing (go test -json > out that died first)
+	// ran no tests: a failure, whatever the format, never a usage error.
+	if len(bytes.TrimSpace(data)) == 0 {
+		return &exitError{exitFindings, errors.New("no test output: zero tests is a failure")}
 	}
 	run, err := testout.Parse(data, from)
 	if errors.Is(err, testout.ErrUnknownFormat) {

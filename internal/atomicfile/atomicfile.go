@@ -64,6 +64,12 @@ func Create(path string, data []byte, perm os.FileMode) error {
 		tmp.Close()
 		return fmt.Errorf("create %s: %w", path, err)
 	}
+	// Sync before linking: after a crash the file must not exist empty,
+	// since Create then refuses to replace it.
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("create %s: %w", path, err)
+	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("create %s: %w", path, err)
 	}

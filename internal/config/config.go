@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -188,8 +189,13 @@ func (c *Config) validate(name string) error {
 	for _, v := range c.Status.Vocabulary {
 		canon[v] = true
 	}
-	for k, v := range c.Status.Aliases {
-		if !canon[v] {
+	keys := make([]string, 0, len(c.Status.Aliases))
+	for k := range c.Status.Aliases {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // report the first bad alias deterministically
+	for _, k := range keys {
+		if v := c.Status.Aliases[k]; !canon[v] {
 			return fmt.Errorf("%s: [status.aliases] %q maps to %q, which is not in the vocabulary", name, k, v)
 		}
 	}

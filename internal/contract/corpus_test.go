@@ -233,7 +233,10 @@ func TestCorpusSmpLogAgainstHead(t *testing.T) {
 		t.Errorf("unexpected for smp at head:\n got %q\nwant %q", flagged, wantFlagged)
 	}
 
-	data, _ := os.ReadFile(filepath.Join(testcorpus.Dir(t), "uart-90ecdf0a-smp.log"))
+	data, err := os.ReadFile(filepath.Join(testcorpus.Dir(t), "uart-90ecdf0a-smp.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	text := string(data)
 	var unexpected, forbidden, missing, undeclared []string
 	for _, m := range spec.Unexpected {

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"github.com/taskproof/taskproof/internal/dod"
 	"path"
 	"regexp"
 	"slices"
@@ -376,11 +377,18 @@ func (c *checker) checkProofs(d *task.Document) {
 	}
 	for _, p := range d.Proofs {
 		cmd := strings.TrimSpace(p.Command)
-		if cmd == "" || c.canonical(cmd) {
+		if cmd == "" {
 			continue
 		}
-		c.report(d, "non-canonical-proof", p.Line, c.column(d, p.Line, cmd), "",
-			fmt.Sprintf("proof command %q matches none of the canonical harnesses ([proof] canonical: %s)", clip(cmd, 80), strings.Join(c.env.CanonicalProof, ", ")))
+		ok, why := c.canonical(cmd)
+		if ok {
+			continue
+		}
+		msg := fmt.Sprintf("proof command %q matches none of the canonical harnesses ([proof] canonical: %s)", clip(cmd, 80), strings.Join(c.env.CanonicalProof, ", "))
+		if why != "" {
+			msg = fmt.Sprintf("proof command %q cannot run as proof: %s", clip(cmd, 80), why)
+		}
+		c.report(d, "non-canonical-proof", p.Line, c.column(d, p.Line, cmd), "", msg)
 	}
 }
 
@@ -393,56 +401,18 @@ func spanHasProof(d *task.Document, s span) bool {
 	return false
 }
 
-// envAssign matches a leading VAR=value shell assignment.
-var envAssign = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)\s+`)
-
-// canonical reports whether cmd (with leading VAR=value assignments
-// stripped, or as written) matches a canonical glob.
-func (c *checker) canonical(cmd string) bool {
-	bare := cmd
-	for {
-		loc := envAssign.FindStringIndex(bare)
-		if loc == nil {
-			break
-		}
-		bare = bare[loc[1]:]
+// canonical reports whether cmd is a canonical proof command, decided
+// exactly as prove decides it (dod.Split, then dod.MatchCanonical), so a
+// command lint accepts is one prove will run. When it is not, why says so.
+func (c *checker) canonical(cmd string) (ok bool, why string) {
+	parsed, err := dod.Split(cmd)
+	if err != nil {
+		return false, err.Error()
 	}
-	for _, g := range c.env.CanonicalProof {
-		// "cargo test *" means the command with any arguments, none included.
-		short := strings.TrimSuffix(g, " *")
-		if wildcardMatch(g, bare) || wildcardMatch(g, cmd) || (short != g && bare == short) {
-			return true
-		}
+	if _, ok := dod.MatchCanonical(c.env.CanonicalProof, cmd, parsed); ok {
+		return true, ""
 	}
-	return false
-}
-
-// wildcardMatch matches s against pattern, where `*` matches any text
-// (spaces and slashes included) and every other byte is literal. It runs
-// in O(len(pattern)*len(s)) at worst, without recursion.
-func wildcardMatch(pattern, s string) bool {
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case p < len(pattern) && pattern[p] == s[i]:
-			p++
-			i++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
+	return false, ""
 }
 
 // checkSecurity: security-proof.

@@ -3,6 +3,7 @@ package proofstate
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/taskproof/taskproof/internal/task"
@@ -23,7 +24,15 @@ func CanonicalStatus(input string, vocabulary []string, aliases map[string]strin
 			return v, true
 		}
 	}
-	for a, v := range aliases {
+	// Sorted, so that two aliases folding to the same key resolve the same
+	// way every time.
+	keys := make([]string, 0, len(aliases))
+	for a := range aliases {
+		keys = append(keys, a)
+	}
+	sort.Strings(keys)
+	for _, a := range keys {
+		v := aliases[a]
 		if foldStatus(a) == key {
 			for _, c := range vocabulary {
 				if strings.EqualFold(c, v) {

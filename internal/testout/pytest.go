@@ -51,7 +51,7 @@ func ParsePytest(data []byte) *Run {
 		final            string
 		finalLine        int
 		interrupted      string
-		blocks           = map[string]*boundedText{}
+		blocks           []pytestDetail
 		block            *boundedText
 	)
 	sc := newLineScanner(data)
@@ -79,7 +79,7 @@ func ParsePytest(data []byte) *Run {
 		case "failures", "errors":
 			if m := pytestBlock.FindStringSubmatch(t); m != nil {
 				block = &boundedText{}
-				blocks[section+"\x00"+m[1]] = block
+				blocks = append(blocks, pytestDetail{section: section, title: m[1], text: block})
 				continue
 			}
 			if block != nil {
@@ -226,22 +226,33 @@ func pytestCase(id, word string, num int) Case {
 	return Case{Suite: suite, Name: id, Outcome: pytestWords[word], Result: word, Line: num}
 }
 
+// pytestDetail is one titled block of the FAILURES or ERRORS section.
+type pytestDetail struct {
+	section string // "failures" or "errors"
+	title   string // the text between the ____ rules
+	text    *boundedText
+}
+
 // pytestFindBlock finds the FAILURES or ERRORS block of c. Block titles are
 // the test's name below its file ("test_x", "TestC.test_x",
 // "test_p[1-2]"), "ERROR at setup of test_x", or "ERROR collecting path".
-func pytestFindBlock(blocks map[string]*boundedText, c Case) *boundedText {
+// Blocks are searched in input order and the first match wins, so the
+// message is the same on every run (it goes into signed evidence): a test
+// with both a setup and a teardown error gets its setup block, and of two
+// blocks with the same title the earlier one is used.
+func pytestFindBlock(blocks []pytestDetail, c Case) *boundedText {
 	section := "failures"
 	if c.Outcome == Errored {
 		section = "errors"
 	}
-	for key, b := range blocks {
-		sec, title, _ := strings.Cut(key, "\x00")
-		if sec != section {
+	for _, b := range blocks {
+		if b.section != section {
 			continue
 		}
+		title := b.title
 		if rest, ok := strings.CutPrefix(title, "ERROR collecting "); ok {
 			if rest == c.Name {
-				return b
+				return b.text
 			}
 			continue
 		}
@@ -249,7 +260,7 @@ func pytestFindBlock(blocks map[string]*boundedText, c Case) *boundedText {
 			title = strings.TrimPrefix(title, p)
 		}
 		if strings.HasSuffix(c.Name, "::"+strings.ReplaceAll(title, ".", "::")) || strings.HasSuffix(c.Name, "::"+title) {
-			return b
+			return b.text
 		}
 	}
 	return nil

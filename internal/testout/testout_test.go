@@ -419,3 +419,85 @@ func TestDetectAndParseFormat(t *testing.T) {
 		t.Errorf("cargo output read as gotest: %+v", run)
 	}
 }
+
+// Failure and error blocks attach in input order, first match wins, so
+// the message is the same on every parse (it goes into signed evidence).
+func TestPytestBlockOrder(t *testing.T) {
+	setupTeardown := `============================= test session starts ==============================
+collected 1 item
+
+tests/test_db.py EE                                                      [100%]
+
+==================================== ERRORS ====================================
+_____________________ ERROR at setup of test_x _____________________
+    @pytest.fixture
+    def db():
+>       raise RuntimeError("setup block text")
+E       RuntimeError: setup block text
+
+tests/test_db.py:5: RuntimeError
+_____________________ ERROR at teardown of test_x _____________________
+    def fin():
+>       raise RuntimeError("teardown block text")
+E       RuntimeError: teardown block text
+
+tests/test_db.py:9: RuntimeError
+=========================== short test summary info ============================
+ERROR tests/test_db.py::test_x - RuntimeError: setup block text
+ERROR tests/test_db.py::test_x - RuntimeError: teardown block text
+============================== 2 errors in 0.01s ===============================
+`
+	var first []string
+	for i := 0; i < 50; i++ {
+		run := ParsePytest([]byte(setupTeardown))
+		if len(run.Cases) != 2 || run.Crashed {
+			t.Fatalf("cases %d crashed=%v %q", len(run.Cases), run.Crashed, run.CrashReason)
+		}
+		var msgs []string
+		for _, c := range run.Cases {
+			msgs = append(msgs, c.Message)
+		}
+		if i == 0 {
+			first = msgs
+			for _, m := range msgs {
+				if !strings.Contains(m, "tests/test_db.py:5: RuntimeError") || strings.Contains(m, "tests/test_db.py:9") {
+					t.Fatalf("want the setup block (first in input) attached, got %q", m)
+				}
+			}
+			continue
+		}
+		if !reflect.DeepEqual(msgs, first) {
+			t.Fatalf("parse %d: messages %q differ from the first parse %q", i, msgs, first)
+		}
+	}
+
+	// Two files with a test of the same name: both blocks are titled
+	// "test_y"; the later one must not overwrite the earlier.
+	dupTitle := `=================================== FAILURES ===================================
+____________________________________ test_y ____________________________________
+>       assert 1 == 2
+E       assert 1 == 2
+
+tests/test_a.py:3: AssertionError
+____________________________________ test_y ____________________________________
+>       assert 3 == 4
+E       assert 3 == 4
+
+tests/test_b.py:3: AssertionError
+=========================== short test summary info ============================
+FAILED tests/test_a.py::test_y - assert 1 == 2
+FAILED tests/test_b.py::test_y - assert 3 == 4
+============================== 2 failed in 0.01s ===============================
+`
+	for i := 0; i < 50; i++ {
+		run := ParsePytest([]byte(dupTitle))
+		if len(run.Cases) != 2 || run.Crashed {
+			t.Fatalf("cases %d crashed=%v %q", len(run.Cases), run.Crashed, run.CrashReason)
+		}
+		for _, c := range run.Cases {
+			if !strings.Contains(c.Message, "tests/test_a.py:3: AssertionError") || strings.Contains(c.Message, "tests/test_b.py:3") {
+				t.Fatalf("parse %d: %s: want the first test_y block, got %q", i, c.Name, c.Message)
+			}
+		}
+	}
+}
