@@ -30,7 +30,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 echo "== go test (race detector on packages that run goroutines)"
-race_pkgs=$(go list ./internal/harness/... 2>/dev/null || true)
+race_pkgs=$(go list ./internal/harness/... ./internal/ledger/... 2>/dev/null || true)
 if [ -n "$race_pkgs" ]; then
   go test -race -count=1 $race_pkgs
 fi
@@ -57,6 +57,17 @@ if [ "${CI:-}" = "true" ]; then
   if [ "$qemu_skips" -gt 0 ]; then
     echo "CI: $qemu_skips QEMU test(s) skipped; QEMU tests are mandatory in CI" >&2
     status=1
+  fi
+fi
+if [ "$status" -eq 0 ]; then
+  # The README's first command must work too: run the demo end to end.
+  echo "== demo (scripts/demo.sh)"
+  if ! bash scripts/demo.sh > "$out/demo.log" 2>&1; then
+    echo "scripts/demo.sh failed:" >&2
+    tail -40 "$out/demo.log" >&2
+    status=1
+  else
+    tail -1 "$out/demo.log"
   fi
 fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -125,9 +126,25 @@ func (l *Ledger) Close() error {
 
 // init turns on WAL and migrates the schema.
 func (l *Ledger) init(ctx context.Context) error {
+	// Switching a new file to WAL needs an exclusive lock, and SQLite may
+	// answer SQLITE_BUSY at once instead of calling the busy handler when
+	// another process is opening the same file; retry within the busy
+	// timeout, as the busy handler would.
 	var mode string
-	if err := l.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
-		return l.wrap("enable WAL", err)
+	deadline := time.Now().Add(busyTimeoutMS * time.Millisecond)
+	for delay := time.Millisecond; ; delay = min(delay*2, 50*time.Millisecond) {
+		err := l.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
+		if err == nil {
+			break
+		}
+		if !strings.Contains(err.Error(), "SQLITE_BUSY") || time.Now().After(deadline) {
+			return l.wrap("enable WAL", err)
+		}
+		select {
+		case <-ctx.Done():
+			return l.wrap("enable WAL", ctx.Err())
+		case <-time.After(delay):
+		}
 	}
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("ledger %s: SQLite kept journal mode %q instead of WAL (is the file on a network file system?)", l.path, mode)
