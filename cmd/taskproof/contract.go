@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -173,7 +172,7 @@ func runContractLint(o contractLintOptions, env *cliEnv) error {
 		if findings == nil {
 			findings = []contract.Finding{}
 		}
-		err = writeContractJSON(env.stdout, contractLintReport{
+		err = writeJSON(env.stdout, contractLintReport{
 			Contract: lc.path, Format: string(lc.c.Format()), Hash: lc.c.Hash(),
 			Files: files, Findings: findings, Counts: n,
 		})
@@ -201,15 +200,6 @@ func countOf(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
-}
-
-func writeContractJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
 }
 
 // contractListOptions are the inputs of `taskproof contract list`.
@@ -347,7 +337,7 @@ func runContractList(o contractListOptions, env *cliEnv) error {
 		sort.SliceStable(g, func(i, j int) bool { return rank(g[i]) < rank(g[j]) })
 	}
 	if o.Format == "json" {
-		err = writeContractJSON(env.stdout, l)
+		err = writeJSON(env.stdout, l)
 	} else {
 		err = writeContractListText(env.stdout, l)
 	}

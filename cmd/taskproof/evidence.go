@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"crypto/ed25519"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -133,17 +132,6 @@ func evidenceFilesJSON(files []evidence.File) []evidenceFile {
 	return out
 }
 
-func writeEvidenceJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return &exitError{exitInfra, fmt.Errorf("encode json: %w", err)}
-	}
-	if _, err := w.Write(append(b, '\n')); err != nil {
-		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
-	}
-	return nil
-}
-
 // ---- evidence verify ----
 
 const evidenceVerifyHelp = `Checks an evidence bundle offline against a public key: the envelope's
@@ -233,7 +221,7 @@ func runEvidenceVerify(o evidenceVerifyOptions, env *cliEnv) error {
 		res.Files = evidenceFilesJSON(v.Files)
 	}
 	if o.Format == "json" {
-		if err := writeEvidenceJSON(env.stdout, res); err != nil {
+		if err := writeJSON(env.stdout, res); err != nil {
 			return err
 		}
 		if !res.Valid {
@@ -391,7 +379,7 @@ func runEvidenceShow(o evidenceShowOptions, env *cliEnv) error {
 		res.Predicate.Run.Tools = []evidence.Tool{}
 	}
 	if o.Format == "json" {
-		if err := writeEvidenceJSON(env.stdout, res); err != nil {
+		if err := writeJSON(env.stdout, res); err != nil {
 			return err
 		}
 	} else if _, err := env.stdout.Write(renderEvidenceShow(res)); err != nil {

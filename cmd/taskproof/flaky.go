@@ -88,7 +88,7 @@ func runFlaky(o flakyOptions, env *cliEnv) error {
 	}
 	switch {
 	case o.Format == "json":
-		return ledgerWriteJSON(env, doc)
+		return writeJSON(env.stdout, doc)
 	case l == nil:
 		fmt.Fprintln(env.stdout, missing)
 		return nil

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -114,7 +113,7 @@ func runHistory(o historyOptions, env *cliEnv) error {
 		doc.Runs = runs
 	}
 	if o.Format == "json" {
-		return ledgerWriteJSON(env, doc)
+		return writeJSON(env.stdout, doc)
 	}
 	switch {
 	case l == nil:
@@ -195,15 +194,6 @@ func ledgerOpenExisting(root string) (*ledger.Ledger, string, error) {
 		return nil, fmt.Sprintf("no runs recorded yet (%s does not exist)", path), nil
 	}
 	return l, "", err
-}
-
-func ledgerWriteJSON(env *cliEnv, v any) error {
-	out, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = env.stdout.Write(append(out, '\n'))
-	return err
 }
 
 // ledgerCommit is the short form of a commit id: 7 hex digits, with

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -103,18 +102,8 @@ func runHygiene(o hygieneOptions, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	var out []byte
-	if o.Format == "json" {
-		b, err := json.MarshalIndent(rep, "", "  ")
-		if err != nil {
-			return &exitError{exitInfra, fmt.Errorf("encode json: %w", err)}
-		}
-		out = append(b, '\n')
-	} else {
-		out = renderHygieneText(rep)
-	}
-	if _, err := env.stdout.Write(out); err != nil {
-		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
+	if err := writeOutput(env.stdout, o.Format, rep, func() []byte { return renderHygieneText(rep) }); err != nil {
+		return err
 	}
 	if len(rep.Findings) > 0 {
 		return &exitError{code: exitFindings}

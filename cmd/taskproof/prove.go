@@ -289,7 +289,7 @@ func runProve(o proveOptions, env *cliEnv) error {
 		fmt.Fprintf(env.stderr, "taskproof prove: warning: prove not recorded in the ledger: %v\n", err)
 	}
 	if o.Format == "json" {
-		if err := writeEvidenceJSON(env.stdout, res); err != nil {
+		if err := writeJSON(env.stdout, res); err != nil {
 			return err
 		}
 	} else if _, err := env.stdout.Write(renderProve(res)); err != nil {

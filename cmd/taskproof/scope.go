@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -100,18 +99,8 @@ func runScope(o scopeOptions, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	var out []byte
-	if o.Format == "json" {
-		b, err := json.MarshalIndent(res, "", "  ")
-		if err != nil {
-			return &exitError{exitInfra, fmt.Errorf("encode json: %w", err)}
-		}
-		out = append(b, '\n')
-	} else {
-		out = renderScopeText(res)
-	}
-	if _, err := env.stdout.Write(out); err != nil {
-		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
+	if err := writeOutput(env.stdout, o.Format, res, func() []byte { return renderScopeText(res) }); err != nil {
+		return err
 	}
 	if !res.OK() {
 		return &exitError{code: exitFindings}

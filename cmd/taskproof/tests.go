@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -133,19 +132,13 @@ func runTests(o testsOptions, env *cliEnv) error {
 	}
 	rep := testout.NewReport(run, testout.Require(run, refs))
 
-	var out bytes.Buffer
-	if o.Format == "json" {
-		b, err := json.MarshalIndent(rep, "", "  ")
-		if err != nil {
-			return &exitError{exitInfra, err}
-		}
-		out.Write(b)
-		out.WriteByte('\n')
-	} else {
+	text := func() []byte {
+		var out bytes.Buffer
 		testsText(&out, rep)
+		return out.Bytes()
 	}
-	if _, err := env.stdout.Write(out.Bytes()); err != nil {
-		return &exitError{exitInfra, err}
+	if err := writeOutput(env.stdout, o.Format, rep, text); err != nil {
+		return err
 	}
 	if rep.Pass {
 		return nil
