@@ -163,48 +163,29 @@ func (c *Contract) manifestBody(f *fileCtx, doc map[string]any, only string) err
 			}
 		}
 	}
-	if pm, ok, err := root.sub("profile"); err != nil {
-		return err
-	} else if ok {
-		for _, name := range sortedKeys(pm) {
-			body, isMap := pm[name].(map[string]any)
-			pt := root.child(body, 0, fmt.Sprintf("[profile.%s]", name), "profile", name)
-			if !isMap {
-				return pt.errf("", "must be a table, got %s", typeName(pm[name]))
-			}
-			if err := pt.known(manifestProfileKeys...); err != nil {
-				return err
-			}
-			if prev, dup := c.profiles[name]; dup {
-				c.problem(f.name, pt.line(""), "duplicate-profile", "profile %q is already declared at %s:%d", name, prev.File, prev.Line)
-				continue
-			}
-			p := &profileDecl{Name: name, File: f.name, Line: pt.line("")}
-			if s, ok, err := pt.str("extends"); err != nil {
-				return err
-			} else if ok {
-				p.Extends = pt.ref("extends", s)
-			}
-			if p.Runner, _, err = pt.str("runner"); err != nil {
-				return err
-			}
-			if p.Env, err = pt.stringMap("env"); err != nil {
-				return err
-			}
-			if p.RuntimeOnly, _, err = pt.boolean("runtime_only"); err != nil {
-				return err
-			}
-			if p.Phases, err = pt.refs("phases", false); err != nil {
-				return err
-			}
-			if p.RuntimeOnly && p.Runner != "" {
-				c.problem(f.name, pt.line("runner"), "profile-shape", "profile %q is runtime_only and must not have a runner", name)
-			}
-			if !p.RuntimeOnly && len(p.Phases) > 0 {
-				c.problem(f.name, pt.line("phases"), "profile-shape", "profile %q: phases = [...] is only allowed with runtime_only = true", name)
-			}
-			c.profiles[name] = p
+	if err := c.decodeProfiles(f, root, manifestProfileKeys, func(pt tbl, p *profileDecl) error {
+		var err error
+		if p.Runner, _, err = pt.str("runner"); err != nil {
+			return err
 		}
+		if p.Env, err = pt.stringMap("env"); err != nil {
+			return err
+		}
+		if p.RuntimeOnly, _, err = pt.boolean("runtime_only"); err != nil {
+			return err
+		}
+		if p.Phases, err = pt.refs("phases", false); err != nil {
+			return err
+		}
+		if p.RuntimeOnly && p.Runner != "" {
+			c.problem(f.name, pt.line("runner"), "profile-shape", "profile %q is runtime_only and must not have a runner", p.Name)
+		}
+		if !p.RuntimeOnly && len(p.Phases) > 0 {
+			c.problem(f.name, pt.line("phases"), "profile-shape", "profile %q: phases = [...] is only allowed with runtime_only = true", p.Name)
+		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	if mm, ok, err := root.sub("marker"); err != nil {
 		return err

@@ -305,50 +305,26 @@ func (c *Contract) nativeBody(f *fileCtx, doc map[string]any, defMode verify.Mod
 	}
 
 	// [profile.NAME]
-	if pm, ok, err := root.sub("profile"); err != nil {
-		return err
-	} else if ok {
-		for _, name := range sortedKeys(pm) {
-			body, isMap := pm[name].(map[string]any)
-			pt := root.child(body, 0, fmt.Sprintf("[profile.%s]", name), "profile", name)
-			if !isMap {
-				return pt.errf("", "must be a table, got %s", typeName(pm[name]))
-			}
-			if err := pt.known(profileKeys...); err != nil {
-				return err
-			}
-			if prev, dup := c.profiles[name]; dup {
-				c.problem(f.name, pt.line(""), "duplicate-profile", "profile %q is already declared at %s:%d", name, prev.File, prev.Line)
-				continue
-			}
-			p := &profileDecl{Name: name, File: f.name, Line: pt.line("")}
-			if s, ok, err := pt.str("extends"); err != nil {
-				return err
-			} else if ok {
-				p.Extends = pt.ref("extends", s)
-			}
-			if p.Env, err = pt.stringMap("env"); err != nil {
-				return err
-			}
-			for _, e := range []struct {
-				key string
-				to  status
-			}{{"remove", stUnexpected}, {"allow", stAllowed}, {"require", stRequired}, {"forbid", stForbidden}} {
-				ids, err := pt.refs(e.key, true)
-				if err != nil {
-					return err
-				}
-				if len(ids) > 0 {
-					p.Edits = append(p.Edits, edit{To: e.to, IDs: ids})
-				}
-			}
-			if _, _, err := pt.str("description"); err != nil {
-				return err
-			}
-			c.profiles[name] = p
+	return c.decodeProfiles(f, root, profileKeys, func(pt tbl, p *profileDecl) error {
+		var err error
+		if p.Env, err = pt.stringMap("env"); err != nil {
+			return err
 		}
-	}
-	return nil
+		for _, e := range []struct {
+			key string
+			to  status
+		}{{"remove", stUnexpected}, {"allow", stAllowed}, {"require", stRequired}, {"forbid", stForbidden}} {
+			ids, err := pt.refs(e.key, true)
+			if err != nil {
+				return err
+			}
+			if len(ids) > 0 {
+				p.Edits = append(p.Edits, edit{To: e.to, IDs: ids})
+			}
+		}
+		_, _, err = pt.str("description")
+		return err
+	})
 }
 
 func decodeNativeMarker(mt tbl, defMode verify.Mode) (*markerDecl, error) {
@@ -455,4 +431,39 @@ func parseKind(s string) (verify.Kind, error) {
 		return k, nil
 	}
 	return "", fmt.Errorf("kind %q: expected \"ok\", \"ready\", \"fail\", \"stub\" or \"diag\"", s)
+}
+
+// decodeProfiles walks the [profile.NAME] tables of both formats: each
+// must be a table with known keys, a name declared twice is a problem, and
+// extends is read the same way; body decodes the format's own keys.
+func (c *Contract) decodeProfiles(f *fileCtx, root tbl, keys []string, body func(pt tbl, p *profileDecl) error) error {
+	pm, ok, err := root.sub("profile")
+	if err != nil || !ok {
+		return err
+	}
+	for _, name := range sortedKeys(pm) {
+		tab, isMap := pm[name].(map[string]any)
+		pt := root.child(tab, 0, fmt.Sprintf("[profile.%s]", name), "profile", name)
+		if !isMap {
+			return pt.errf("", "must be a table, got %s", typeName(pm[name]))
+		}
+		if err := pt.known(keys...); err != nil {
+			return err
+		}
+		if prev, dup := c.profiles[name]; dup {
+			c.problem(f.name, pt.line(""), "duplicate-profile", "profile %q is already declared at %s:%d", name, prev.File, prev.Line)
+			continue
+		}
+		p := &profileDecl{Name: name, File: f.name, Line: pt.line("")}
+		if s, ok, err := pt.str("extends"); err != nil {
+			return err
+		} else if ok {
+			p.Extends = pt.ref("extends", s)
+		}
+		if err := body(pt, p); err != nil {
+			return err
+		}
+		c.profiles[name] = p
+	}
+	return nil
 }
