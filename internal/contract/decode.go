@@ -224,3 +224,26 @@ func typeName(v any) string {
 	}
 	return fmt.Sprintf("%T", v)
 }
+
+// eachTable calls fn for every [section.NAME] table, in name order, after
+// checking that it is a table with only the given keys.
+func (t tbl) eachTable(section string, keys []string, fn func(name string, st tbl) error) error {
+	m, ok, err := t.sub(section)
+	if err != nil || !ok {
+		return err
+	}
+	for _, name := range sortedKeys(m) {
+		body, isMap := m[name].(map[string]any)
+		st := t.child(body, 0, fmt.Sprintf("[%s.%s]", section, name), section, name)
+		if !isMap {
+			return st.errf("", "must be a table, got %s", typeName(m[name]))
+		}
+		if err := st.known(keys...); err != nil {
+			return err
+		}
+		if err := fn(name, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}

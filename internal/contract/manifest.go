@@ -130,38 +130,29 @@ func (c *Contract) manifestBody(f *fileCtx, doc map[string]any, only string) err
 	if err := root.known(allowed...); err != nil {
 		return err
 	}
-	if pm, ok, err := root.sub("phase"); err != nil {
-		return err
-	} else if ok {
-		for _, name := range sortedKeys(pm) {
-			body, isMap := pm[name].(map[string]any)
-			pt := root.child(body, 0, fmt.Sprintf("[phase.%s]", name), "phase", name)
-			if !isMap {
-				return pt.errf("", "must be a table, got %s", typeName(pm[name]))
-			}
-			if err := pt.known(manifestPhaseKeys...); err != nil {
-				return err
-			}
-			order, ok, err := pt.integer("order")
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return pt.errf("", "order is missing; expected order = N (1-based, unique)")
-			}
-			dup := false
-			for _, p := range c.phases {
-				if p.Name == name {
-					c.problem(f.name, pt.line(""), "duplicate-phase", "phase %q is already declared at %s:%d", name, p.File, p.Line)
-					dup = true
-				} else if p.Order == order {
-					c.problem(f.name, pt.line("order"), "duplicate-phase", "phase %q has order %d, already used by phase %q at %s:%d", name, order, p.Name, p.File, p.Line)
-				}
-			}
-			if !dup {
-				c.phases = append(c.phases, &phaseDecl{Name: name, Order: order, File: f.name, Line: pt.line("")})
+	if err := root.eachTable("phase", manifestPhaseKeys, func(name string, pt tbl) error {
+		order, ok, err := pt.integer("order")
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return pt.errf("", "order is missing; expected order = N (1-based, unique)")
+		}
+		dup := false
+		for _, p := range c.phases {
+			if p.Name == name {
+				c.problem(f.name, pt.line(""), "duplicate-phase", "phase %q is already declared at %s:%d", name, p.File, p.Line)
+				dup = true
+			} else if p.Order == order {
+				c.problem(f.name, pt.line("order"), "duplicate-phase", "phase %q has order %d, already used by phase %q at %s:%d", name, order, p.Name, p.File, p.Line)
 			}
 		}
+		if !dup {
+			c.phases = append(c.phases, &phaseDecl{Name: name, Order: order, File: f.name, Line: pt.line("")})
+		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	if err := c.decodeProfiles(f, root, manifestProfileKeys, func(pt tbl, p *profileDecl) error {
 		var err error

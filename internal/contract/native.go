@@ -159,43 +159,32 @@ func (c *Contract) nativeBody(f *fileCtx, doc map[string]any, defMode verify.Mod
 	}
 
 	// [phase.NAME] option tables.
-	if pm, ok, err := root.sub("phase"); err != nil {
-		return err
-	} else if ok {
-		for _, name := range sortedKeys(pm) {
-			body, isMap := pm[name].(map[string]any)
-			pt := root.child(body, 0, fmt.Sprintf("[phase.%s]", name), "phase", name)
-			if !isMap {
-				return pt.errf("", "must be a table, got %s", typeName(pm[name]))
-			}
-			if err := pt.known(phaseKeys...); err != nil {
-				return err
-			}
-			var decl *phaseDecl
-			for _, p := range c.phases {
-				if p.Name == name {
-					decl = p
-				}
-			}
-			if decl == nil {
-				c.problem(f.name, pt.line(""), "unknown-phase", "[phase.%s] configures a phase that [contract] phases does not list; add %q to phases", name, name)
-				continue
-			}
-			if s, ok, err := pt.str("order"); err != nil {
-				return err
-			} else if ok {
-				switch s {
-				case "strict":
-					decl.Strict = true
-				case "any":
-				default:
-					return pt.errf("order", "order %q: expected \"strict\" (markers in declaration order) or \"any\"", s)
-				}
-			}
-			if _, _, err := pt.str("description"); err != nil {
-				return err
+	if err := root.eachTable("phase", phaseKeys, func(name string, pt tbl) error {
+		var decl *phaseDecl
+		for _, p := range c.phases {
+			if p.Name == name {
+				decl = p
 			}
 		}
+		if decl == nil {
+			c.problem(f.name, pt.line(""), "unknown-phase", "[phase.%s] configures a phase that [contract] phases does not list; add %q to phases", name, name)
+			return nil
+		}
+		if s, ok, err := pt.str("order"); err != nil {
+			return err
+		} else if ok {
+			switch s {
+			case "strict":
+				decl.Strict = true
+			case "any":
+			default:
+				return pt.errf("order", "order %q: expected \"strict\" (markers in declaration order) or \"any\"", s)
+			}
+		}
+		_, _, err := pt.str("description")
+		return err
+	}); err != nil {
+		return err
 	}
 
 	// [[marker]]
@@ -433,26 +422,14 @@ func parseKind(s string) (verify.Kind, error) {
 	return "", fmt.Errorf("kind %q: expected \"ok\", \"ready\", \"fail\", \"stub\" or \"diag\"", s)
 }
 
-// decodeProfiles walks the [profile.NAME] tables of both formats: each
-// must be a table with known keys, a name declared twice is a problem, and
-// extends is read the same way; body decodes the format's own keys.
+// decodeProfiles reads the [profile.NAME] tables of both formats: a name
+// declared twice is a problem and extends is read the same way; body
+// decodes the format's own keys.
 func (c *Contract) decodeProfiles(f *fileCtx, root tbl, keys []string, body func(pt tbl, p *profileDecl) error) error {
-	pm, ok, err := root.sub("profile")
-	if err != nil || !ok {
-		return err
-	}
-	for _, name := range sortedKeys(pm) {
-		tab, isMap := pm[name].(map[string]any)
-		pt := root.child(tab, 0, fmt.Sprintf("[profile.%s]", name), "profile", name)
-		if !isMap {
-			return pt.errf("", "must be a table, got %s", typeName(pm[name]))
-		}
-		if err := pt.known(keys...); err != nil {
-			return err
-		}
+	return root.eachTable("profile", keys, func(name string, pt tbl) error {
 		if prev, dup := c.profiles[name]; dup {
 			c.problem(f.name, pt.line(""), "duplicate-profile", "profile %q is already declared at %s:%d", name, prev.File, prev.Line)
-			continue
+			return nil
 		}
 		p := &profileDecl{Name: name, File: f.name, Line: pt.line("")}
 		if s, ok, err := pt.str("extends"); err != nil {
@@ -464,6 +441,6 @@ func (c *Contract) decodeProfiles(f *fileCtx, root tbl, keys []string, body func
 			return err
 		}
 		c.profiles[name] = p
-	}
-	return nil
+		return nil
+	})
 }

@@ -285,3 +285,63 @@ func (r *Repo) ok(args ...string) bool {
 	_, err := r.run(args...)
 	return err == nil
 }
+
+// Head is the full id of HEAD, "" before the first commit.
+func (r *Repo) Head() (string, error) {
+	out, err := r.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+	if err != nil {
+		if exited(err) {
+			return "", nil // no commit yet
+		}
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// Files lists the tracked files and the untracked files that are not
+// ignored under dir (inside the work tree), relative to dir,
+// slash-separated, without duplicates.
+func (r *Repo) Files(dir string) ([]string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	out, err := r.run("-C", abs, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var paths []string
+	for _, p := range scope.ParseNULList(out) {
+		if !seen[p] {
+			seen[p] = true
+			paths = append(paths, p)
+		}
+	}
+	return paths, nil
+}
+
+// IsAncestor reports whether commit is head or one of its ancestors. A
+// commit unknown to this repository is not an ancestor.
+func (r *Repo) IsAncestor(commit, head string) (bool, error) {
+	if commit == "" || strings.HasPrefix(commit, "-") {
+		return false, nil
+	}
+	_, err := r.run("merge-base", "--is-ancestor", "--end-of-options", commit, head)
+	if err == nil {
+		return true, nil
+	}
+	if exited(err) {
+		// 1: not an ancestor; 128: unknown object. Both mean "not head's".
+		return false, nil
+	}
+	return false, err
+}
+
+// exited reports whether err is git having run and exited non-zero (as
+// opposed to git failing to start).
+func exited(err error) bool {
+	var ge *gitError
+	var ee *exec.ExitError
+	return errors.As(err, &ge) && errors.As(ge.err, &ee)
+}

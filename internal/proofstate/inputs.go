@@ -27,6 +27,7 @@ package proofstate
 import (
 	"errors"
 	"fmt"
+	"github.com/taskproof/taskproof/internal/gitdiff"
 	"io/fs"
 	"os"
 	"path"
@@ -90,7 +91,7 @@ func Inputs(r *repo.Repo, doc *task.Document, src []byte) (evidence.Current, []e
 // contract hash, shared by the inputs of many tasks (the board).
 type Snapshot struct {
 	r      *repo.Repo
-	git    *gitTree // nil outside git
+	git    *gitdiff.Repo // nil outside git
 	commit string
 	paths  []string // root-relative, slash-separated, sorted
 	// contract is computed on first use.
@@ -109,10 +110,10 @@ func NewSnapshot(r *repo.Repo) (*Snapshot, error) {
 	}
 	if g != nil {
 		s.git = g
-		if s.commit, err = g.head(); err != nil {
+		if s.commit, err = g.Head(); err != nil {
 			return nil, err
 		}
-		if s.paths, err = g.files(); err != nil {
+		if s.paths, err = g.Files(r.Root); err != nil {
 			return nil, err
 		}
 	} else if s.paths, err = walkFiles(r.Root); err != nil {
@@ -144,7 +145,7 @@ func (s *Snapshot) IsAncestor(commit string) (bool, error) {
 	if s.commit == "" {
 		return false, fmt.Errorf("HEAD has no commit yet; commit, then run taskproof prove")
 	}
-	return s.git.isAncestor(commit, s.commit)
+	return s.git.IsAncestor(commit, s.commit)
 }
 
 // Inputs is the package-level Inputs over this snapshot.
