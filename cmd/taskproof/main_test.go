@@ -1,7 +1,11 @@
 package main
 
 import (
+	"errors"
 	"os"
+	"os/exec"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -37,6 +41,34 @@ func TestScript(t *testing.T) {
 			}
 			return false, nil
 		},
+		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitcode},
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") == "1",
 	})
+}
+
+// cmdExitcode is the script command "exitcode N PROGRAM [ARGS...]": it runs
+// PROGRAM as exec does, keeping its stdout and stderr for the stdout and
+// stderr commands, and fails unless PROGRAM exits with status N.
+func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! exitcode (the status is the argument)")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: exitcode N PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil || want < 0 || want > 255 {
+		ts.Fatalf("exitcode: %q is not an exit status (0-255)", args[0])
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("exitcode: %s did not run: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with status %d, want %d", strings.Join(args[1:], " "), got, want)
+	}
 }

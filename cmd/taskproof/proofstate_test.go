@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/gittest"
 )
 
 // TestBoardAndShowProofStates runs board and show over a real git
@@ -58,7 +59,7 @@ func TestBoardAndShowProofStates(t *testing.T) {
 	must("show", show(), `(?m)^  proof +proven`)
 
 	// An allowlisted change: stale everywhere, and the board is stale.
-	stWrite(t, filepath.Join(s.root, "src/boot.s"), "hlt\n")
+	gittest.WriteFile(t, filepath.Join(s.root, "src/boot.s"), "hlt\n")
 	must("show", show(), `(?m)^  proof +stale  `, `(?m)^ +- allowlisted paths changed since the evidence \(hash sha256:[0-9a-f]+… → sha256:[0-9a-f]+…\)$`)
 	code, out, _ = board("--check")
 	if code != exitFindings {
@@ -70,7 +71,7 @@ func TestBoardAndShowProofStates(t *testing.T) {
 	// A second allowlisted edit keeps the (regenerated) board current: it
 	// shows states and their causes, not hashes.
 	board("--write")
-	stWrite(t, filepath.Join(s.root, "src/boot.s"), "cli\nhlt\n")
+	gittest.WriteFile(t, filepath.Join(s.root, "src/boot.s"), "cli\nhlt\n")
 	if code, out, _ := board("--check"); code != 0 {
 		t.Fatalf("board --check after another edit of the same cause: exit %d\n%s", code, out)
 	}
@@ -89,7 +90,7 @@ func TestBoardAndShowProofStates(t *testing.T) {
 	must("show json", js, `"state": "claimed"`, `"summary": "bundle present, but no public key to verify it"`, `"claims": true`)
 
 	// A public key file that is not a key is an error naming it.
-	stWrite(t, filepath.Join(s.root, evidence.DefaultPublicKeyFile), "not a key\n")
+	gittest.WriteFile(t, filepath.Join(s.root, evidence.DefaultPublicKeyFile), "not a key\n")
 	if code, _, errOut := board(); code != exitUsage || !strings.Contains(errOut, ".taskproof/signing.pub") {
 		t.Fatalf("board with a bad key file: exit %d, %s", code, errOut)
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/taskproof/taskproof/internal/dod"
 	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/gittest"
 	"github.com/taskproof/taskproof/internal/ledger"
 	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/task"
@@ -44,39 +45,6 @@ func proveCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	}}
 	code = runMain(env, args)
 	return code, out.String(), errb.String()
-}
-
-// gitRepo makes dir a git repository with everything in it committed.
-func gitRepo(t *testing.T, dir string) string {
-	t.Helper()
-	gitIn(t, dir, "init", "-q", "-b", "main")
-	return gitCommitAll(t, dir, "init")
-}
-
-func gitCommitAll(t *testing.T, dir, msg string) string {
-	t.Helper()
-	gitIn(t, dir, "add", "-A")
-	gitIn(t, dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", msg)
-	return strings.TrimSpace(gitIn(t, dir, "rev-parse", "HEAD"))
-}
-
-func gitIn(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CEILING_DIRECTORIES="+filepath.Dir(dir))
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-func requireGit(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
 }
 
 // writeKeys writes a fresh key pair at root's default key paths.
@@ -102,19 +70,6 @@ func writeKeys(t *testing.T, root string) {
 	}
 	if err := os.WriteFile(filepath.Join(root, evidence.DefaultPublicKeyFile), pp, 0o644); err != nil {
 		t.Fatal(err)
-	}
-}
-
-func writeFiles(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 }
 
@@ -163,7 +118,7 @@ func itemVerdicts(items []evidence.Item) map[string]string {
 // goFixture is a small Go module with a task whose proof is `go test ./...`.
 func goFixture(t *testing.T, required ...string) string {
 	t.Helper()
-	requireGit(t)
+	gittest.Require(t)
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go not on PATH")
 	}
@@ -172,7 +127,7 @@ func goFixture(t *testing.T, required ...string) string {
 	for _, r := range required {
 		req.WriteString("    - `" + r + "`\n")
 	}
-	writeFiles(t, root, map[string]string{
+	gittest.WriteFiles(t, root, map[string]string{
 		".gitignore": ".taskproof/\n",
 		"go.mod":     "module example.com/fix\n\ngo 1.26\n",
 		"fix.go":     "package fix\n\n// Add adds.\nfunc Add(a, b int) int { return a + b }\n",
@@ -195,7 +150,7 @@ func TestSub(t *testing.T) {
 			"## Stop conditions (Definition of Done)\n\n- **Proof (tests)**:\n  - Command(s):\n    - `go test ./...`\n  - Required tests:\n" +
 			req.String() + "\n## Touched paths (allowlist)\n\n- `*.go`\n",
 	})
-	gitRepo(t, root)
+	gittest.Repo(t, root)
 	writeKeys(t, root)
 	return root
 }
@@ -206,7 +161,7 @@ func TestSub(t *testing.T) {
 // (cached by go) gives the same files, and the ledger has the prove.
 func TestProveGoTests(t *testing.T) {
 	root := goFixture(t, "TestAdd", "TestSub/*")
-	head := strings.TrimSpace(gitIn(t, root, "rev-parse", "HEAD"))
+	head := gittest.Git(t, root, "rev-parse", "HEAD")
 	code, out, errs := proveCLI(t, "prove", "TASK-0010", "--root", root, "--format", "json")
 	if code != 0 {
 		t.Fatalf("prove: exit %d\n%s\n%s", code, out, errs)
@@ -322,13 +277,13 @@ func TestProveGoTests(t *testing.T) {
 	}
 
 	// A change to an allowlisted file makes it stale: md warns, exit 1.
-	writeFiles(t, root, map[string]string{"fix.go": "package fix\n\n// Add adds.\nfunc Add(a, b int) int { return b + a }\n"})
+	gittest.WriteFiles(t, root, map[string]string{"fix.go": "package fix\n\n// Add adds.\nfunc Add(a, b int) int { return b + a }\n"})
 	code, md, _ = proveCLI(t, "evidence", "md", "TASK-0010", "--root", root)
 	if code != 1 || !strings.Contains(md, "> **Warning: this evidence is STALE**") {
 		t.Errorf("stale evidence: exit %d\n%s", code, md)
 	}
 	// A tampered bundle does not verify: md says so, exit 1.
-	gitIn(t, root, "checkout", "-q", "--", "fix.go")
+	gittest.Git(t, root, "checkout", "-q", "--", "fix.go")
 	bp := proofstate.BundlePath(root, "TASK-0010")
 	data, _ := os.ReadFile(bp)
 	c, err := evidence.Read(data)
@@ -405,8 +360,8 @@ func diffFiles(t *testing.T, a, b []evidence.File) {
 // and the failed evidence is written and verifies.
 func TestProveGoTestsFailing(t *testing.T) {
 	root := goFixture(t, "TestAdd", "TestMissing")
-	writeFiles(t, root, map[string]string{"bad_test.go": "package fix\n\nimport \"testing\"\n\nfunc TestAddBad(t *testing.T) { t.Fatal(\"boom\") }\n"})
-	head := gitCommitAll(t, root, "bad")
+	gittest.WriteFiles(t, root, map[string]string{"bad_test.go": "package fix\n\nimport \"testing\"\n\nfunc TestAddBad(t *testing.T) { t.Fatal(\"boom\") }\n"})
+	head := gittest.CommitAll(t, root, "bad")
 	code, out, errs := proveCLI(t, "prove", "TASK-0010", "--root", root, "--format", "json")
 	if code != 1 {
 		t.Fatalf("prove: exit %d, want 1\n%s\n%s", code, out, errs)
@@ -440,8 +395,8 @@ func TestProveGoTestsFailing(t *testing.T) {
 // TestProveZeroTests: a test command that runs no test is a failure.
 func TestProveZeroTests(t *testing.T) {
 	root := goFixture(t)
-	writeFiles(t, root, map[string]string{"fix_test.go": "package fix\n"})
-	gitCommitAll(t, root, "no tests")
+	gittest.WriteFiles(t, root, map[string]string{"fix_test.go": "package fix\n"})
+	gittest.CommitAll(t, root, "no tests")
 	code, out, errs := proveCLI(t, "prove", "TASK-0010", "--root", root)
 	if code != 1 || !strings.Contains(out, testout0) {
 		t.Errorf("zero tests: exit %d\n%s\n%s", code, out, errs)
@@ -494,18 +449,18 @@ func TestOutputChecker(t *testing.T) {
 // are another project's, .taskproof/ is never a change, and a rename out
 // of the root is a violation.
 func TestScopeRootBelowGitTop(t *testing.T) {
-	requireGit(t)
+	gittest.Require(t)
 	top := t.TempDir()
-	writeFiles(t, top, map[string]string{
+	gittest.WriteFiles(t, top, map[string]string{
 		"other/x.txt":               "x\n",
 		"proj/src/a.c":              "int a;\n",
 		"proj/src/moved.c":          "int m;\n",
 		"proj/README.md":            "readme\n",
 		"proj/tasks/TASK-0001-a.md": "# TASK-0001: A\n\n- Status: Draft\n\n## Touched paths (allowlist)\n\n- `src/`\n",
 	})
-	gitRepo(t, top)
+	gittest.Repo(t, top)
 	root := filepath.Join(top, "proj")
-	writeFiles(t, top, map[string]string{
+	gittest.WriteFiles(t, top, map[string]string{
 		"other/x.txt":               "changed\n",
 		"proj/src/a.c":              "int a = 1;\n",
 		"proj/.taskproof/ledger.db": "state\n",
@@ -517,8 +472,8 @@ func TestScopeRootBelowGitTop(t *testing.T) {
 	if !res.OK() || len(res.Touched) != 1 || res.Touched[0].Path != "src/a.c" || res.File != "tasks/TASK-0001-a.md" {
 		t.Fatalf("scope of a subdirectory root: ok=%v touched=%+v violations=%+v file=%s", res.OK(), res.Touched, res.Violations, res.File)
 	}
-	writeFiles(t, top, map[string]string{"proj/README.md": "changed\n"})
-	gitIn(t, top, "mv", "proj/src/moved.c", "other/moved.c")
+	gittest.WriteFiles(t, top, map[string]string{"proj/README.md": "changed\n"})
+	gittest.Git(t, top, "mv", "proj/src/moved.c", "other/moved.c")
 	res, err = scopeCheck(scopeOptions{Root: root, Task: "TASK-0001"})
 	if err != nil {
 		t.Fatal(err)
@@ -545,7 +500,7 @@ func TestScopeRootBelowGitTop(t *testing.T) {
 func miniosRepo(t *testing.T) string {
 	t.Helper()
 	requireQEMUTools(t)
-	requireGit(t)
+	gittest.Require(t)
 	src, err := filepath.Abs("../../examples/minios")
 	if err != nil {
 		t.Fatal(err)
@@ -576,8 +531,8 @@ func miniosRepo(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFiles(t, root, map[string]string{".gitignore": "build/\n.taskproof/\n"})
-	gitRepo(t, root)
+	gittest.WriteFiles(t, root, map[string]string{".gitignore": "build/\n.taskproof/\n"})
+	gittest.Repo(t, root)
 	if out, err := exec.Command("bash", filepath.Join(root, "build.sh"), filepath.Join(root, "build"), "pass").CombinedOutput(); err != nil {
 		t.Fatalf("build.sh: %v\n%s", err, out)
 	}
@@ -591,7 +546,7 @@ func miniosRepo(t *testing.T) string {
 // claimed, and the ledger has the prove with its marker times.
 func TestQEMUProveMinios(t *testing.T) {
 	root := miniosRepo(t)
-	head := strings.TrimSpace(gitIn(t, root, "rev-parse", "HEAD"))
+	head := gittest.Git(t, root, "rev-parse", "HEAD")
 	start := time.Now()
 	code, out, errs := proveCLI(t, "prove", "TASK-0001", "--root", root)
 	t.Logf("prove TASK-0001: exit %d in %v", code, time.Since(start).Round(time.Millisecond))
@@ -650,7 +605,7 @@ func regexpLine(text, re string) bool {
 // the declared run-specific fields.
 func TestQEMUProveDeterministic(t *testing.T) {
 	root := miniosRepo(t)
-	head := strings.TrimSpace(gitIn(t, root, "rev-parse", "HEAD"))
+	head := gittest.Git(t, root, "rev-parse", "HEAD")
 	var vs []*evidence.Verified
 	for i := 0; i < 2; i++ {
 		start := time.Now()
@@ -689,7 +644,7 @@ func TestQEMUProveFailedEvidence(t *testing.T) {
 	if out, err := exec.Command("bash", filepath.Join(root, "build.sh"), filepath.Join(root, "build"), "missing").CombinedOutput(); err != nil {
 		t.Fatalf("build.sh: %v\n%s", err, out)
 	}
-	head := gitCommitAll(t, root, "boot the missing variant")
+	head := gittest.CommitAll(t, root, "boot the missing variant")
 	code, out, errs := proveCLI(t, "prove", "TASK-0001", "--root", root)
 	if code != 1 {
 		t.Fatalf("prove: exit %d, want 1\n%s\n%s", code, out, errs)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/gittest"
 	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/repo"
 )
@@ -38,30 +39,6 @@ const stHeaderless = "# TASK-0002: Second\n\n" +
 	"- Owner: @b\n\n" +
 	"## Goal\n\n- status: not this one\n"
 
-// stGit runs git in dir with a fixed identity and no user configuration.
-func stGit(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func stWrite(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // stRepo is a committed git work tree whose taskproof root is a
 // subdirectory (as examples/minios is), with a public key in place.
 type stRepo struct {
@@ -77,13 +54,13 @@ func newStRepo(t *testing.T) *stRepo {
 	}
 	s := &stRepo{top: t.TempDir()}
 	s.root = filepath.Join(s.top, "example")
-	stGit(t, s.top, "init", "-q", "-b", "main")
-	stWrite(t, filepath.Join(s.root, "tasks/TASK-0001-boot.md"), stTask)
-	stWrite(t, filepath.Join(s.root, "tasks/TASK-0002-second.md"), stHeaderless)
-	stWrite(t, filepath.Join(s.root, "src/boot.s"), "nop\n")
-	stWrite(t, filepath.Join(s.root, "src/vendor/lib.s"), "lib\n")
-	stGit(t, s.top, "add", "-A")
-	stGit(t, s.top, "commit", "-q", "-m", "init")
+	gittest.Git(t, s.top, "init", "-q", "-b", "main")
+	gittest.WriteFile(t, filepath.Join(s.root, "tasks/TASK-0001-boot.md"), stTask)
+	gittest.WriteFile(t, filepath.Join(s.root, "tasks/TASK-0002-second.md"), stHeaderless)
+	gittest.WriteFile(t, filepath.Join(s.root, "src/boot.s"), "nop\n")
+	gittest.WriteFile(t, filepath.Join(s.root, "src/vendor/lib.s"), "lib\n")
+	gittest.Git(t, s.top, "add", "-A")
+	gittest.Git(t, s.top, "commit", "-q", "-m", "init")
 	var err error
 	if s.pub, s.priv, err = evidence.GenerateKey(); err != nil {
 		t.Fatal(err)
@@ -92,7 +69,7 @@ func newStRepo(t *testing.T) *stRepo {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stWrite(t, filepath.Join(s.root, evidence.DefaultPublicKeyFile), string(pem))
+	gittest.WriteFile(t, filepath.Join(s.root, evidence.DefaultPublicKeyFile), string(pem))
 	return s
 }
 
@@ -126,7 +103,7 @@ func (s *stRepo) prove(t *testing.T, key ed25519.PrivateKey, verdict, commit str
 	if err != nil {
 		t.Fatal(err)
 	}
-	stWrite(t, proofstate.BundlePath(s.root, "TASK-0001"), string(b))
+	gittest.WriteFile(t, proofstate.BundlePath(s.root, "TASK-0001"), string(b))
 }
 
 // stRun runs taskproof with args and returns the exit code and output.
@@ -201,21 +178,21 @@ func TestStatusSetDoneNeedsEvidence(t *testing.T) {
 
 	// A later commit that does not touch the allowlist keeps the evidence
 	// valid (its commit is an ancestor of HEAD).
-	stWrite(t, filepath.Join(s.top, "README.md"), "unrelated\n")
-	stGit(t, s.top, "add", "README.md")
-	stGit(t, s.top, "commit", "-q", "-m", "unrelated")
+	gittest.WriteFile(t, filepath.Join(s.top, "README.md"), "unrelated\n")
+	gittest.Git(t, s.top, "add", "README.md")
+	gittest.Git(t, s.top, "commit", "-q", "-m", "unrelated")
 	s.expectSet(t, "In Review")
 	s.expectFile(t, withStatus("In Review"))
 
 	// Back to In Progress is free; then an allowlisted file changes.
 	s.expectSet(t, "In Progress")
-	stWrite(t, filepath.Join(s.root, "src/boot.s"), "hlt\n")
+	gittest.WriteFile(t, filepath.Join(s.root, "src/boot.s"), "hlt\n")
 	s.expectRefused(t, "Done", "the evidence is stale", "allowlisted paths changed since the evidence")
 	s.expectRefused(t, "In Review", "the evidence is stale")
 
 	// A denied path inside the allowlisted directory does not matter.
-	stWrite(t, filepath.Join(s.root, "src/boot.s"), "nop\n")
-	stWrite(t, filepath.Join(s.root, "src/vendor/lib.s"), "changed\n")
+	gittest.WriteFile(t, filepath.Join(s.root, "src/boot.s"), "nop\n")
+	gittest.WriteFile(t, filepath.Join(s.root, "src/vendor/lib.s"), "changed\n")
 	s.expectSet(t, "Done")
 }
 
@@ -239,7 +216,7 @@ func TestStatusSetRefusals(t *testing.T) {
 	data, _ := os.ReadFile(p)
 	i := bytes.Index(data, []byte("boot: ok\n"))
 	data[i] = 'B'
-	stWrite(t, p, string(data))
+	gittest.WriteFile(t, p, string(data))
 	s.expectRefused(t, "Done", "the evidence is invalid", "qemu.log")
 
 	// No public key: every bundle is unverifiable.
@@ -248,8 +225,8 @@ func TestStatusSetRefusals(t *testing.T) {
 	s.expectRefused(t, "Done", proofstate.NoPublicKeyReason)
 
 	// The Stop conditions changed after the proof.
-	stWrite(t, filepath.Join(s.root, evidence.DefaultPublicKeyFile), string(mustPEM(t, s.pub)))
-	stWrite(t, s.taskPath(), strings.Replace(stTask, "`boot: ok`", "`boot: ready`", 1))
+	gittest.WriteFile(t, filepath.Join(s.root, evidence.DefaultPublicKeyFile), string(mustPEM(t, s.pub)))
+	gittest.WriteFile(t, s.taskPath(), strings.Replace(stTask, "`boot: ok`", "`boot: ready`", 1))
 	s.expectRefused(t, "Done", "the task's Stop conditions changed")
 }
 
@@ -270,7 +247,7 @@ func TestStatusSetPreservesBytes(t *testing.T) {
 
 	// CRLF stays CRLF, everywhere.
 	crlf := strings.ReplaceAll(stTask, "\n", "\r\n")
-	stWrite(t, s.taskPath(), crlf)
+	gittest.WriteFile(t, s.taskPath(), crlf)
 	s.expectSet(t, "DEFERRED")
 	s.expectFile(t, strings.Replace(crlf, "status: In Progress   \r\n", "status: Deferred   \r\n", 1))
 
@@ -310,7 +287,7 @@ func TestStatusSetSuperseded(t *testing.T) {
 	s.expectFile(t, withStatus("Superseded by TASK-0002"))
 
 	// A superseded-by header field is a successor too.
-	stWrite(t, s.taskPath(), strings.Replace(stTask, "owner: @a\n", "owner: @a\nsuperseded-by: TASK-0002\n", 1))
+	gittest.WriteFile(t, s.taskPath(), strings.Replace(stTask, "owner: @a\n", "owner: @a\nsuperseded-by: TASK-0002\n", 1))
 	s.expectSet(t, "Superseded")
 	s.expectFile(t, strings.Replace(withStatus("Superseded"), "owner: @a\n", "owner: @a\nsuperseded-by: TASK-0002\n", 1))
 }

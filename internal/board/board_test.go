@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/taskproof/taskproof/internal/config"
+	"github.com/taskproof/taskproof/internal/golden"
 	"github.com/taskproof/taskproof/internal/task"
 )
 
@@ -77,7 +78,7 @@ func TestBuildWithoutGroups(t *testing.T) {
 	if strings.Contains(md, "In No Group") {
 		t.Errorf("board without groups has an In No Group list:\n%s", md)
 	}
-	golden(t, "board-nogroups.md.golden", []byte(md))
+	golden.Check(t, "testdata/board-nogroups.md.golden", []byte(md))
 }
 
 func TestBoardGolden(t *testing.T) {
@@ -86,13 +87,13 @@ func TestBoardGolden(t *testing.T) {
 	if !strings.HasPrefix(string(md), GeneratedHeader+"\n") {
 		t.Errorf("board does not start with the generated-file header")
 	}
-	golden(t, "board.md.golden", md)
+	golden.Check(t, "testdata/board.md.golden", md)
 	js := b.JSON()
 	var v map[string]any
 	if err := json.Unmarshal(js, &v); err != nil {
 		t.Fatalf("board JSON does not parse: %v", err)
 	}
-	golden(t, "board.json.golden", js)
+	golden.Check(t, "testdata/board.json.golden", js)
 	// Rendering is deterministic.
 	if again := Build(fixtureDocs(), fixtureGroups(t)).Markdown("tasks/BOARD.md"); string(again) != string(md) {
 		t.Error("two renders of the same board differ")

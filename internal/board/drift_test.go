@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/golden"
 	"github.com/taskproof/taskproof/internal/task"
 )
 
@@ -52,8 +53,8 @@ func TestDriftGolden(t *testing.T) {
 	if err := json.Unmarshal(js, &v); err != nil {
 		t.Fatalf("drift JSON does not parse: %v", err)
 	}
-	golden(t, "drift.json.golden", js)
-	golden(t, "drift.txt.golden", rep.Text())
+	golden.Check(t, "testdata/drift.json.golden", js)
+	golden.Check(t, "testdata/drift.txt.golden", rep.Text())
 }
 
 func TestDriftFindings(t *testing.T) {

@@ -1,16 +1,11 @@
 package board
 
 import (
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/task"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // fixtureDoc builds a task document by hand, the way the parser would
 // return it, so these tests do not depend on the parser.
@@ -55,23 +50,4 @@ func fixtureGroups(t *testing.T) []GroupSpec {
 		t.Fatal(err)
 	}
 	return specs
-}
-
-// golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	p := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from the golden file (run go test -update if the change is intended):\n%s", name, LineDiff(p, "got", want, got))
-	}
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/golden"
 	"github.com/taskproof/taskproof/internal/task"
 )
 
@@ -54,8 +55,8 @@ func TestBuildWithProof(t *testing.T) {
 		t.Errorf("claimed = %q, want %q", claimed, want)
 	}
 	md := b.Markdown("tasks/BOARD.md")
-	golden(t, "board-proof.md.golden", md)
-	golden(t, "board-proof.json.golden", b.JSON())
+	golden.Check(t, "testdata/board-proof.md.golden", md)
+	golden.Check(t, "testdata/board-proof.json.golden", b.JSON())
 	// Without proof states nothing about proof is rendered.
 	plain := string(Build(fixtureDocs(), fixtureGroups(t)).Markdown("tasks/BOARD.md"))
 	for _, s := range []string{"Proof", "Proven", "Claimed without proof"} {

@@ -2,15 +2,13 @@ package dod
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/golden"
 	"github.com/taskproof/taskproof/internal/testout"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestNormalizeTestLogGolden normalises real captures (go test -json of a
 // small fixture module, fresh and cached; go test -v; a cargo run) and
@@ -22,19 +20,7 @@ func TestNormalizeTestLogGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := NormalizeTestLog(in)
-		golden := filepath.Join("testdata", name+".golden")
-		if *update {
-			if err := os.WriteFile(golden, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s: normalised log differs from %s:\n%s", name, golden, got)
-		}
+		golden.Check(t, filepath.Join("testdata", name+".golden"), got)
 	}
 }
 

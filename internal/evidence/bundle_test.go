@@ -3,16 +3,13 @@ package evidence
 import (
 	"bytes"
 	"crypto/ed25519"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/taskproof/taskproof/internal/golden"
+)
 
 func TestRoundTrip(t *testing.T) {
 	key := testKey("A")
@@ -117,29 +114,9 @@ func TestBuildLayout(t *testing.T) {
 			h.Name, h.Typeflag, h.Mode, h.Uid, h.Gid, h.Uname, h.Gname, h.ModTime.Unix(), h.Size, h.Format)
 	}
 	fmt.Fprintf(&b, "bundle %d bytes %s\n", len(bundle), BundleDigest(bundle))
-	golden(t, "testdata/layout.golden", []byte(b.String()))
-	golden(t, "testdata/statement.golden", entryData(t, bundle, StatementEntry))
-	golden(t, "testdata/envelope.golden", entryData(t, bundle, EnvelopeEntry))
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -update rewrites it)\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	golden.Check(t, "testdata/layout.golden", []byte(b.String()))
+	golden.Check(t, "testdata/statement.golden", entryData(t, bundle, StatementEntry))
+	golden.Check(t, "testdata/envelope.golden", entryData(t, bundle, EnvelopeEntry))
 }
 
 func TestBuildRejectsNames(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/taskproof/taskproof/internal/golden"
 )
 
 // The CLI scripts cmd/taskproof/testdata/script/evidence*.txtar carry two
@@ -105,7 +107,7 @@ func TestScriptFixtures(t *testing.T) {
 			}
 			have[f.Name] = true
 			if !bytes.Equal(f.Data, w) {
-				if !*update {
+				if !golden.Update() {
 					t.Errorf("%s: section %s is not what Build makes now (go test ./internal/evidence -run TestScriptFixtures -update)", path, f.Name)
 				}
 				ar.Files[i].Data, changed = w, true
@@ -113,14 +115,14 @@ func TestScriptFixtures(t *testing.T) {
 		}
 		for _, name := range sortedKeys(want) {
 			if !have[name] {
-				if !*update {
+				if !golden.Update() {
 					t.Errorf("%s: missing section %s (go test ./internal/evidence -run TestScriptFixtures -update)", path, name)
 				}
 				ar.Files = append(ar.Files, txtar.File{Name: name, Data: want[name]})
 				changed = true
 			}
 		}
-		if *update && changed {
+		if golden.Update() && changed {
 			if err := os.WriteFile(path, txtar.Format(ar), 0o644); err != nil {
 				t.Fatal(err)
 			}

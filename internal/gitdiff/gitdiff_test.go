@@ -2,28 +2,15 @@ package gitdiff
 
 import (
 	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/gittest"
 	"github.com/taskproof/taskproof/internal/scope"
 )
-
-// isolate makes git ignore the machine's configuration and never look
-// above the temp dir for a repository.
-func isolate(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	t.Setenv("GIT_CONFIG_GLOBAL", os.DevNull)
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(t.TempDir()))
-}
 
 // repo is a real git repository in a temp dir.
 type repo struct {
@@ -33,35 +20,20 @@ type repo struct {
 
 func newRepo(t *testing.T) *repo {
 	t.Helper()
-	isolate(t)
+	gittest.Isolate(t)
 	r := &repo{t: t, dir: t.TempDir()}
-	r.git("init", "-q", "-b", "main")
-	r.git("config", "user.name", "Test")
-	r.git("config", "user.email", "test@example.com")
-	r.git("config", "commit.gpgsign", "false")
+	gittest.Init(t, r.dir)
 	return r
 }
 
 func (r *repo) git(args ...string) string {
 	r.t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = r.dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		r.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
+	return gittest.Git(r.t, r.dir, args...)
 }
 
 func (r *repo) write(name, content string) {
 	r.t.Helper()
-	p := filepath.Join(r.dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		r.t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		r.t.Fatal(err)
-	}
+	gittest.WriteFiles(r.t, r.dir, map[string]string{name: content})
 }
 
 func (r *repo) commit(msg string) {
@@ -71,7 +43,7 @@ func (r *repo) commit(msg string) {
 }
 
 func TestOpenErrors(t *testing.T) {
-	isolate(t)
+	gittest.Isolate(t)
 	_, err := Open(t.TempDir())
 	if !errors.Is(err, ErrNotRepo) || !strings.Contains(err.Error(), "git init") {
 		t.Errorf("plain dir: %v", err)

@@ -1,19 +1,15 @@
 package graph
 
 import (
-	"bytes"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/golden"
 	"github.com/taskproof/taskproof/internal/task"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // doc builds a document by hand so that these tests do not depend on the
 // parser.
@@ -280,20 +276,7 @@ func TestGolden(t *testing.T) {
 		"fixture.mermaid.golden": Mermaid(g),
 		"fixture.dot.golden":     DOT(g),
 	} {
-		path := filepath.Join("testdata", name)
-		if *update {
-			if err := os.WriteFile(path, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run go test -update to create it)", err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from the output; run go test -update and review the diff\n--- got\n%s", path, got)
-		}
+		golden.Check(t, filepath.Join("testdata", name), got)
 	}
 }
 

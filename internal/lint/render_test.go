@@ -3,16 +3,14 @@ package lint
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/golden"
 	"github.com/taskproof/taskproof/internal/task"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // fixture is the small repository in testdata/repo, parsed with the real
 // parser.
@@ -59,25 +57,6 @@ func (f *fixture) env() Env {
 	}
 }
 
-// golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	p := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test -update after checking):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
-
 func TestGoldenFixture(t *testing.T) {
 	f := loadFixture(t)
 	ds := Check(f.docs, f.env())
@@ -87,19 +66,19 @@ func TestGoldenFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	text.WriteString(Summary(len(f.docs), ds) + "\n")
-	golden(t, "fixture.text.golden", text.Bytes())
+	golden.Check(t, "testdata/fixture.text.golden", text.Bytes())
 
 	var js bytes.Buffer
 	if err := WriteJSON(&js, len(f.docs), ds); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "fixture.json.golden", js.Bytes())
+	golden.Check(t, "testdata/fixture.json.golden", js.Bytes())
 
 	var sarif bytes.Buffer
 	if err := WriteSARIF(&sarif, Tool{Version: "0.0.0-test"}, ds); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "fixture.sarif.golden", sarif.Bytes())
+	golden.Check(t, "testdata/fixture.sarif.golden", sarif.Bytes())
 	validateSARIF(t, sarif.Bytes(), len(ds))
 
 	// The fixture is built so that every rule fires at least once, and the
@@ -123,11 +102,11 @@ func TestGoldenRules(t *testing.T) {
 	if err := WriteRulesText(&text); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "rules.text.golden", text.Bytes())
+	golden.Check(t, "testdata/rules.text.golden", text.Bytes())
 	if err := WriteRulesJSON(&js); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "rules.json.golden", js.Bytes())
+	golden.Check(t, "testdata/rules.json.golden", js.Bytes())
 }
 
 func TestJSONEmpty(t *testing.T) {

@@ -3,12 +3,12 @@ package proofstate
 import (
 	"crypto/ed25519"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/gittest"
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/task"
 )
@@ -49,50 +49,19 @@ text = "boot: ok"
 phase = "boot"
 `
 
-// writeFiles writes name -> content under dir.
-func writeFiles(t testing.TB, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// git runs the real git CLI in dir with a fixed identity.
-func git(t testing.TB, dir string, args ...string) string {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
 // fixtureRepo makes a git work tree whose taskproof root is top/sub (like
 // examples/minios inside the taskproof repository), commits it and
 // returns (top, root).
 func fixtureRepo(t testing.TB) (string, string) {
 	t.Helper()
 	top := t.TempDir()
-	git(t, top, "init", "-q", "-b", "main")
+	gittest.Git(t, top, "init", "-q", "-b", "main")
 	root := filepath.Join(top, "sub")
-	writeFiles(t, top, map[string]string{
+	gittest.WriteFiles(t, top, map[string]string{
 		"outside.txt": "not under the root\n",
 		".gitignore":  "*.o\n",
 	})
-	writeFiles(t, root, map[string]string{
+	gittest.WriteFiles(t, root, map[string]string{
 		"tasks/TASK-0001-boot.md": fixtureTask,
 		"tasks/BOARD.md":          "# board\n",
 		"proof/contract.toml":     fixtureContract,
@@ -101,8 +70,8 @@ func fixtureRepo(t testing.TB) (string, string) {
 		"notes.md":                "notes\n",
 		"other.md":                "not allowlisted\n",
 	})
-	git(t, top, "add", "-A")
-	git(t, top, "commit", "-q", "-m", "init")
+	gittest.Git(t, top, "add", "-A")
+	gittest.Git(t, top, "commit", "-q", "-m", "init")
 	return top, root
 }
 

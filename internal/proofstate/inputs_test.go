@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/gittest"
 	"github.com/taskproof/taskproof/internal/task"
 )
 
@@ -67,7 +68,7 @@ func TestStopConditionsText(t *testing.T) {
 func TestInputsSubdirectoryRoot(t *testing.T) {
 	top, root := fixtureRepo(t)
 	// Untracked, not ignored: counts. Ignored: does not. Evidence: never.
-	writeFiles(t, root, map[string]string{
+	gittest.WriteFiles(t, root, map[string]string{
 		"src/new.s":                         "new\n",
 		"src/boot.o":                        "object\n",
 		".taskproof/evidence/TASK-0001.tar": "x",
@@ -77,7 +78,7 @@ func TestInputsSubdirectoryRoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	head := git(t, top, "rev-parse", "HEAD")
+	head := gittest.Git(t, top, "rev-parse", "HEAD")
 	if cur.Commit != head {
 		t.Errorf("Commit = %q, want HEAD %q", cur.Commit, head)
 	}
@@ -111,18 +112,20 @@ func TestInputsSubdirectoryRoot(t *testing.T) {
 		edit  func()
 		field string
 	}{
-		{"allowlisted file", func() { writeFiles(t, root, map[string]string{"src/boot.s": "hlt\n"}) }, "allowlist"},
-		{"file outside the allowlist", func() { writeFiles(t, root, map[string]string{"other.md": "changed\n"}) }, ""},
-		{"denied file", func() { writeFiles(t, root, map[string]string{"src/vendor/lib.s": "changed\n"}) }, ""},
-		{"file above the root", func() { writeFiles(t, top, map[string]string{"outside.txt": "changed\n"}) }, ""},
-		{"board", func() { writeFiles(t, root, map[string]string{"tasks/BOARD.md": "# new board\n"}) }, ""},
+		{"allowlisted file", func() { gittest.WriteFiles(t, root, map[string]string{"src/boot.s": "hlt\n"}) }, "allowlist"},
+		{"file outside the allowlist", func() { gittest.WriteFiles(t, root, map[string]string{"other.md": "changed\n"}) }, ""},
+		{"denied file", func() { gittest.WriteFiles(t, root, map[string]string{"src/vendor/lib.s": "changed\n"}) }, ""},
+		{"file above the root", func() { gittest.WriteFiles(t, top, map[string]string{"outside.txt": "changed\n"}) }, ""},
+		{"board", func() { gittest.WriteFiles(t, root, map[string]string{"tasks/BOARD.md": "# new board\n"}) }, ""},
 		{"task status", func() {
-			writeFiles(t, root, map[string]string{"tasks/TASK-0001-boot.md": strings.Replace(fixtureTask, "In Progress", "Done", 1)})
+			gittest.WriteFiles(t, root, map[string]string{"tasks/TASK-0001-boot.md": strings.Replace(fixtureTask, "In Progress", "Done", 1)})
 		}, ""},
 		{"task stop conditions", func() {
-			writeFiles(t, root, map[string]string{"tasks/TASK-0001-boot.md": strings.Replace(fixtureTask, "`boot: ok`", "`boot: ready`", 1)})
+			gittest.WriteFiles(t, root, map[string]string{"tasks/TASK-0001-boot.md": strings.Replace(fixtureTask, "`boot: ok`", "`boot: ready`", 1)})
 		}, "stop"},
-		{"contract", func() { writeFiles(t, root, map[string]string{"proof/contract.toml": fixtureContract + "\n# c\n"}) }, "contract"},
+		{"contract", func() {
+			gittest.WriteFiles(t, root, map[string]string{"proof/contract.toml": fixtureContract + "\n# c\n"})
+		}, "contract"},
 		{"deleted allowlisted file", func() { os.Remove(filepath.Join(root, "notes.md")) }, "allowlist"},
 	}
 	prev := cur
@@ -151,7 +154,7 @@ func TestInputsSubdirectoryRoot(t *testing.T) {
 
 func TestInputsOutsideGit(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
+	gittest.WriteFiles(t, root, map[string]string{
 		"tasks/TASK-0001-boot.md": fixtureTask,
 		"src/boot.s":              "nop\n",
 		".git/config":             "not really git\n",

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/gittest"
 )
 
 func verified(taskID, verdict string, items ...evidence.Item) *evidence.Verified {
@@ -121,11 +122,11 @@ func TestAssessRealBundles(t *testing.T) {
 	}
 
 	// An allowlisted change makes it stale; undoing it makes it fresh.
-	writeFiles(t, root, map[string]string{"src/boot.s": "hlt\n"})
+	gittest.WriteFiles(t, root, map[string]string{"src/boot.s": "hlt\n"})
 	if a := Assess(r, doc, nil, pub); a.State != Stale || !strings.Contains(a.Reasons[0], "allowlisted paths changed") {
 		t.Fatalf("after an allowlisted change: %+v", a)
 	}
-	writeFiles(t, root, map[string]string{"src/boot.s": "nop\n"})
+	gittest.WriteFiles(t, root, map[string]string{"src/boot.s": "nop\n"})
 	if a := Assess(r, doc, nil, pub); a.State != Proven {
 		t.Fatalf("after undoing the change: %+v", a)
 	}
@@ -165,12 +166,12 @@ func TestLoadPublicKey(t *testing.T) {
 	}
 	pub, _ := testKey(t)
 	pem, _ := evidence.MarshalPublicKey(pub)
-	writeFiles(t, root, map[string]string{evidence.DefaultPublicKeyFile: string(pem)})
+	gittest.WriteFiles(t, root, map[string]string{evidence.DefaultPublicKeyFile: string(pem)})
 	got, err := LoadPublicKey(root)
 	if err != nil || !got.Equal(pub) {
 		t.Fatalf("present: %v %v", got, err)
 	}
-	writeFiles(t, root, map[string]string{evidence.DefaultPublicKeyFile: "garbage"})
+	gittest.WriteFiles(t, root, map[string]string{evidence.DefaultPublicKeyFile: "garbage"})
 	if _, err := LoadPublicKey(root); err == nil || !strings.Contains(err.Error(), "signing.pub") {
 		t.Fatalf("garbage: %v", err)
 	}

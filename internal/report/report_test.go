@@ -1,20 +1,15 @@
 package report
 
 import (
-	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/taskproof/taskproof/internal/golden"
 	"github.com/taskproof/taskproof/internal/verify"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func spec() *verify.Spec {
 	return &verify.Spec{
@@ -80,35 +75,14 @@ func cases() map[string]*Report {
 	return map[string]*Report{"pass": r1, "forbidden": r2, "timeout": r3}
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file (run with -update after checking):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
-
 func TestGolden(t *testing.T) {
 	for name, r := range cases() {
 		t.Run(name, func(t *testing.T) {
-			golden(t, name+".json", r.JSON())
-			golden(t, name+".xml", r.JUnit())
-			golden(t, name+".md", r.Markdown())
+			golden.Check(t, "testdata/"+name+".json.golden", r.JSON())
+			golden.Check(t, "testdata/"+name+".xml.golden", r.JUnit())
+			golden.Check(t, "testdata/"+name+".md.golden", r.Markdown())
 			unit := "in 0.8s"
-			golden(t, name+".txt", []byte(r.Text(unit)))
+			golden.Check(t, "testdata/"+name+".txt.golden", []byte(r.Text(unit)))
 		})
 	}
 }

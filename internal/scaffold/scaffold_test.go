@@ -2,16 +2,13 @@ package scaffold
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/golden"
 	"github.com/taskproof/taskproof/internal/task"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func ids(s ...string) []task.ID {
 	out := make([]task.ID, len(s))
@@ -249,20 +246,7 @@ func TestBuiltinTemplateHeadings(t *testing.T) {
 
 func TestRenderBuiltinGolden(t *testing.T) {
 	got := Render(BuiltinTemplate(), "TASK-0001", "Boot the guest", "2026-03-04")
-	path := filepath.Join("testdata", "builtin-rendered.md.golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs; run go test -update and review the diff", path)
-	}
+	golden.Check(t, filepath.Join("testdata", "builtin-rendered.md.golden"), got)
 }
 
 func FuzzRender(f *testing.F) {

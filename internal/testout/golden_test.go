@@ -3,14 +3,13 @@ package testout
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/taskproof/taskproof/internal/golden"
+)
 
 // wantFormat is the format every input must be detected as, by file name:
 // gotest_* and cargo_* are captured from the real runners (regen.sh), the
@@ -54,7 +53,7 @@ func TestGolden(t *testing.T) {
 			}
 			run, err := Parse(data, "")
 			if err != nil {
-				golden(t, name+".err.golden", []byte(err.Error()+"\n"))
+				golden.Check(t, "testdata/golden/"+name+".err.golden", []byte(err.Error()+"\n"))
 				return
 			}
 			checkInvariants(t, run, data)
@@ -62,30 +61,8 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, name+".golden", append(b, '\n'))
+			golden.Check(t, "testdata/golden/"+name+".golden", append(b, '\n'))
 		})
-	}
-}
-
-// golden compares got with testdata/golden/name, rewriting it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test -update after checking):\n--- got\n%s\n--- want\n%s", name, got, want)
 	}
 }
 
