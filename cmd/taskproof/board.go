@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,13 +13,8 @@ import (
 	"github.com/taskproof/taskproof/internal/board"
 	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/proofstate"
-	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/task"
 )
-
-func init() {
-	register(&command{name: "board", summary: "generate the status board from the task headers (--write, --check)", run: cmdBoard})
-}
 
 const boardHelp = `Generates the status board from the task headers: the groups of
 taskproof.toml ([[groups]], items are ids or ranges "TASK-0010..TASK-0011")
@@ -57,7 +53,7 @@ type boardOptions struct {
 	Out    string // board file; "" means [tasks] board under Root
 }
 
-func cmdBoard(env *cliEnv, args []string) int {
+func cmdBoard(ctx context.Context, env *cliEnv, args []string) error {
 	o := boardOptions{}
 	fs := newFlagSet(env, "board", "board [--root DIR] [--format markdown|json] [--write | --check] [--out FILE]", boardHelp)
 	fs.rootFlag(&o.Root)
@@ -65,44 +61,44 @@ func cmdBoard(env *cliEnv, args []string) int {
 	fs.BoolVar(&o.Write, "write", false, "write the board file atomically")
 	fs.BoolVar(&o.Check, "check", false, "exit 1 with a diff when the board file is stale")
 	fs.StringVar(&o.Out, "out", "", "board `FILE` (default: [tasks] board of taskproof.toml under --root)")
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
 	if len(pos) > 0 {
-		return report(env, "board", usagef("unexpected argument %q; board takes no arguments", pos[0]))
+		return usagef("unexpected argument %q; board takes no arguments", pos[0])
 	}
-	return report(env, "board", runBoard(o, env))
+	return runBoard(ctx, o, env)
 }
 
 // runBoard renders the board of the repository at o.Root and prints,
 // writes or checks it.
-func runBoard(o boardOptions, env *cliEnv) error {
+func runBoard(ctx context.Context, o boardOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "markdown", "json"); err != nil {
 		return err
 	}
 	if o.Write && o.Check {
 		return usagef("--write and --check exclude each other; use --write to regenerate, --check in CI")
 	}
-	r, err := repo.Open(o.Root)
+	r, cfg, docs, err := openTasks(o.Root)
 	if err != nil {
 		return err
 	}
-	specs, err := board.GroupsFromConfig(r.Config.Groups)
+	specs, err := board.GroupsFromConfig(cfg.Groups)
 	if err != nil {
 		return fmt.Errorf("%s: %w", filepath.Join(r.Root, config.FileName), err)
 	}
 	out := o.Out
 	if out == "" {
-		out = filepath.Join(r.Root, filepath.FromSlash(r.Config.Tasks.Board))
+		out = filepath.Join(r.Root, filepath.FromSlash(cfg.Tasks.Board))
 	}
 	rel := r.Rel(out)
 	pub, err := proofstate.LoadPublicKey(r.Root)
 	if err != nil {
 		return err
 	}
-	assessor := proofstate.NewAssessor(r, pub)
-	b := board.BuildWithProof(r.Docs, specs, func(d *task.Document) board.Proof {
+	assessor := proofstate.NewAssessor(ctx, r, pub)
+	b := board.BuildWithProof(docs, specs, func(d *task.Document) board.Proof {
 		a := assessor.Assess(d, nil)
 		return board.Proof{State: string(a.State), Summary: a.Summary, Claims: a.Claims}
 	})
@@ -120,24 +116,21 @@ func runBoard(o boardOptions, env *cliEnv) error {
 	switch {
 	case o.Write:
 		if err := atomicfile.Write(out, data, 0o644); err != nil {
-			return &exitError{exitInfra, err}
+			return infra(err)
 		}
 		fmt.Fprintf(env.stdout, "wrote %s (%d groups, %d of %d tasks Done, %d proven, %d claimed without proof)\n", rel, len(b.Groups), b.All.Done, b.All.Total, *b.All.Proven, len(b.Claimed))
 		return nil
 	case o.Check:
 		return checkBoard(env, out, rel, data)
 	}
-	if _, err := env.stdout.Write(data); err != nil {
-		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
-	}
-	return nil
+	return write(env.stdout, data)
 }
 
 // checkBoard compares the committed board at path with data.
 func checkBoard(env *cliEnv, path, rel string, data []byte) error {
 	committed, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return &exitError{exitFindings, fmt.Errorf("%s does not exist; run 'taskproof board --write' and commit it", rel)}
+		return findings(fmt.Errorf("%s does not exist; run 'taskproof board --write' and commit it", rel))
 	}
 	if err != nil {
 		return fmt.Errorf("read %s: %w", rel, err)
@@ -151,5 +144,5 @@ func checkBoard(env *cliEnv, path, rel string, data []byte) error {
 		return nil
 	}
 	fmt.Fprint(env.stdout, diff)
-	return &exitError{exitFindings, fmt.Errorf("%s is stale: it differs from the task headers (diff above); run 'taskproof board --write' and commit the result", rel)}
+	return findings(fmt.Errorf("%s is stale: it differs from the task headers (diff above); run 'taskproof board --write' and commit the result", rel))
 }

@@ -1,10 +1,10 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,10 +14,6 @@ import (
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/verify"
 )
-
-func init() {
-	register(&command{name: "contract", summary: "lint the marker contract or list a profile's markers", run: cmdContract})
-}
 
 const contractHelp = `The marker contract says which console markers a run must, may and must not
 print, per profile (docs/contract.md). It is taskproof's own TOML format
@@ -38,24 +34,6 @@ taskproof.toml (default proof/contract.toml under --root).
 
 Run 'taskproof contract lint --help' or 'taskproof contract list --help'.`
 
-func cmdContract(env *cliEnv, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprintf(env.stderr, "Usage: taskproof contract lint|list [flags]\n\n%s\n", contractHelp)
-		return exitUsage
-	}
-	switch args[0] {
-	case "-h", "--help", "-help", "help":
-		fmt.Fprintf(env.stdout, "Usage: taskproof contract lint|list [flags]\n\n%s\n", contractHelp)
-		return exitOK
-	case "lint":
-		return cmdContractLint(env, args[1:])
-	case "list":
-		return cmdContractList(env, args[1:])
-	}
-	fmt.Fprintf(env.stderr, "taskproof contract: unknown subcommand %q; use lint or list\n", args[0])
-	return exitUsage
-}
-
 // contractLintOptions are the inputs of `taskproof contract lint`.
 type contractLintOptions struct {
 	Contract string // contract file; "" = [proof] contract of the repository
@@ -71,63 +49,41 @@ listed in docs/contract.md. --format json prints {"contract", "format",
 Exit codes: 0 no error findings (warnings allowed), 1 errors found,
 2 usage error, unreadable or invalid contract.`
 
-func cmdContractLint(env *cliEnv, args []string) int {
+func cmdContractLint(ctx context.Context, env *cliEnv, args []string) error {
 	o := contractLintOptions{}
 	fs := newFlagSet(env, "contract lint", "contract lint [--contract FILE] [--root DIR] [--format text|json]", contractLintHelp)
 	fs.StringVar(&o.Contract, "contract", "", "contract `FILE` (default: [proof] contract of taskproof.toml under --root)")
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
 	if len(pos) > 0 {
-		fmt.Fprintf(env.stderr, "taskproof contract lint: unexpected argument %q; pass the contract with --contract\n", pos[0])
-		return exitUsage
+		return usagef("unexpected argument %q; pass the contract with --contract", pos[0])
 	}
-	return report(env, "contract lint", runContractLint(o, env))
+	return runContractLint(ctx, o, env)
 }
 
-// loadedContract is a contract with the path it was named by.
-type loadedContract struct {
-	c    *contract.Contract
-	path string              // as the user or the config named it
-	disp func(string) string // contract file name -> path to show
-}
-
-// openContract finds and loads the contract: the --contract path, or the
-// repository's configured one. A path under the working directory is read
-// from there, so findings name it as given (proof/contract.toml:12);
-// another path is read from its own directory and shown joined to it.
-func openContract(file, root string) (*loadedContract, error) {
-	path := file
-	if path == "" {
-		cfg, _, err := repo.LoadConfig(root)
-		if err != nil {
-			return nil, err
-		}
-		path = filepath.Join(root, filepath.FromSlash(cfg.Proof.Contract))
+// openContract loads the --contract file, or the repository's
+// configured contract: the one locate-and-load policy of package repo.
+func openContract(file, root string) (*repo.Contract, error) {
+	r := repo.Open(root)
+	var c *repo.Contract
+	var err error
+	if file == "" {
+		c, err = r.Contract()
+	} else {
+		c, err = r.ContractFile(file)
 	}
-	if _, err := os.Stat(path); err != nil {
-		if file == "" {
-			return nil, usagef("no marker contract at %s; create it (see docs/contract.md), set [proof] contract in taskproof.toml, or pass --contract FILE", path)
-		}
-		return nil, usagef("cannot read contract %s: %v", path, err)
+	var missing *repo.MissingContractError
+	switch {
+	case errors.As(err, &missing) && file == "":
+		return nil, usagef("no marker contract at %s; create it (see docs/contract.md), set [proof] contract in taskproof.toml, or pass --contract FILE", missing.Path)
+	case errors.As(err, &missing):
+		return nil, usagef("cannot read contract %s: %v", missing.Path, missing.Err)
 	}
-	clean := filepath.Clean(path)
-	if filepath.IsLocal(clean) {
-		c, err := contract.Load(os.DirFS("."), filepath.ToSlash(clean))
-		if err != nil {
-			return nil, err
-		}
-		return &loadedContract{c: c, path: path, disp: func(s string) string { return filepath.FromSlash(s) }}, nil
-	}
-	dir := filepath.Dir(clean)
-	c, err := contract.Load(os.DirFS(dir), filepath.Base(clean))
-	if err != nil {
-		return nil, fmt.Errorf("contract %s: %w", path, err)
-	}
-	return &loadedContract{c: c, path: path, disp: func(s string) string { return filepath.Join(dir, filepath.FromSlash(s)) }}, nil
+	return c, err
 }
 
 // contractLintReport is the JSON document of `contract lint --format json`.
@@ -145,7 +101,7 @@ type contractCounts struct {
 	Warning int `json:"warning"`
 }
 
-func runContractLint(o contractLintOptions, env *cliEnv) error {
+func runContractLint(ctx context.Context, o contractLintOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
@@ -153,10 +109,10 @@ func runContractLint(o contractLintOptions, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	findings := contract.Lint(lc.c)
+	findings := contract.Lint(lc.Contract)
 	var n contractCounts
 	for i := range findings {
-		findings[i].File = lc.disp(findings[i].File)
+		findings[i].File = lc.Display(findings[i].File)
 		if findings[i].Severity == contract.SeverityError {
 			n.Error++
 		} else {
@@ -165,15 +121,15 @@ func runContractLint(o contractLintOptions, env *cliEnv) error {
 	}
 	switch o.Format {
 	case "json":
-		files := lc.c.Files()
+		files := lc.Files()
 		for i := range files {
-			files[i] = lc.disp(files[i])
+			files[i] = lc.Display(files[i])
 		}
 		if findings == nil {
 			findings = []contract.Finding{}
 		}
 		err = writeJSON(env.stdout, contractLintReport{
-			Contract: lc.path, Format: string(lc.c.Format()), Hash: lc.c.Hash(),
+			Contract: lc.Path, Format: string(lc.Format()), Hash: lc.Hash(),
 			Files: files, Findings: findings, Counts: n,
 		})
 	default:
@@ -184,13 +140,13 @@ func runContractLint(o contractLintOptions, env *cliEnv) error {
 		_, err = io.WriteString(env.stdout, b.String())
 	}
 	if err != nil {
-		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
+		return infra(fmt.Errorf("write output: %w", err))
 	}
 	fmt.Fprintf(env.stderr, "taskproof contract lint: %s (%s, %s, %s, %s): %s, %s\n",
-		lc.path, lc.c.Format(), countOf(len(lc.c.Files()), "file", "files"), countOf(len(lc.c.Profiles()), "profile", "profiles"),
-		countOf(lc.c.Markers(), "marker", "markers"), countOf(n.Error, "error", "errors"), countOf(n.Warning, "warning", "warnings"))
+		lc.Path, lc.Format(), countOf(len(lc.Files()), "file", "files"), countOf(len(lc.Profiles()), "profile", "profiles"),
+		countOf(lc.Markers(), "marker", "markers"), countOf(n.Error, "error", "errors"), countOf(n.Warning, "warning", "warnings"))
 	if n.Error > 0 {
-		return &exitError{code: exitFindings}
+		return silent(errFindings)
 	}
 	return nil
 }
@@ -221,22 +177,21 @@ declares it. --format json prints the same as one object.
 Exit codes: 0 listed, 2 usage error, unreadable or invalid contract, or an
 unknown profile (the error lists the known ones).`
 
-func cmdContractList(env *cliEnv, args []string) int {
+func cmdContractList(ctx context.Context, env *cliEnv, args []string) error {
 	o := contractListOptions{}
 	fs := newFlagSet(env, "contract list", "contract list [--contract FILE] [--profile P] [--root DIR] [--format text|json]", contractListHelp)
 	fs.StringVar(&o.Contract, "contract", "", "contract `FILE` (default: [proof] contract of taskproof.toml under --root)")
 	fs.StringVar(&o.Profile, "profile", "", "`PROFILE` to resolve (default: the contract's default profile)")
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
 	if len(pos) > 0 {
-		fmt.Fprintf(env.stderr, "taskproof contract list: unexpected argument %q; pass the contract with --contract\n", pos[0])
-		return exitUsage
+		return usagef("unexpected argument %q; pass the contract with --contract", pos[0])
 	}
-	return report(env, "contract list", runContractList(o, env))
+	return runContractList(ctx, o, env)
 }
 
 // contractListing is the JSON document of `contract list --format json`.
@@ -268,7 +223,7 @@ type listedMarker struct {
 	Line   int      `json:"line,omitempty"`
 }
 
-func runContractList(o contractListOptions, env *cliEnv) error {
+func runContractList(ctx context.Context, o contractListOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
@@ -276,21 +231,21 @@ func runContractList(o contractListOptions, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	c := lc.c
+	c := lc
 	chain, err := c.Chain(o.Profile)
 	if err != nil {
-		return posErr(lc, err)
+		return lc.Wrap(err)
 	}
 	spec, err := c.Resolution(o.Profile)
 	if err != nil {
-		return posErr(lc, err)
+		return lc.Wrap(err)
 	}
 	envv, err := c.Env(o.Profile)
 	if err != nil {
-		return posErr(lc, err)
+		return lc.Wrap(err)
 	}
 	l := contractListing{
-		Contract: lc.path, Format: string(c.Format()), Hash: c.Hash(),
+		Contract: lc.Path, Format: string(c.Format()), Hash: c.Hash(),
 		Profile: chain[len(chain)-1], Chain: chain, Env: envv, Phases: spec.Phases,
 		Required: []listedMarker{}, Allowed: []listedMarker{}, Forbidden: []listedMarker{}, Unexpected: []listedMarker{},
 	}
@@ -303,7 +258,7 @@ func runContractList(o contractListOptions, env *cliEnv) error {
 	item := func(m verify.Marker) listedMarker {
 		src := m.Source
 		if m.Line > 0 {
-			src = lc.disp(m.Source)
+			src = lc.Display(m.Source)
 		}
 		return listedMarker{ID: m.ID, Text: m.Text, Phase: m.Phase, Kind: string(m.Kind), Match: m.Mode.String(),
 			Min: m.Min, Max: m.Max, After: m.After, Source: src, Line: m.Line}
@@ -342,21 +297,12 @@ func runContractList(o contractListOptions, env *cliEnv) error {
 		err = writeContractListText(env.stdout, l)
 	}
 	if err != nil {
-		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
+		return infra(fmt.Errorf("write output: %w", err))
 	}
 	if len(l.Required) == 0 {
 		fmt.Fprintf(env.stderr, "taskproof contract list: profile %q requires no marker: nothing to prove is never a pass, so run and verify refuse it\n", l.Profile)
 	}
 	return nil
-}
-
-// posErr shows a contract error with the displayed file path, or prefixes
-// the contract path to an error without a position.
-func posErr(lc *loadedContract, err error) error {
-	if pe, ok := err.(*contract.Error); ok {
-		return &contract.Error{File: lc.disp(pe.File), Line: pe.Line, Msg: pe.Msg}
-	}
-	return fmt.Errorf("%s: %w", lc.path, err)
 }
 
 func writeContractListText(w io.Writer, l contractListing) error {

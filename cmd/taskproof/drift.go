@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,10 +12,6 @@ import (
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/task"
 )
-
-func init() {
-	register(&command{name: "drift", summary: "report where a hand-written board or order file disagrees with the task headers", run: cmdDrift})
-}
 
 const driftHelp = `Checks hand-maintained status files against the task headers, which are
 the execution truth. The board (default STATUS-BOARD.md in the tasks
@@ -47,34 +44,34 @@ type driftOptions struct {
 	Format string // text or json
 }
 
-func cmdDrift(env *cliEnv, args []string) int {
+func cmdDrift(ctx context.Context, env *cliEnv, args []string) error {
 	o := driftOptions{}
 	fs := newFlagSet(env, "drift", "drift [--root DIR] [--board FILE] [--order FILE] [--format text|json]", driftHelp)
 	fs.rootFlag(&o.Root)
 	fs.StringVar(&o.Board, "board", "", "hand-written board `FILE` (default: STATUS-BOARD.md in the tasks directory)")
 	fs.StringVar(&o.Order, "order", "", "implementation-order `FILE` (default: IMPLEMENTATION-ORDER.md in the tasks directory)")
 	fs.formatFlag(&o.Format, "text", "json")
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
 	if len(pos) > 0 {
-		return report(env, "drift", usagef("unexpected argument %q; drift takes no arguments (use --board and --order)", pos[0]))
+		return usagef("unexpected argument %q; drift takes no arguments (use --board and --order)", pos[0])
 	}
-	return report(env, "drift", runDrift(o, env))
+	return runDrift(ctx, o, env)
 }
 
 // runDrift compares the hand-written files with the headers of the
 // repository at o.Root.
-func runDrift(o driftOptions, env *cliEnv) error {
+func runDrift(ctx context.Context, o driftOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	r, err := repo.Open(o.Root)
+	r, cfg, docs, err := openTasks(o.Root)
 	if err != nil {
 		return err
 	}
-	tasksDir := filepath.Join(r.Root, filepath.FromSlash(r.Config.Tasks.Dir))
+	tasksDir := filepath.Join(r.Root, filepath.FromSlash(cfg.Tasks.Dir))
 	boardSrc, err := driftSource(r, o.Board, filepath.Join(tasksDir, "STATUS-BOARD.md"), "--board")
 	if err != nil {
 		return err
@@ -90,9 +87,9 @@ func runDrift(o driftOptions, env *cliEnv) error {
 	rep := board.Drift(board.DriftInput{
 		Board: boardSrc,
 		Order: orderSrc,
-		Docs:  r.Docs,
+		Docs:  docs,
 		Classify: func(s string) task.StatusClass {
-			return task.Classify(s, r.Config.Status.Vocabulary, r.Config.Status.Aliases)
+			return task.Classify(s, cfg.Status.Vocabulary, cfg.Status.Aliases)
 		},
 	})
 	out := rep.Text()
@@ -100,10 +97,10 @@ func runDrift(o driftOptions, env *cliEnv) error {
 		out = rep.JSON()
 	}
 	if _, err := env.stdout.Write(out); err != nil {
-		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
+		return infra(fmt.Errorf("write output: %w", err))
 	}
 	if len(rep.Findings) > 0 {
-		return &exitError{code: exitFindings}
+		return silent(errFindings)
 	}
 	return nil
 }

@@ -2,36 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/taskproof/taskproof/internal/evidence"
 )
-
-func init() {
-	register(&command{name: "evidence", summary: "verify or show a signed evidence bundle", run: cmdEvidence})
-	registerEvidence(&command{name: "verify", summary: "check a bundle's signature, files and commit, offline", run: cmdEvidenceVerify})
-	registerEvidence(&command{name: "show", summary: "print what a bundle claims: task, commit, items, files", run: cmdEvidenceShow})
-}
-
-// evidenceSubcommands are the subcommands of `taskproof evidence`. Each
-// registers itself from its file's init with registerEvidence, so a new
-// one (evidence md) is a new file, not an edit of this one.
-var evidenceSubcommands = map[string]*command{}
-
-func registerEvidence(c *command) {
-	if _, dup := evidenceSubcommands[c.name]; dup {
-		panic("duplicate evidence subcommand " + c.name)
-	}
-	evidenceSubcommands[c.name] = c
-}
 
 const evidenceHelp = `An evidence bundle is one tar file written by prove: the raw logs, marker
 trace, reports and resolved configuration under files/, an in-toto
@@ -39,37 +20,6 @@ Statement v1 (statement.json) naming each file's sha256 and what was
 proven (task, commit, contract and allowlist hashes, a verdict per
 Definition-of-Done item), and a DSSE envelope (envelope.json) that signs
 the statement with ed25519. Make the key pair with 'taskproof keygen'.`
-
-func evidenceUsage(w io.Writer) {
-	fmt.Fprintf(w, "Usage: taskproof evidence SUBCOMMAND [flags]\n\n%s\n\nSubcommands:\n", evidenceHelp)
-	names := make([]string, 0, len(evidenceSubcommands))
-	for n := range evidenceSubcommands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-7s %s\n", n, evidenceSubcommands[n].summary)
-	}
-	fmt.Fprintln(w, "\nRun 'taskproof evidence SUBCOMMAND --help' for its flags and exit codes.")
-}
-
-func cmdEvidence(env *cliEnv, args []string) int {
-	if len(args) == 0 {
-		evidenceUsage(env.stderr)
-		return exitUsage
-	}
-	switch args[0] {
-	case "-h", "--help", "-help", "help":
-		evidenceUsage(env.stdout)
-		return exitOK
-	}
-	c, ok := evidenceSubcommands[args[0]]
-	if !ok {
-		fmt.Fprintf(env.stderr, "taskproof evidence: unknown subcommand %q; run 'taskproof evidence --help' for the list\n", args[0])
-		return exitUsage
-	}
-	return c.run(env, args[1:])
-}
 
 // readEvidenceBundle reads a bundle; failing to is a usage error (exit 2).
 func readEvidenceBundle(path string) ([]byte, error) {
@@ -163,22 +113,22 @@ type evidenceVerifyOptions struct {
 	Commit string // required commit; "" = any
 }
 
-func cmdEvidenceVerify(env *cliEnv, args []string) int {
+func cmdEvidenceVerify(ctx context.Context, env *cliEnv, args []string) error {
 	o := evidenceVerifyOptions{}
 	fs := newFlagSet(env, "evidence verify", "evidence verify BUNDLE [--pub KEYFILE] [--commit SHA] [--root DIR] [--format text|json]", evidenceVerifyHelp)
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
 	fs.StringVar(&o.Pub, "pub", "", "public key `KEYFILE` (default .taskproof/signing.pub under --root)")
 	fs.StringVar(&o.Commit, "commit", "", "require evidence for commit `SHA`")
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
 	if len(pos) != 1 {
-		return report(env, "evidence verify", usagef("want exactly one argument, the bundle file; usage: taskproof evidence verify BUNDLE [--pub KEYFILE]"))
+		return usagef("want exactly one argument, the bundle file; usage: taskproof evidence verify BUNDLE [--pub KEYFILE]")
 	}
 	o.Bundle = pos[0]
-	return report(env, "evidence verify", runEvidenceVerify(o, env))
+	return runEvidenceVerify(ctx, o, env)
 }
 
 // evidenceVerifyResult is `evidence verify --format json`.
@@ -195,7 +145,7 @@ type evidenceVerifyResult struct {
 }
 
 // runEvidenceVerify verifies o.Bundle and reports the outcome.
-func runEvidenceVerify(o evidenceVerifyOptions, env *cliEnv) error {
+func runEvidenceVerify(ctx context.Context, o evidenceVerifyOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
@@ -225,7 +175,7 @@ func runEvidenceVerify(o evidenceVerifyOptions, env *cliEnv) error {
 			return err
 		}
 		if !res.Valid {
-			return &exitError{exitFindings, nil}
+			return silent(errFindings)
 		}
 		return nil
 	}
@@ -233,37 +183,15 @@ func runEvidenceVerify(o evidenceVerifyOptions, env *cliEnv) error {
 		for _, p := range problems {
 			fmt.Fprintf(env.stderr, "taskproof evidence verify: %s: INVALID (%s): %s\n", o.Bundle, p.Reason, p.Error())
 		}
-		return &exitError{exitFindings, nil}
+		return silent(errFindings)
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "valid: evidence for %s, signed by key %s\n", v.Predicate.TaskID, v.KeyID)
 	fmt.Fprintf(&b, "commit:  %s\n", v.Predicate.Commit)
-	fmt.Fprintf(&b, "verdict: %s (%s)\n", v.Predicate.Verdict, evidenceItemCounts(v.Predicate.Items))
+	fmt.Fprintf(&b, "verdict: %s (%s)\n", v.Predicate.Verdict, evidence.ItemCounts(v.Predicate.Items))
 	fmt.Fprintf(&b, "files:   %d, every sha256 matches the signed statement\n", len(v.Files))
 	fmt.Fprintf(&b, "bundle:  %s\n", v.Digest)
-	if _, err := env.stdout.Write(b.Bytes()); err != nil {
-		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
-	}
-	return nil
-}
-
-// evidenceItemCounts summarises item verdicts: "3 items: 2 proven, 1 failed".
-func evidenceItemCounts(items []evidence.Item) string {
-	n := map[string]int{}
-	for _, it := range items {
-		n[it.Verdict]++
-	}
-	parts := []string{}
-	for _, v := range []string{evidence.Proven, evidence.Failed, evidence.NotRun} {
-		if n[v] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n[v], v))
-		}
-	}
-	noun := "items"
-	if len(items) == 1 {
-		noun = "item"
-	}
-	return fmt.Sprintf("%d %s: %s", len(items), noun, strings.Join(parts, ", "))
+	return write(env.stdout, b.Bytes())
 }
 
 // ---- evidence show ----
@@ -294,21 +222,21 @@ type evidenceShowOptions struct {
 	Pub    string // public key file; "" = ROOT/.taskproof/signing.pub when it exists
 }
 
-func cmdEvidenceShow(env *cliEnv, args []string) int {
+func cmdEvidenceShow(ctx context.Context, env *cliEnv, args []string) error {
 	o := evidenceShowOptions{}
 	fs := newFlagSet(env, "evidence show", "evidence show BUNDLE [--pub KEYFILE] [--root DIR] [--format text|json]", evidenceShowHelp)
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
 	fs.StringVar(&o.Pub, "pub", "", "check the signature with public key `KEYFILE` (default .taskproof/signing.pub under --root, if present)")
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
 	if len(pos) != 1 {
-		return report(env, "evidence show", usagef("want exactly one argument, the bundle file; usage: taskproof evidence show BUNDLE"))
+		return usagef("want exactly one argument, the bundle file; usage: taskproof evidence show BUNDLE")
 	}
 	o.Bundle = pos[0]
-	return report(env, "evidence show", runEvidenceShow(o, env))
+	return runEvidenceShow(ctx, o, env)
 }
 
 // evidenceSignature is the signature status in `evidence show --format json`.
@@ -330,7 +258,7 @@ type evidenceShowResult struct {
 }
 
 // runEvidenceShow prints a bundle, verifying it when a key is available.
-func runEvidenceShow(o evidenceShowOptions, env *cliEnv) error {
+func runEvidenceShow(ctx context.Context, o evidenceShowOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
@@ -382,11 +310,11 @@ func runEvidenceShow(o evidenceShowOptions, env *cliEnv) error {
 		if err := writeJSON(env.stdout, res); err != nil {
 			return err
 		}
-	} else if _, err := env.stdout.Write(renderEvidenceShow(res)); err != nil {
-		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
+	} else if err := write(env.stdout, renderEvidenceShow(res)); err != nil {
+		return err
 	}
 	if res.Signature.Status == "invalid" {
-		return &exitError{exitFindings, nil}
+		return silent(errFindings)
 	}
 	return nil
 }
@@ -401,7 +329,7 @@ func renderEvidenceShow(r evidenceShowResult) []byte {
 	row("digest", r.Digest)
 	row("task", p.TaskID)
 	row("commit", p.Commit)
-	row("verdict", fmt.Sprintf("%s (%s)", p.Verdict, evidenceItemCounts(p.Items)))
+	row("verdict", fmt.Sprintf("%s (%s)", p.Verdict, evidence.ItemCounts(p.Items)))
 	row("contract", evidenceOrNone(p.ContractHash))
 	row("allowlist", evidenceOrNone(p.AllowlistHash))
 	row("stop conditions", evidenceOrNone(p.StopConditionsHash))

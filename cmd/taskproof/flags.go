@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/taskproof/taskproof/internal/flagargs"
 )
 
 // flagSet wraps flag.FlagSet with the conventions every command shares:
@@ -51,33 +54,28 @@ func (f *flagSet) printUsage(w io.Writer) {
 }
 
 // parse parses args, allowing flags after positional arguments; "--" ends
-// flag parsing. It returns the positional arguments, or done=true with the
-// exit code when parsing ended the command (--help or an error).
-func (f *flagSet) parse(args []string) (pos []string, code int, done bool) {
-	rest := args
-	for {
-		if err := f.Parse(rest); err != nil {
-			if err == flag.ErrHelp {
-				f.printUsage(f.env.stdout)
-				return nil, exitOK, true
-			}
-			fmt.Fprintf(f.env.stderr, "taskproof %s: %v\n", f.Name(), err)
-			fmt.Fprintf(f.env.stderr, "usage: taskproof %s (see --help)\n", f.synopsis)
-			return nil, exitUsage, true
-		}
-		rest = f.Args()
-		if len(rest) == 0 {
-			return pos, exitOK, false
-		}
-		// flag.Parse stops at "--" (consumed) or at the first non-flag.
-		consumed := len(args) - len(rest)
-		if consumed > 0 && args[consumed-1] == "--" {
-			return append(pos, rest...), exitOK, false
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-		rest = args
+// flag parsing. It returns the positional arguments; --help prints the
+// usage and returns errHelp.
+func (f *flagSet) parse(args []string) ([]string, error) {
+	pos, err := flagargs.Parse(f.FlagSet, args)
+	return pos, f.flagError(err)
+}
+
+// flagError turns a flag error into the command's error: --help prints the
+// usage (errHelp), a bad flag is a usage error that repeats the synopsis.
+// Any other error is returned as is.
+func (f *flagSet) flagError(err error) error {
+	var fe *flagargs.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		f.printUsage(f.env.stdout)
+		return errHelp
+	case errors.As(err, &fe):
+		return usagef("%v\nusage: taskproof %s (see --help)", fe.Err, f.synopsis)
 	}
+	return err
 }
 
 // checkFormat returns a usage error unless format is one of allowed.
@@ -88,4 +86,12 @@ func checkFormat(format string, allowed ...string) error {
 		}
 	}
 	return usagef("unknown --format %q; use one of: %s", format, strings.Join(allowed, ", "))
+}
+
+// noArgs refuses positional arguments with a message naming the first.
+func noArgs(pos []string, format string) error {
+	if len(pos) > 0 {
+		return usagef(format, pos[0])
+	}
+	return nil
 }

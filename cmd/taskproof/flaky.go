@@ -11,10 +11,6 @@ import (
 	"github.com/taskproof/taskproof/internal/ledger"
 )
 
-func init() {
-	register(&command{name: "flaky", summary: "report markers and tests whose outcome varies on the same commit", run: cmdFlaky})
-}
-
 const flakySynopsis = "flaky [--root DIR] [--min-runs N] [--format text|json]"
 
 const flakyHelp = `Reports the required markers and the tests whose outcome varied across
@@ -46,20 +42,20 @@ type flakyOptions struct {
 	MinRuns int
 }
 
-func cmdFlaky(env *cliEnv, args []string) int {
+func cmdFlaky(ctx context.Context, env *cliEnv, args []string) error {
 	o := flakyOptions{}
 	fs := newFlagSet(env, "flaky", flakySynopsis, flakyHelp)
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
 	fs.IntVar(&o.MinRuns, "min-runs", 2, "consider only groups of at least `N` runs")
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
 	if len(pos) > 0 {
-		return report(env, "flaky", usagef("flaky takes no arguments, got %q; usage: taskproof %s", pos[0], flakySynopsis))
+		return usagef("flaky takes no arguments, got %q; usage: taskproof %s", pos[0], flakySynopsis)
 	}
-	return report(env, "flaky", runFlaky(o, env))
+	return runFlaky(ctx, o, env)
 }
 
 // flakyJSON is the --format json document.
@@ -68,7 +64,7 @@ type flakyJSON struct {
 	Items   []ledger.FlakyItem `json:"items"`
 }
 
-func runFlaky(o flakyOptions, env *cliEnv) error {
+func runFlaky(ctx context.Context, o flakyOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}

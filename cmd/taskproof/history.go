@@ -15,10 +15,6 @@ import (
 	"github.com/taskproof/taskproof/internal/task"
 )
 
-func init() {
-	register(&command{name: "history", summary: "list a task's recorded proves and runs, newest first", run: cmdHistory})
-}
-
 const historySynopsis = "history TASK-ID | --all [--root DIR] [--limit N] [--format text|json]"
 
 const historyHelp = `Lists the runs recorded in the run ledger (.taskproof/ledger.db, an
@@ -49,33 +45,33 @@ type historyOptions struct {
 	Limit  int
 }
 
-func cmdHistory(env *cliEnv, args []string) int {
+func cmdHistory(ctx context.Context, env *cliEnv, args []string) error {
 	o := historyOptions{}
 	fs := newFlagSet(env, "history", historySynopsis, historyHelp)
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
 	fs.BoolVar(&o.All, "all", false, "list every run: all tasks and plain runs")
 	fs.IntVar(&o.Limit, "limit", 20, "show the newest `N` runs; 0 for all")
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
 	switch {
 	case o.All && len(pos) > 0:
-		return report(env, "history", usagef("give either TASK-ID or --all, not both"))
+		return usagef("give either TASK-ID or --all, not both")
 	case o.All:
 	case len(pos) == 0:
-		return report(env, "history", usagef("missing TASK-ID; usage: taskproof %s", historySynopsis))
+		return usagef("missing TASK-ID; usage: taskproof %s", historySynopsis)
 	case len(pos) > 1:
-		return report(env, "history", usagef("history takes one TASK-ID, got %d arguments", len(pos)))
+		return usagef("history takes one TASK-ID, got %d arguments", len(pos))
 	default:
 		id, ok := task.ParseID(pos[0])
 		if !ok {
-			return report(env, "history", usagef("%q is not a task id; expected TASK-NNNN (e.g. TASK-0003 or TASK-0003B)", pos[0]))
+			return usagef("%q is not a task id; expected TASK-NNNN (e.g. TASK-0003 or TASK-0003B)", pos[0])
 		}
 		o.Task = string(id)
 	}
-	return report(env, "history", runHistory(o, env))
+	return runHistory(ctx, o, env)
 }
 
 // historyJSON is the --format json document.
@@ -85,7 +81,7 @@ type historyJSON struct {
 	Runs      []ledger.Run `json:"runs"`
 }
 
-func runHistory(o historyOptions, env *cliEnv) error {
+func runHistory(ctx context.Context, o historyOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,10 +11,6 @@ import (
 	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/scaffold"
 )
-
-func init() {
-	register(&command{name: "init", summary: "write a commented taskproof.toml with the defaults", run: cmdInit})
-}
 
 const initHelp = `Writes taskproof.toml at the repository root: every setting taskproof
 reads (tasks directory, file pattern, template, board; status vocabulary
@@ -31,31 +28,31 @@ type initOptions struct {
 	Root string
 }
 
-func cmdInit(env *cliEnv, args []string) int {
+func cmdInit(ctx context.Context, env *cliEnv, args []string) error {
 	o := initOptions{}
 	fs := newFlagSet(env, "init", "init [--root DIR]", initHelp)
 	fs.rootFlag(&o.Root)
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
 	if len(pos) > 0 {
-		return report(env, "init", usagef("unexpected argument %q; use --root DIR to choose the repository", pos[0]))
+		return usagef("unexpected argument %q; use --root DIR to choose the repository", pos[0])
 	}
-	return report(env, "init", runInit(o, env))
+	return runInit(ctx, o, env)
 }
 
 // runInit writes the commented default configuration and prints its path.
-func runInit(o initOptions, env *cliEnv) error {
+func runInit(ctx context.Context, o initOptions, env *cliEnv) error {
 	target := filepath.Join(o.Root, config.FileName)
 	if err := atomicfile.Create(target, scaffold.ConfigFile(), 0o644); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return &exitError{exitFindings, fmt.Errorf("%s already exists; refusing to overwrite it (edit it, or remove it and run init again)", target)}
+			return findings(fmt.Errorf("%s already exists; refusing to overwrite it (edit it, or remove it and run init again)", target))
 		}
 		if errors.Is(err, fs.ErrNotExist) {
 			return usagef("cannot write %s: the directory does not exist; use --root to point at the repository", target)
 		}
-		return &exitError{exitInfra, err}
+		return infra(err)
 	}
 	fmt.Fprintln(env.stdout, target)
 	return nil

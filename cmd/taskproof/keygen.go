@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -10,10 +11,6 @@ import (
 	"github.com/taskproof/taskproof/internal/atomicfile"
 	"github.com/taskproof/taskproof/internal/evidence"
 )
-
-func init() {
-	register(&command{name: "keygen", summary: "make the ed25519 key pair that signs evidence", run: cmdKeygen})
-}
 
 const keygenHelp = `Makes a new ed25519 key pair for signing evidence bundles and writes
 PREFIX.key (the private key, PKCS #8 PEM, mode 0600) and PREFIX.pub (the
@@ -42,23 +39,23 @@ type keygenOptions struct {
 	Out  string // PREFIX; "" = ROOT/.taskproof/signing
 }
 
-func cmdKeygen(env *cliEnv, args []string) int {
+func cmdKeygen(ctx context.Context, env *cliEnv, args []string) error {
 	o := keygenOptions{}
 	fs := newFlagSet(env, "keygen", "keygen [--out PREFIX] [--root DIR]", keygenHelp)
 	fs.rootFlag(&o.Root)
 	fs.StringVar(&o.Out, "out", "", "write `PREFIX`.key and PREFIX.pub (default .taskproof/signing under --root)")
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
 	if len(pos) > 0 {
-		return report(env, "keygen", usagef("unexpected argument %q; keygen takes no arguments (use --out PREFIX)", pos[0]))
+		return usagef("unexpected argument %q; keygen takes no arguments (use --out PREFIX)", pos[0])
 	}
-	return report(env, "keygen", runKeygen(o, env))
+	return runKeygen(ctx, o, env)
 }
 
 // runKeygen writes a new key pair, never replacing an existing file.
-func runKeygen(o keygenOptions, env *cliEnv) error {
+func runKeygen(ctx context.Context, o keygenOptions, env *cliEnv) error {
 	prefix := o.Out
 	if prefix == "" {
 		prefix = filepath.Join(o.Root, evidence.DefaultKeyPrefix)
@@ -77,25 +74,25 @@ func runKeygen(o keygenOptions, env *cliEnv) error {
 		}
 	}
 	if err := os.MkdirAll(filepath.Dir(prefix), 0o700); err != nil {
-		return &exitError{exitInfra, fmt.Errorf("create key directory: %w", err)}
+		return infra(fmt.Errorf("create key directory: %w", err))
 	}
 	pub, priv, err := evidence.GenerateKey()
 	if err != nil {
-		return &exitError{exitInfra, err}
+		return infra(err)
 	}
 	privPEM, err := evidence.MarshalPrivateKey(priv)
 	if err != nil {
-		return &exitError{exitInfra, err}
+		return infra(err)
 	}
 	pubPEM, err := evidence.MarshalPublicKey(pub)
 	if err != nil {
-		return &exitError{exitInfra, err}
+		return infra(err)
 	}
 	if err := atomicfile.Create(keyPath, privPEM, 0o600); err != nil {
 		if errors.Is(err, os.ErrExist) {
 			return keygenExistsError(keyPath, keyPath, pubPath)
 		}
-		return &exitError{exitInfra, err}
+		return infra(err)
 	}
 	if err := atomicfile.Create(pubPath, pubPEM, 0o644); err != nil {
 		// Leave no half pair behind: the private key is useless without it.
@@ -103,7 +100,7 @@ func runKeygen(o keygenOptions, env *cliEnv) error {
 		if errors.Is(err, os.ErrExist) {
 			return keygenExistsError(pubPath, keyPath, pubPath)
 		}
-		return &exitError{exitInfra, err}
+		return infra(err)
 	}
 	fmt.Fprintf(env.stdout, "private key: %s (mode 0600; keep it secret, never commit it)\n", keyPath)
 	fmt.Fprintf(env.stdout, "public key:  %s (commit it; evidence verify reads it)\n", pubPath)
@@ -113,8 +110,8 @@ func runKeygen(o keygenOptions, env *cliEnv) error {
 
 // keygenExistsError refuses to replace a key file, saying how to proceed.
 func keygenExistsError(existing, keyPath, pubPath string) error {
-	return &exitError{exitFindings, fmt.Errorf(
+	return findings(fmt.Errorf(
 		"%s already exists; refusing to overwrite it (evidence signed with the old key would no longer verify). "+
 			"Keep the existing pair, pass --out PREFIX for a new one, or delete %s and %s first to replace it",
-		existing, keyPath, pubPath)}
+		existing, keyPath, pubPath))
 }

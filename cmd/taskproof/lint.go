@@ -1,20 +1,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 
-	"github.com/taskproof/taskproof/internal/contract"
+	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/lint"
 	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/task"
 )
-
-func init() {
-	register(&command{name: "lint", summary: "check task documents against the template's rules", run: cmdLint})
-}
 
 const lintHelp = `Checks task documents against the template's contract and prints one finding
 per line as file:line: rule-id: message, with "(fix: X)" when there is a
@@ -38,24 +36,24 @@ type lintOptions struct {
 	Files  []string // task files to check; empty means every task
 }
 
-func cmdLint(env *cliEnv, args []string) int {
+func cmdLint(ctx context.Context, env *cliEnv, args []string) error {
 	o := lintOptions{}
 	fs := newFlagSet(env, "lint", "lint [FILES...] [--root DIR] [--format text|json|sarif] [--rules]", lintHelp)
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json", "sarif")
 	fs.BoolVar(&o.Rules, "rules", false, "print the documented rules and exit")
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
 	o.Files = pos
-	return report(env, "lint", runLint(o, env))
+	return runLint(ctx, o, env)
 }
 
 // runLint lints the repository (or the given files) and writes the
-// findings. It returns an exitError with exitFindings when there are
+// findings. It returns an errFindings error when there are
 // error-severity findings.
-func runLint(o lintOptions, env *cliEnv) error {
+func runLint(ctx context.Context, o lintOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "text", "json", "sarif"); err != nil {
 		return err
 	}
@@ -68,17 +66,16 @@ func runLint(o lintOptions, env *cliEnv) error {
 		}
 		return lint.WriteRulesText(env.stdout)
 	}
-	r, err := repo.Open(o.Root)
+	r, cfg, all, err := openTasks(o.Root)
 	if err != nil {
 		return err
 	}
-	// osPath maps a document's Path to the file it was read from, so that
-	// the source can be read again for the text-based rules.
-	osPath := make(map[string]string, len(r.Docs))
-	for _, d := range r.Docs {
-		osPath[d.Path] = filepath.Join(r.Root, filepath.FromSlash(d.Path))
+	// byPath finds a document's source for the text-based rules.
+	byPath := make(map[string]*task.Document, len(all))
+	for _, d := range all {
+		byPath[d.Path] = d
 	}
-	docs := r.Docs
+	docs := all
 	if len(o.Files) > 0 {
 		docs = nil
 		for _, f := range o.Files {
@@ -90,7 +87,7 @@ func runLint(o lintOptions, env *cliEnv) error {
 			if err != nil {
 				return err
 			}
-			osPath[d.Path] = p
+			byPath[d.Path] = d
 			docs = append(docs, d)
 		}
 	}
@@ -103,22 +100,22 @@ func runLint(o lintOptions, env *cliEnv) error {
 			_, err := os.Stat(fp)
 			return err == nil
 		},
-		Vocabulary:     r.Config.Status.Vocabulary,
-		Aliases:        r.Config.Status.Aliases,
+		Vocabulary:     cfg.Status.Vocabulary,
+		Aliases:        cfg.Status.Aliases,
 		DeclaredMarker: declaredMarkers(env, r),
-		CanonicalProof: canonicalProof(r),
+		CanonicalProof: canonicalProof(r, cfg),
 		Source: func(p string) []byte {
-			fp, ok := osPath[p]
+			d, ok := byPath[p]
 			if !ok {
 				return nil
 			}
-			b, err := os.ReadFile(fp)
+			b, err := r.Source(d)
 			if err != nil {
 				return nil
 			}
 			return b
 		},
-		Repo: r.Docs,
+		Repo: all,
 	}
 	ds := lint.Check(docs, lenv)
 	switch o.Format {
@@ -130,11 +127,11 @@ func runLint(o lintOptions, env *cliEnv) error {
 		err = lint.WriteText(env.stdout, ds)
 	}
 	if err != nil {
-		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
+		return infra(fmt.Errorf("write output: %w", err))
 	}
 	fmt.Fprintf(env.stderr, "taskproof lint: %s\n", lint.Summary(len(docs), ds))
 	if lint.Count(ds).Error > 0 {
-		return &exitError{code: exitFindings}
+		return silent(errFindings)
 	}
 	return nil
 }
@@ -173,11 +170,11 @@ func insideDir(dir, abs string) bool {
 // canonicalProof is the canonical-harness list for non-canonical-proof:
 // only a repository's own taskproof.toml makes that list a decision; the
 // built-in default would flag every repository's own harness.
-func canonicalProof(r *repo.Repo) []string {
-	if !r.HasConfig {
+func canonicalProof(r *repo.Repo, cfg *config.Config) []string {
+	if !r.HasConfig() {
 		return nil
 	}
-	return r.Config.Proof.Canonical
+	return cfg.Proof.Canonical
 }
 
 // declaredMarkers returns the marker contract's "is this marker declared"
@@ -186,14 +183,10 @@ func canonicalProof(r *repo.Repo) []string {
 // does not load is reported on stderr and the rule is skipped: lint checks
 // tasks; `taskproof contract lint` is where the contract's own errors belong.
 func declaredMarkers(env *cliEnv, r *repo.Repo) func(string) bool {
-	name := filepath.ToSlash(filepath.Clean(r.Config.Proof.Contract))
-	if name == "" || name == "." {
+	c, err := r.Contract()
+	if errors.Is(err, repo.ErrNoContract) {
 		return nil
 	}
-	if _, err := os.Stat(filepath.Join(r.Root, name)); err != nil {
-		return nil
-	}
-	c, err := contract.Load(os.DirFS(r.Root), name)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "taskproof lint: warning: undeclared-marker skipped: %v (run 'taskproof contract lint')\n", err)
 		return nil

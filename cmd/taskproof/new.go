@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,15 +11,10 @@ import (
 	"time"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
-	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/scaffold"
 	"github.com/taskproof/taskproof/internal/task"
 )
-
-func init() {
-	register(&command{name: "new", summary: "create the next task document from the template", run: cmdNew})
-}
 
 const newHelp = `Creates a task document with the next free id (highest number + 1) from the
 repository's template ([tasks] template in taskproof.toml, by default
@@ -45,28 +41,28 @@ type newOptions struct {
 	Date     string // YYYY-MM-DD for created:
 }
 
-func cmdNew(env *cliEnv, args []string) int {
+func cmdNew(ctx context.Context, env *cliEnv, args []string) error {
 	o := newOptions{}
 	fs := newFlagSet(env, "new", `new "TITLE" [--follow-up TASK-ID] [--date YYYY-MM-DD] [--root DIR]`, newHelp)
 	fs.rootFlag(&o.Root)
 	fs.StringVar(&o.FollowUp, "follow-up", "", "make a follow-up of `TASK-ID` (TASK-0003 -> TASK-0003B)")
 	fs.StringVar(&o.Date, "date", "", "created date `YYYY-MM-DD` (default today)")
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
 	if len(pos) != 1 {
-		return report(env, "new", usagef(`want exactly one argument, the title (quote it: taskproof new "Boot the guest"), got %d`, len(pos)))
+		return usagef(`want exactly one argument, the title (quote it: taskproof new "Boot the guest"), got %d`, len(pos))
 	}
 	o.Title = pos[0]
 	if o.Date == "" {
 		o.Date = time.Now().Format(time.DateOnly)
 	}
-	return report(env, "new", runNew(o, env))
+	return runNew(ctx, o, env)
 }
 
 // runNew writes the new task document and prints its path.
-func runNew(o newOptions, env *cliEnv) error {
+func runNew(ctx context.Context, o newOptions, env *cliEnv) error {
 	title := strings.Join(strings.Fields(o.Title), " ")
 	if title == "" {
 		return usagef("the title is empty; give the task a short title")
@@ -84,34 +80,35 @@ func runNew(o newOptions, env *cliEnv) error {
 	}
 	// A repository without its tasks directory yet (a fresh `init`) gets
 	// one: creating the first task is how it starts.
-	cfg, err := newConfig(o.Root)
+	r := repo.Open(o.Root)
+	cfg, err := r.Config()
 	if err != nil {
 		return err
 	}
 	dir := filepath.Join(o.Root, cfg.Tasks.Dir)
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return &exitError{exitInfra, fmt.Errorf("create tasks directory: %w", err)}
+			return infra(fmt.Errorf("create tasks directory: %w", err))
 		}
 	}
-	r, err := repo.Open(o.Root)
+	all, err := r.Tasks()
 	if err != nil {
 		return err
 	}
 	var existing []task.ID
-	for _, d := range r.Docs {
+	for _, d := range all {
 		existing = append(existing, d.ID, d.FileID)
 	}
 
 	var id task.ID
 	var parent *scaffold.Parent
 	if base != "" {
-		docs := r.Find(base)
+		docs, _ := r.Find(base)
 		if len(docs) == 0 {
-			return &exitError{exitFindings, fmt.Errorf("--follow-up %s: no task file in %s has that id; give the id of an existing task", base, dir)}
+			return findings(fmt.Errorf("--follow-up %s: no task file in %s has that id; give the id of an existing task", base, dir))
 		}
 		if id, err = scaffold.FollowUpID(base, existing); err != nil {
-			return &exitError{exitFindings, err}
+			return findings(err)
 		}
 		parent = &scaffold.Parent{ID: base, Path: docs[0].Path}
 	} else {
@@ -136,23 +133,10 @@ func runNew(o newOptions, env *cliEnv) error {
 	target := filepath.Join(dir, scaffold.FileName(id, title))
 	if err := atomicfile.Create(target, content, 0o644); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return &exitError{exitFindings, fmt.Errorf("%s already exists; refusing to overwrite it (its id was not among the task files, is it outside [tasks] pattern %q?); rename or remove it", target, cfg.Tasks.Pattern)}
+			return findings(fmt.Errorf("%s already exists; refusing to overwrite it (its id was not among the task files, is it outside [tasks] pattern %q?); rename or remove it", target, cfg.Tasks.Pattern))
 		}
-		return &exitError{exitInfra, err}
+		return infra(err)
 	}
 	fmt.Fprintln(env.stdout, target)
 	return nil
-}
-
-// newConfig reads taskproof.toml at root, or the defaults without one.
-func newConfig(root string) (*config.Config, error) {
-	p := filepath.Join(root, config.FileName)
-	data, err := os.ReadFile(p)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return config.Default(), nil
-	case err != nil:
-		return nil, fmt.Errorf("read %s: %w", p, err)
-	}
-	return config.Parse(p, data)
 }

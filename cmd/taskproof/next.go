@@ -2,18 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/taskproof/taskproof/internal/graph"
-	"github.com/taskproof/taskproof/internal/repo"
 )
-
-func init() {
-	register(&command{name: "next", summary: "list the tasks that are ready to start", run: cmdNext})
-}
 
 const nextHelp = `Lists the tasks that can start now, sorted by id: tasks whose status is not
 Done, Superseded, Deferred or Blocked, that are on no dependency cycle, and
@@ -36,19 +32,19 @@ type nextOptions struct {
 	Format string // text or json
 }
 
-func cmdNext(env *cliEnv, args []string) int {
+func cmdNext(ctx context.Context, env *cliEnv, args []string) error {
 	o := nextOptions{}
 	fs := newFlagSet(env, "next", "next [--root DIR] [--format text|json]", nextHelp)
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
 	if len(pos) > 0 {
-		return report(env, "next", usagef("unexpected argument %q; next takes no arguments", pos[0]))
+		return usagef("unexpected argument %q; next takes no arguments", pos[0])
 	}
-	return report(env, "next", runNext(o, env))
+	return runNext(ctx, o, env)
 }
 
 // readyTask is one line of `next --format json`.
@@ -61,15 +57,15 @@ type readyTask struct {
 }
 
 // runNext prints the ready tasks of the repository at o.Root.
-func runNext(o nextOptions, env *cliEnv) error {
+func runNext(ctx context.Context, o nextOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	r, err := repo.Open(o.Root)
+	_, _, docs, err := openTasks(o.Root)
 	if err != nil {
 		return err
 	}
-	g := graph.Build(r.Docs)
+	g := graph.Build(docs)
 	ready := g.ReadyNodes()
 	var b bytes.Buffer
 	switch o.Format {
@@ -82,7 +78,7 @@ func runNext(o nextOptions, env *cliEnv) error {
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(list); err != nil {
-			return &exitError{exitInfra, fmt.Errorf("encode: %w", err)}
+			return infra(fmt.Errorf("encode: %w", err))
 		}
 	default:
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -99,7 +95,7 @@ func runNext(o nextOptions, env *cliEnv) error {
 		tw.Flush()
 	}
 	if _, err := env.stdout.Write(b.Bytes()); err != nil {
-		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
+		return infra(fmt.Errorf("write output: %w", err))
 	}
 	if len(ready) == 0 && o.Format == "text" {
 		fmt.Fprintln(env.stderr, "taskproof next: no task is ready")

@@ -25,8 +25,8 @@ import (
 	"github.com/taskproof/taskproof/internal/gittest"
 	"github.com/taskproof/taskproof/internal/ledger"
 	"github.com/taskproof/taskproof/internal/proofstate"
+	"github.com/taskproof/taskproof/internal/prove"
 	"github.com/taskproof/taskproof/internal/task"
-	"github.com/taskproof/taskproof/internal/verify"
 )
 
 // proveCLI runs taskproof in process with CI set (no live progress) and
@@ -43,7 +43,7 @@ func proveCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 		}
 		return os.Getenv(k)
 	}}
-	code = runMain(env, args)
+	code = runMain(context.Background(), env, args)
 	return code, out.String(), errb.String()
 }
 
@@ -166,7 +166,7 @@ func TestProveGoTests(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("prove: exit %d\n%s\n%s", code, out, errs)
 	}
-	var res proveResult
+	var res prove.Result
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("json: %v\n%s", err, out)
 	}
@@ -217,11 +217,11 @@ func TestProveGoTests(t *testing.T) {
 	if bytes.Contains(log, []byte(`"Time"`)) || bytes.Contains(log, []byte(`"Elapsed"`)) || !bytes.Contains(log, []byte(`"Test":"TestAdd"`)) {
 		t.Errorf("logs/1.log is not the normalised go test -json output:\n%s", log)
 	}
-	var cfg proveConfig
+	var cfg evidence.Config
 	if err := json.Unmarshal(bundleFile(t, v, "config.json"), &cfg); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Steps[0].Note == "" || cfg.Steps[0].Runner != "tests" || cfg.Steps[0].Timeout != proveDefaultTimeout.String() {
+	if cfg.Steps[0].Note == "" || cfg.Steps[0].Runner != "tests" || cfg.Steps[0].Timeout != prove.DefaultTimeout.String() {
 		t.Errorf("config step: %+v", cfg.Steps[0])
 	}
 
@@ -366,7 +366,7 @@ func TestProveGoTestsFailing(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("prove: exit %d, want 1\n%s\n%s", code, out, errs)
 	}
-	var res proveResult
+	var res prove.Result
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}
@@ -404,95 +404,6 @@ func TestProveZeroTests(t *testing.T) {
 }
 
 const testout0 = "no tests ran: zero tests is a failure"
-
-// TestProveEnvRecord: the task's assignments, then the profile's, secrets
-// redacted.
-func TestProveEnvRecord(t *testing.T) {
-	got := proveEnvRecord(
-		[]dod.EnvVar{{Name: "RUN_TIMEOUT", Value: "90s"}, {Name: "MODE", Value: "task"}, {Name: "GH_TOKEN", Value: "abc"}},
-		map[string]string{"MODE": "profile", "db_password": "x", "API_KEY": "k", "Z": "z"})
-	want := []dod.EnvVar{{Name: "RUN_TIMEOUT", Value: "90s"}, {Name: "GH_TOKEN", Value: proveRedacted}, {Name: "API_KEY", Value: proveRedacted}, {Name: "MODE", Value: "profile"}, {Name: "Z", Value: "z"}, {Name: "db_password", Value: proveRedacted}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("proveEnvRecord = %v; want %v", got, want)
-	}
-	if got := proveEnvRecord(nil, nil); got == nil || len(got) != 0 {
-		t.Errorf("empty record = %#v; want an empty list", got)
-	}
-}
-
-func TestOutputChecker(t *testing.T) {
-	tests := []struct {
-		end  verify.End
-		want verify.Verdict
-	}{
-		{verify.End{Exited: true}, verify.Pass},
-		{verify.End{Exited: true, ExitCode: 1}, verify.Crash},
-		{verify.End{Exited: true, ExitCode: -1, Signal: "SIGSEGV"}, verify.Crash},
-		{verify.End{TimedOut: true}, verify.Timeout},
-		{verify.End{StartErr: fs.ErrNotExist}, verify.Infra},
-		{verify.End{}, verify.Infra},
-	}
-	for _, tt := range tests {
-		c := &outputChecker{}
-		c.Write([]byte("x"))
-		if c.Decided() {
-			t.Error("the output checker decided")
-		}
-		if got := c.Finish(tt.end).Verdict; got != tt.want {
-			t.Errorf("Finish(%+v) = %s; want %s", tt.end, got, tt.want)
-		}
-	}
-}
-
-// TestScopeRootBelowGitTop: with --root a subdirectory of the work tree,
-// allowlist items are relative to the root, changes elsewhere in the tree
-// are another project's, .taskproof/ is never a change, and a rename out
-// of the root is a violation.
-func TestScopeRootBelowGitTop(t *testing.T) {
-	gittest.Require(t)
-	top := t.TempDir()
-	gittest.WriteFiles(t, top, map[string]string{
-		"other/x.txt":               "x\n",
-		"proj/src/a.c":              "int a;\n",
-		"proj/src/moved.c":          "int m;\n",
-		"proj/README.md":            "readme\n",
-		"proj/tasks/TASK-0001-a.md": "# TASK-0001: A\n\n- Status: Draft\n\n## Touched paths (allowlist)\n\n- `src/`\n",
-	})
-	gittest.Repo(t, top)
-	root := filepath.Join(top, "proj")
-	gittest.WriteFiles(t, top, map[string]string{
-		"other/x.txt":               "changed\n",
-		"proj/src/a.c":              "int a = 1;\n",
-		"proj/.taskproof/ledger.db": "state\n",
-	})
-	res, err := scopeCheck(scopeOptions{Root: root, Task: "TASK-0001"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.OK() || len(res.Touched) != 1 || res.Touched[0].Path != "src/a.c" || res.File != "tasks/TASK-0001-a.md" {
-		t.Fatalf("scope of a subdirectory root: ok=%v touched=%+v violations=%+v file=%s", res.OK(), res.Touched, res.Violations, res.File)
-	}
-	gittest.WriteFiles(t, top, map[string]string{"proj/README.md": "changed\n"})
-	gittest.Git(t, top, "mv", "proj/src/moved.c", "other/moved.c")
-	res, err = scopeCheck(scopeOptions{Root: root, Task: "TASK-0001"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, v := range res.Violations {
-		got = append(got, v.Path)
-	}
-	if want := []string{"../other/moved.c", "README.md"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("violations %q; want %q (touched %+v)", got, want, res.Touched)
-	}
-	rep, err := hygieneCheck(hygieneOptions{Root: root})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Findings) != 0 {
-		t.Errorf("hygiene findings: %+v", rep.Findings)
-	}
-}
 
 // miniosRepo copies examples/minios (the tracked files) into a fresh git
 // repository with the guest prebuilt, so the console of a proof holds no

@@ -10,6 +10,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -159,7 +160,7 @@ func runMinios(t *testing.T, g miniosGuest, variant string, args ...string) e2eR
 		getenv: os.Getenv,
 	}
 	start := time.Now()
-	code := runMain(env, argv)
+	code := runMain(context.Background(), env, argv)
 	r := e2eRun{code: code, wall: time.Since(start), out: out.String()}
 	t.Logf("taskproof %s: exit %d in %v", strings.Join(argv, " "), code, r.wall.Round(time.Millisecond))
 	data, err := os.ReadFile(reportPath)
@@ -420,7 +421,7 @@ func TestMiniosRecordedLogs(t *testing.T) {
 			reportPath := filepath.Join(t.TempDir(), "report.json")
 			var out bytes.Buffer
 			env := &cliEnv{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }}
-			code := runMain(env, []string{"verify", "--contract", contract, "--profile", tc.profile, "--report", reportPath,
+			code := runMain(context.Background(), env, []string{"verify", "--contract", contract, "--profile", tc.profile, "--report", reportPath,
 				filepath.Join("testdata", "qemu", tc.log+".log")})
 			data, err := os.ReadFile(reportPath)
 			if err != nil {

@@ -2,22 +2,18 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
+	"context"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/scope"
 	"github.com/taskproof/taskproof/internal/task"
 )
-
-func init() {
-	register(&command{name: "show", summary: "print a task as taskproof parsed it", run: cmdShow})
-}
 
 const showHelp = `Prints one task document the way taskproof reads it: id, title, status as
 written and normalised, owner, created, dependencies (kind and line), links,
@@ -48,36 +44,39 @@ type showOptions struct {
 	Task   string // id as typed, or a path to a task file
 }
 
-func cmdShow(env *cliEnv, args []string) int {
+func cmdShow(ctx context.Context, env *cliEnv, args []string) error {
 	o := showOptions{}
 	fs := newFlagSet(env, "show", "show TASK-ID [--root DIR] [--format text|json]", showHelp)
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
-	}
-	switch len(pos) {
-	case 0:
-		return report(env, "show", usagef("missing TASK-ID; usage: taskproof show TASK-ID (e.g. taskproof show TASK-0003)"))
-	case 1:
-		o.Task = pos[0]
-	default:
-		return report(env, "show", usagef("show takes one TASK-ID, got %d arguments", len(pos)))
-	}
-	return report(env, "show", runShow(o, env))
-}
-
-// runShow finds the task and prints it.
-func runShow(o showOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
-		return err
-	}
-	r, err := repo.Open(o.Root)
+	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
-	docs, err := findShowDocs(r, o)
+	switch len(pos) {
+	case 0:
+		return usagef("missing TASK-ID; usage: taskproof show TASK-ID (e.g. taskproof show TASK-0003)")
+	case 1:
+		o.Task = pos[0]
+	default:
+		return usagef("show takes one TASK-ID, got %d arguments", len(pos))
+	}
+	return runShow(ctx, o, env)
+}
+
+// runShow finds the task and prints it.
+func runShow(ctx context.Context, o showOptions, env *cliEnv) error {
+	if err := checkFormat(o.Format, "text", "json"); err != nil {
+		return err
+	}
+	r, _, _, err := openTasks(o.Root)
+	if err != nil {
+		return err
+	}
+	docs, err := r.Lookup(o.Task)
+	if errors.Is(err, repo.ErrNoTask) {
+		return findings(err)
+	}
 	if err != nil {
 		return err
 	}
@@ -85,19 +84,12 @@ func runShow(o showOptions, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	assessor := proofstate.NewAssessor(r, pub)
+	assessor := proofstate.NewAssessor(ctx, r, pub)
 	shown := make([]showDoc, len(docs))
 	for i, d := range docs {
 		shown[i] = showDoc{Document: d, Proof: assessor.Assess(d, nil)}
 	}
-	var out []byte
-	if o.Format == "json" {
-		b, err := json.MarshalIndent(shown, "", "  ")
-		if err != nil {
-			return &exitError{exitInfra, fmt.Errorf("encode json: %w", err)}
-		}
-		out = append(b, '\n')
-	} else {
+	return writeOutput(env.stdout, o.Format, shown, func() []byte {
 		var buf bytes.Buffer
 		for i, d := range docs {
 			if i > 0 {
@@ -108,12 +100,8 @@ func runShow(o showOptions, env *cliEnv) error {
 			}
 			renderShowText(&buf, d, shown[i].Proof)
 		}
-		out = buf.Bytes()
-	}
-	if _, err := env.stdout.Write(out); err != nil {
-		return &exitError{exitInfra, fmt.Errorf("write output: %w", err)}
-	}
-	return nil
+		return buf.Bytes()
+	})
 }
 
 // showDoc is one document as show prints it: the parse plus its evidence
@@ -121,36 +109,6 @@ func runShow(o showOptions, env *cliEnv) error {
 type showDoc struct {
 	*task.Document
 	Proof proofstate.Assessment `json:"proof"`
-}
-
-// findShowDocs resolves the argument to documents: a path to an existing
-// .md file, else an id.
-func findShowDocs(r *repo.Repo, o showOptions) ([]*task.Document, error) {
-	if strings.HasSuffix(strings.ToLower(o.Task), ".md") {
-		p := o.Task
-		if !filepath.IsAbs(p) {
-			if _, err := os.Stat(p); err != nil {
-				p = filepath.Join(r.Root, p)
-			}
-		}
-		if _, err := os.Stat(p); err == nil {
-			d, err := r.ParseFile(p)
-			if err != nil {
-				return nil, err
-			}
-			return []*task.Document{d}, nil
-		}
-	}
-	id, ok := task.ParseID(o.Task)
-	if !ok {
-		return nil, usagef("%q is not a task id; expected TASK-NNNN or TASK-NNNNB (e.g. TASK-0003B)", o.Task)
-	}
-	docs := r.Find(id)
-	if len(docs) == 0 {
-		dir := filepath.Join(r.Root, r.Config.Tasks.Dir)
-		return nil, &exitError{exitFindings, fmt.Errorf("no task %s in %s (%d task files matching %s); check the id or use --root", id, dir, len(r.Docs), r.Config.Tasks.Pattern)}
-	}
-	return docs, nil
 }
 
 // renderShowText writes the readable form of one document.
@@ -192,7 +150,7 @@ func renderShowText(buf *bytes.Buffer, d *task.Document, proof proofstate.Assess
 	row("  status", status)
 	p := string(proof.State)
 	if proof.Commit != "" {
-		p += fmt.Sprintf("  %s, commit %s, %s", proof.Bundle, shortHash(proof.Commit), proof.Digest)
+		p += fmt.Sprintf("  %s, commit %s, %s", proof.Bundle, scope.ShortHash(proof.Commit), proof.Digest)
 	}
 	row("  proof", p)
 	for _, r := range proof.Reasons {

@@ -2,20 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
+	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/scope"
 	"github.com/taskproof/taskproof/internal/task"
 )
-
-func init() {
-	register(&command{name: "status", summary: "set a task's header status (Done only with valid evidence)", run: cmdStatus})
-}
 
 const statusHelp = `status set TASK-ID STATUS rewrites the status value in the task's header
 (the front-matter "status:" line, or the "- Status:" bullet of a header-less
@@ -57,48 +55,42 @@ type statusOptions struct {
 	By     string // successor for Superseded, as typed
 }
 
-func cmdStatus(env *cliEnv, args []string) int {
+const statusSynopsis = "status set TASK-ID STATUS [--by TASK-ID] [--root DIR]"
+
+func cmdStatusSet(ctx context.Context, env *cliEnv, args []string) error {
 	o := statusOptions{}
-	fs := newFlagSet(env, "status", "status set TASK-ID STATUS [--by TASK-ID] [--root DIR]", statusHelp)
+	fs := newFlagSet(env, "status", statusSynopsis, statusHelp)
 	fs.rootFlag(&o.Root)
 	fs.StringVar(&o.By, "by", "", "successor `TASK-ID` when STATUS is Superseded")
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
-	switch {
-	case len(pos) == 0:
-		return report(env, "status", usagef("missing subcommand; usage: taskproof status set TASK-ID STATUS"))
-	case pos[0] != "set":
-		return report(env, "status", usagef("unknown subcommand %q; usage: taskproof status set TASK-ID STATUS", pos[0]))
-	case len(pos) != 3:
-		return report(env, "status", usagef("status set takes TASK-ID and STATUS, got %d arguments; e.g. taskproof status set TASK-0003 Done", len(pos)-1))
+	if len(pos) != 2 {
+		return usagef("status set takes TASK-ID and STATUS, got %d arguments; e.g. taskproof status set TASK-0003 Done", len(pos))
 	}
-	o.Task, o.Status = pos[1], pos[2]
-	return report(env, "status", runStatusSet(o, env))
+	o.Task, o.Status = pos[0], pos[1]
+	return runStatusSet(ctx, o, env)
 }
 
 // runStatusSet checks the transition and rewrites the status line.
-func runStatusSet(o statusOptions, env *cliEnv) error {
-	r, err := repo.Open(o.Root)
+func runStatusSet(ctx context.Context, o statusOptions, env *cliEnv) error {
+	r, cfg, _, err := openTasks(o.Root)
 	if err != nil {
 		return err
 	}
-	want, ok := proofstate.CanonicalStatus(o.Status, r.Config.Status.Vocabulary, r.Config.Status.Aliases)
+	want, ok := proofstate.CanonicalStatus(o.Status, cfg.Status.Vocabulary, cfg.Status.Aliases)
 	if !ok {
-		return usagef("unknown status %q; use one of: %s", o.Status, strings.Join(r.Config.Status.Vocabulary, ", "))
+		return usagef("unknown status %q; use one of: %s", o.Status, strings.Join(cfg.Status.Vocabulary, ", "))
 	}
-	doc, err := findScopeTask(r, o.Task)
+	doc, err := r.Task(o.Task)
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(r.Root, filepath.FromSlash(doc.Path))
-	if filepath.IsAbs(doc.Path) {
-		path = doc.Path
-	}
-	src, err := os.ReadFile(path)
+	path := r.File(doc)
+	src, err := r.Source(doc)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", doc.Path, err)
+		return err
 	}
 	if o.By != "" && want != "Superseded" {
 		return usagef("--by names the successor of a Superseded task; it does not apply to %s", want)
@@ -107,13 +99,13 @@ func runStatusSet(o statusOptions, env *cliEnv) error {
 	var proof *proofstate.Assessment
 	switch want {
 	case "Done", "In Review":
-		a, err := requireEvidence(r, doc, src, want)
+		a, err := requireEvidence(ctx, r, doc, src, want)
 		if err != nil {
 			return err
 		}
 		proof = &a
 	case "Superseded":
-		if value, err = supersededValue(r, doc, want, o.By); err != nil {
+		if value, err = supersededValue(r, cfg, doc, want, o.By); err != nil {
 			return err
 		}
 	}
@@ -129,26 +121,26 @@ func runStatusSet(o statusOptions, env *cliEnv) error {
 		fmt.Fprintf(env.stdout, "%s: status is already %q (%s:%d); nothing written\n", doc.ID, value, doc.Path, doc.Status.Line)
 	} else {
 		if err := atomicfile.Write(path, out, 0o644); err != nil {
-			return &exitError{exitInfra, err}
+			return infra(err)
 		}
 		fmt.Fprintf(env.stdout, "%s: status %q -> %q (%s:%d)\n", doc.ID, from, value, doc.Path, doc.Status.Line)
 	}
 	if proof != nil {
-		fmt.Fprintf(env.stdout, "proven by %s (commit %s, %s)\n", proof.Bundle, shortHash(proof.Commit), proof.Digest)
+		fmt.Fprintf(env.stdout, "proven by %s (commit %s, %s)\n", proof.Bundle, scope.ShortHash(proof.Commit), proof.Digest)
 	}
 	return nil
 }
 
 // requireEvidence returns the task's evidence when it allows the status
-// want, or an exitFindings error naming exactly what is missing.
-func requireEvidence(r *repo.Repo, doc *task.Document, src []byte, want string) (proofstate.Assessment, error) {
+// want, or an errFindings error naming exactly what is missing.
+func requireEvidence(ctx context.Context, r *repo.Repo, doc *task.Document, src []byte, want string) (proofstate.Assessment, error) {
 	refuse := func(why string, reasons []string) error {
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s cannot be set to %s: %s", doc.ID, want, why)
 		for _, s := range reasons {
 			b.WriteString("\n  - " + s)
 		}
-		return &exitError{exitFindings, fmt.Errorf("%s", b.String())}
+		return findings(fmt.Errorf("%s", b.String()))
 	}
 	if doc.ID == "" {
 		return proofstate.Assessment{}, refuse("the task has no id, so it can have no evidence", nil)
@@ -160,7 +152,7 @@ func requireEvidence(r *repo.Repo, doc *task.Document, src []byte, want string) 
 	if pub == nil {
 		return proofstate.Assessment{}, refuse("its evidence cannot be verified", []string{proofstate.NoPublicKeyReason})
 	}
-	as := proofstate.NewAssessor(r, pub)
+	as := proofstate.NewAssessor(ctx, r, pub)
 	// Judge the evidence alone: the header's current claim is what is
 	// being decided.
 	unclaimed := *doc
@@ -179,7 +171,7 @@ func requireEvidence(r *repo.Repo, doc *task.Document, src []byte, want string) 
 	}
 	snap, err := as.Snapshot()
 	if err != nil {
-		return a, &exitError{exitInfra, err}
+		return a, infra(err)
 	}
 	ok, err := snap.IsAncestor(a.Commit)
 	if err != nil {
@@ -188,14 +180,14 @@ func requireEvidence(r *repo.Repo, doc *task.Document, src []byte, want string) 
 	if !ok {
 		return a, refuse("the evidence is for another history", []string{fmt.Sprintf(
 			"%s was made on commit %s, which is neither HEAD (%s) nor one of its ancestors; run taskproof prove %s",
-			a.Bundle, shortHash(a.Commit), shortHash(snap.Commit()), doc.ID)})
+			a.Bundle, scope.ShortHash(a.Commit), scope.ShortHash(snap.Commit()), doc.ID)})
 	}
 	return a, nil
 }
 
 // supersededValue returns the status value for a Superseded task, or an
 // error when it has no successor.
-func supersededValue(r *repo.Repo, doc *task.Document, canonical, by string) (string, error) {
+func supersededValue(r *repo.Repo, cfg *config.Config, doc *task.Document, canonical, by string) (string, error) {
 	if by != "" {
 		id, ok := task.ParseID(by)
 		if !ok {
@@ -204,15 +196,15 @@ func supersededValue(r *repo.Repo, doc *task.Document, canonical, by string) (st
 		if id == doc.ID {
 			return "", usagef("--by %s: a task cannot supersede itself", id)
 		}
-		if len(r.Find(id)) == 0 {
-			return "", usagef("--by %s: no such task in %s; create the successor first (taskproof new)", id, filepath.Join(r.Root, r.Config.Tasks.Dir))
+		if docs, _ := r.Find(id); len(docs) == 0 {
+			return "", usagef("--by %s: no such task in %s; create the successor first (taskproof new)", id, filepath.Join(r.Root, cfg.Tasks.Dir))
 		}
 		return proofstate.SupersededValue(canonical, []task.ID{id}), nil
 	}
 	ids, fromStatus := proofstate.Successors(doc)
 	switch {
 	case len(ids) == 0:
-		return "", &exitError{exitFindings, fmt.Errorf("%s cannot be set to %s without a successor: pass --by TASK-ID, or record it in the header (superseded-by: TASK-ID)", doc.ID, canonical)}
+		return "", findings(fmt.Errorf("%s cannot be set to %s without a successor: pass --by TASK-ID, or record it in the header (superseded-by: TASK-ID)", doc.ID, canonical))
 	case fromStatus:
 		// The ids live in the status value being replaced: keep them.
 		return proofstate.SupersededValue(canonical, ids), nil

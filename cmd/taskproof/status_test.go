@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"os"
 	"os/exec"
@@ -80,12 +81,12 @@ func (s *stRepo) taskPath() string { return filepath.Join(s.root, "tasks/TASK-00
 // given verdict; commit "" means HEAD.
 func (s *stRepo) prove(t *testing.T, key ed25519.PrivateKey, verdict, commit string) {
 	t.Helper()
-	r, err := repo.Open(s.root)
+	r := repo.Open(s.root)
+	doc, err := r.Task("TASK-0001")
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := r.Find("TASK-0001")[0]
-	cur, _, err := proofstate.Inputs(r, doc, nil)
+	cur, _, err := proofstate.Inputs(context.Background(), r, doc, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func (s *stRepo) prove(t *testing.T, key ed25519.PrivateKey, verdict, commit str
 func stRun(args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
 	env := &cliEnv{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
-	code := runMain(env, args)
+	code := runMain(context.Background(), env, args)
 	return code, stdout.String(), stderr.String()
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,10 +12,6 @@ import (
 	"github.com/taskproof/taskproof/internal/task"
 	"github.com/taskproof/taskproof/internal/testout"
 )
-
-func init() {
-	register(&command{name: "tests", summary: "read test-runner output and check that tests ran and passed", run: cmdTests})
-}
 
 const testsHelp = `Reads the output of a test runner from FILE (or standard input for -) and
 normalises it into one result model: suite, name, outcome (passed, failed,
@@ -74,26 +71,26 @@ type testsNames []string
 func (l *testsNames) String() string     { return strings.Join(*l, ", ") }
 func (l *testsNames) Set(s string) error { *l = append(*l, s); return nil }
 
-func cmdTests(env *cliEnv, args []string) int {
+func cmdTests(ctx context.Context, env *cliEnv, args []string) error {
 	o := testsOptions{}
 	fs := newFlagSet(env, "tests", "tests [--from FORMAT] [--format text|json] [--require NAME]... FILE|-", testsHelp)
 	fs.formatFlag(&o.Format, "text", "json")
 	fs.StringVar(&o.From, "from", "", "input `FORMAT`: gotest, cargo, pytest, junit, tap, ktap (default: detect)")
 	fs.Var((*testsNames)(&o.Require), "require", "required test `NAME` or glob (repeatable)")
-	pos, code, done := fs.parse(args)
-	if done {
-		return code
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
 	}
 	if len(pos) != 1 {
-		return report(env, "tests", usagef("want exactly one FILE argument (a test-runner output file, or - for stdin), got %d", len(pos)))
+		return usagef("want exactly one FILE argument (a test-runner output file, or - for stdin), got %d", len(pos))
 	}
 	o.Input = pos[0]
-	return report(env, "tests", runTests(o, env))
+	return runTests(ctx, o, env)
 }
 
 // runTests parses the input, prints the report and maps the verdict to an
 // exit code: problems are printed on stderr, one line each.
-func runTests(o testsOptions, env *cliEnv) error {
+func runTests(ctx context.Context, o testsOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
@@ -117,7 +114,7 @@ func runTests(o testsOptions, env *cliEnv) error {
 	// A runner that wrote nothing (go test -json > out that died first)
 	// ran no tests: a failure, whatever the format, never a usage error.
 	if len(bytes.TrimSpace(data)) == 0 {
-		return &exitError{exitFindings, errors.New("no test output: zero tests is a failure")}
+		return findings(errors.New("no test output: zero tests is a failure"))
 	}
 	run, err := testout.Parse(data, from)
 	if errors.Is(err, testout.ErrUnknownFormat) {
@@ -146,7 +143,7 @@ func runTests(o testsOptions, env *cliEnv) error {
 	for _, p := range rep.Problems {
 		fmt.Fprintf(env.stderr, "taskproof tests: %s\n", p)
 	}
-	return &exitError{exitFindings, nil}
+	return silent(errFindings)
 }
 
 func testsName(input string) string {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/taskproof/taskproof/internal/board"
+	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/task"
 	"github.com/taskproof/taskproof/internal/testcorpus"
@@ -17,20 +18,33 @@ import (
 
 var (
 	corpusOnce sync.Once
-	corpusRepo *repo.Repo
+	corpusRepo *corpus
 	corpusErr  error
 )
 
 // openCorpus parses the corpus once for all tests; nothing here mutates
 // the documents.
-func openCorpus(dir string) (*repo.Repo, error) {
-	corpusOnce.Do(func() { corpusRepo, corpusErr = repo.Open(dir) })
+func openCorpus(dir string) (*corpus, error) {
+	corpusOnce.Do(func() {
+		r := repo.Open(dir)
+		c := &corpus{}
+		if c.Docs, corpusErr = r.Tasks(); corpusErr == nil {
+			c.Config, corpusErr = r.Config()
+		}
+		corpusRepo = c
+	})
 	return corpusRepo, corpusErr
+}
+
+// corpus is the parsed corpus and its configuration.
+type corpus struct {
+	Docs   []*task.Document
+	Config *config.Config
 }
 
 // corpusDrift runs drift over the open-nexus STATUS-BOARD.md and
 // IMPLEMENTATION-ORDER.md the way the CLI does.
-func corpusDrift(t *testing.T) (*board.Report, *repo.Repo) {
+func corpusDrift(t *testing.T) (*board.Report, *corpus) {
 	t.Helper()
 	dir := testcorpus.Dir(t)
 	r, err := openCorpus(dir)

@@ -1,6 +1,7 @@
 package gitdiff
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"reflect"
@@ -42,18 +43,39 @@ func (r *repo) commit(msg string) {
 	r.git("commit", "-q", "-m", msg)
 }
 
+// resolve resolves rev against HEAD as it is now.
+func resolve(t *testing.T, g *Repo, rev string) (Base, error) {
+	t.Helper()
+	now, err := Open(t.Context(), g.Top)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Head = now.Head
+	return g.ResolveBase(t.Context(), rev)
+}
+
+// untracked is the work tree's untracked files as Status lists them.
+func untracked(t *testing.T, g *Repo) []string {
+	t.Helper()
+	st, err := g.Status(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Untracked
+}
+
 func TestOpenErrors(t *testing.T) {
 	gittest.Isolate(t)
-	_, err := Open(t.TempDir())
+	_, err := Open(t.Context(), t.TempDir())
 	if !errors.Is(err, ErrNotRepo) || !strings.Contains(err.Error(), "git init") {
 		t.Errorf("plain dir: %v", err)
 	}
-	_, err = Open(filepath.Join(t.TempDir(), "missing"))
+	_, err = Open(t.Context(), filepath.Join(t.TempDir(), "missing"))
 	if !errors.Is(err, ErrNotRepo) {
 		t.Errorf("missing dir: %v", err)
 	}
 	t.Setenv("PATH", t.TempDir())
-	_, err = Open(".")
+	_, err = Open(t.Context(), ".")
 	if !errors.Is(err, ErrNoGit) || !strings.Contains(err.Error(), "install git") {
 		t.Errorf("no git: %v", err)
 	}
@@ -62,15 +84,15 @@ func TestOpenErrors(t *testing.T) {
 func TestResolveBase(t *testing.T) {
 	r := newRepo(t)
 	// No commit yet: the empty tree.
-	g, err := Open(r.dir)
+	g, err := Open(t.Context(), r.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := g.ResolveBase("")
+	b, err := resolve(t, g, "")
 	if err != nil || b.How != "empty tree" || b.MergeBase == "" {
 		t.Fatalf("unborn: %+v %v", b, err)
 	}
-	if _, err := g.ResolveBase("main"); !errors.Is(err, ErrUnknownRev) || !strings.Contains(err.Error(), "HEAD has no commit") {
+	if _, err := resolve(t, g, "main"); !errors.Is(err, ErrUnknownRev) || !strings.Contains(err.Error(), "HEAD has no commit") {
 		t.Errorf("unborn with --base: %v", err)
 	}
 
@@ -85,16 +107,16 @@ func TestResolveBase(t *testing.T) {
 	r.commit("main moves on")
 	r.git("checkout", "-q", "feature")
 
-	b, err = g.ResolveBase("")
+	b, err = resolve(t, g, "")
 	if err != nil || b.Rev != "main" || b.How != "main" || b.MergeBase != first {
 		t.Errorf("default on feature: %+v %v (want merge base %s)", b, err, first)
 	}
-	b, err = g.ResolveBase("HEAD~1")
+	b, err = resolve(t, g, "HEAD~1")
 	if err != nil || b.MergeBase != first || b.How != "given" {
 		t.Errorf("HEAD~1: %+v %v", b, err)
 	}
 	for _, bad := range []string{"nope", "-x", "main..feature"} {
-		_, err = g.ResolveBase(bad)
+		_, err = resolve(t, g, bad)
 		if !errors.Is(err, ErrUnknownRev) || !strings.Contains(err.Error(), "unknown base revision '"+bad+"': fetch it or pass --base with an existing commit") {
 			t.Errorf("ResolveBase(%q): %v", bad, err)
 		}
@@ -103,20 +125,26 @@ func TestResolveBase(t *testing.T) {
 	r.git("checkout", "-q", "--orphan", "lonely")
 	r.write("o.txt", "o\n")
 	r.commit("orphan")
-	if _, err := g.ResolveBase("main"); !errors.Is(err, ErrUnknownRev) || !strings.Contains(err.Error(), "no common ancestor") {
+	if _, err := resolve(t, g, "main"); !errors.Is(err, ErrUnknownRev) || !strings.Contains(err.Error(), "no common ancestor") {
 		t.Errorf("orphan: %v", err)
 	}
 
 	// Upstream wins over main: a clone whose branch tracks origin/feature.
 	clone := &repo{t: t, dir: t.TempDir()}
 	clone.git("clone", "-q", "-b", "feature", r.dir, ".")
-	cg, err := Open(clone.dir)
+	cg, err := Open(t.Context(), clone.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err = cg.ResolveBase("")
+	b, err = resolve(t, cg, "")
 	if err != nil || b.Rev != "origin/feature" || b.How != "upstream" {
 		t.Errorf("clone: %+v %v", b, err)
+	}
+	// An upstream whose ref is gone is no base (the clone has no main).
+	clone.git("update-ref", "-d", "refs/remotes/origin/feature")
+	b, err = resolve(t, cg, "")
+	if err != nil || b.How != "HEAD" {
+		t.Errorf("gone upstream: %+v %v", b, err)
 	}
 
 	// Neither upstream nor main/master: HEAD.
@@ -124,8 +152,8 @@ func TestResolveBase(t *testing.T) {
 	solo.git("checkout", "-q", "-b", "trunk")
 	solo.write("x", "x\n")
 	solo.commit("x")
-	sg, _ := Open(solo.dir)
-	b, err = sg.ResolveBase("")
+	sg, _ := Open(t.Context(), solo.dir)
+	b, err = resolve(t, sg, "")
 	if err != nil || b.Rev != "HEAD" || b.MergeBase != solo.git("rev-parse", "HEAD") {
 		t.Errorf("solo: %+v %v", b, err)
 	}
@@ -153,11 +181,11 @@ func changeRepo(t *testing.T) (*repo, *Repo, Base) {
 	r.write("new dir/with space.rs", "fn n() {\n    unsafe { x() }\n}\n")
 	r.write("debug.log", "ignored\n")
 	r.write("blob.bin", "\x00\x01\x02")
-	g, err := Open(filepath.Join(r.dir, "src")) // from a subdirectory
+	g, err := Open(t.Context(), filepath.Join(r.dir, "src")) // from a subdirectory
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := g.ResolveBase("")
+	b, err := resolve(t, g, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +194,7 @@ func changeRepo(t *testing.T) (*repo, *Repo, Base) {
 
 func TestChanges(t *testing.T) {
 	_, g, b := changeRepo(t)
-	cs, err := g.Changes(b.MergeBase)
+	cs, err := g.Changes(t.Context(), b.MergeBase, untracked(t, g))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +221,7 @@ func TestChanges(t *testing.T) {
 
 func TestPatch(t *testing.T) {
 	r, g, b := changeRepo(t)
-	p, err := g.Patch(b.MergeBase)
+	p, err := g.Patch(t.Context(), b.MergeBase, untracked(t, g))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,12 +282,12 @@ func TestPatchLargeUntrackedSkipped(t *testing.T) {
 	r.write("a", "a\n")
 	r.commit("a")
 	r.write("big.txt", strings.Repeat("x", MaxUntrackedBytes+1))
-	g, _ := Open(r.dir)
-	b, err := g.ResolveBase("")
+	g, _ := Open(t.Context(), r.dir)
+	b, err := resolve(t, g, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := g.Patch(b.MergeBase)
+	p, err := g.Patch(t.Context(), b.MergeBase, untracked(t, g))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,27 +301,73 @@ func TestUnbornRepository(t *testing.T) {
 	r.write("staged.rs", "fn s() {}\n")
 	r.git("add", "staged.rs")
 	r.write("loose.rs", "fn l() { unsafe { x() } }\n")
-	g, err := Open(r.dir)
+	g, err := Open(t.Context(), r.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := g.ResolveBase("")
+	b, err := resolve(t, g, "")
 	if err != nil || b.How != "empty tree" {
 		t.Fatalf("base %+v %v", b, err)
 	}
-	cs, err := g.Changes(b.MergeBase)
+	cs, err := g.Changes(t.Context(), b.MergeBase, untracked(t, g))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(cs) != 2 || cs[0] != (scope.Change{Path: "loose.rs", Status: "?"}) || cs[1] != (scope.Change{Path: "staged.rs", Status: "A"}) {
 		t.Errorf("changes %+v", cs)
 	}
-	p, err := g.Patch(b.MergeBase)
+	p, err := g.Patch(t.Context(), b.MergeBase, untracked(t, g))
 	if err != nil {
 		t.Fatal(err)
 	}
 	fs, _ := scope.Hygiene(p.Files, scope.HygieneOptions{})
 	if len(fs) != 1 || fs[0].File != "loose.rs" || fs[0].Rule != scope.RuleUnsafeWithoutSafety {
 		t.Errorf("hygiene %+v", fs)
+	}
+}
+
+func TestOpenReadsHead(t *testing.T) {
+	r := newRepo(t)
+	g, err := Open(t.Context(), r.dir)
+	if err != nil || g.Head != "" {
+		t.Fatalf("unborn: %+v %v", g, err)
+	}
+	r.write("a", "a\n")
+	r.commit("a")
+	g, err = Open(t.Context(), filepath.Join(r.dir, "."))
+	if err != nil || g.Head != r.git("rev-parse", "HEAD") {
+		t.Fatalf("committed: %+v %v", g, err)
+	}
+	if _, err := Open(t.Context(), filepath.Join(r.dir, ".git")); !errors.Is(err, ErrNotRepo) || !strings.Contains(err.Error(), "no work tree") {
+		t.Errorf("inside .git: %v", err)
+	}
+	if v, err := g.Version(t.Context()); err != nil || !strings.HasPrefix(v, "git version ") {
+		t.Errorf("Version: %q %v", v, err)
+	}
+}
+
+func TestStatusRealRepository(t *testing.T) {
+	_, g, _ := changeRepo(t)
+	st, err := g.Status(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Branch != "feature" || st.Head == "" {
+		t.Errorf("branch %q head %q", st.Branch, st.Head)
+	}
+	if want := []string{"blob.bin", "new dir/with space.rs"}; !reflect.DeepEqual(st.Untracked, want) {
+		t.Errorf("untracked %q, want %q", st.Untracked, want)
+	}
+	if want := []string{"gone.txt", "src/mod.rs", "staged.rs"}; !reflect.DeepEqual(st.Changed, want) {
+		t.Errorf("changed %q, want %q", st.Changed, want)
+	}
+}
+
+func TestContextEndsGit(t *testing.T) {
+	r := newRepo(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := Open(ctx, r.dir); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
 	}
 }

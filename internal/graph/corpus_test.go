@@ -15,11 +15,11 @@ import (
 // measured on it (corpus README): one depends-on cycle, two dangling ids,
 // and the U+2011 spelling read as a real id.
 func TestCorpus(t *testing.T) {
-	r, err := repo.Open(testcorpus.Dir(t))
+	docs, err := repo.Open(testcorpus.Dir(t)).Tasks()
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := Build(r.Docs)
+	g := Build(docs)
 	if want := [][]task.ID{{"TASK-0008B", "TASK-0009"}}; !reflect.DeepEqual(g.Cycles, want) {
 		t.Errorf("cycles %v, want %v", g.Cycles, want)
 	}

@@ -82,6 +82,13 @@ type Config struct {
 	// Progress receives a live status line (carriage-return updated) when
 	// non-nil; the caller decides whether it is a terminal.
 	Progress io.Writer
+
+	// Console, when non-nil, receives every console byte as it is read,
+	// in order (also the bytes after the verdict that only the log sees).
+	Console io.Writer
+	// Started, when non-nil, is called with the command's pid (its
+	// process group id) once it has started.
+	Started func(pid int)
 }
 
 // Mark is one marker occurrence with the time it arrived, counted from the
@@ -144,6 +151,9 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 		}
 		res := chk.Finish(verify.End{StartErr: err})
 		return &Outcome{Result: res, Duration: time.Since(r.start)}, nil
+	}
+	if cfg.Started != nil {
+		cfg.Started(c.pgid)
 	}
 	out := r.loop(ctx, c, chk, logf)
 	if logf != nil {
@@ -282,6 +292,9 @@ func (r *runner) loop(ctx context.Context, c *child, chk Checker, logf *LogFile)
 			out.Bytes += int64(len(b))
 			if logf != nil {
 				logf.Write(b)
+			}
+			if r.cfg.Console != nil {
+				r.cfg.Console.Write(b)
 			}
 			if feeding {
 				chk.Write(b)

@@ -77,11 +77,11 @@ func fixtureRepo(t testing.TB) (string, string) {
 
 func openRepo(t testing.TB, root string) (*repo.Repo, *task.Document) {
 	t.Helper()
-	r, err := repo.Open(root)
+	r := repo.Open(root)
+	docs, err := r.Find("TASK-0001")
 	if err != nil {
 		t.Fatal(err)
 	}
-	docs := r.Find("TASK-0001")
 	if len(docs) != 1 {
 		t.Fatalf("want one TASK-0001, got %d", len(docs))
 	}
@@ -103,7 +103,7 @@ func testKey(t testing.TB) (ed25519.PublicKey, ed25519.PrivateKey) {
 // the bundle path.
 func writeBundle(t testing.TB, r *repo.Repo, doc *task.Document, priv ed25519.PrivateKey, verdict string) []byte {
 	t.Helper()
-	cur, _, err := Inputs(r, doc, nil)
+	cur, _, err := Inputs(t.Context(), r, doc, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

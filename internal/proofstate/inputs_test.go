@@ -74,7 +74,7 @@ func TestInputsSubdirectoryRoot(t *testing.T) {
 		".taskproof/evidence/TASK-0001.tar": "x",
 	})
 	r, doc := openRepo(t, root)
-	cur, files, err := Inputs(r, doc, nil)
+	cur, files, err := Inputs(t.Context(), r, doc, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestInputsSubdirectoryRoot(t *testing.T) {
 	}
 
 	// Deterministic.
-	again, _, err := Inputs(r, doc, nil)
+	again, _, err := Inputs(t.Context(), r, doc, nil)
 	if err != nil || again != cur {
 		t.Fatalf("second Inputs = %+v, %v; want %+v", again, err, cur)
 	}
@@ -132,7 +132,7 @@ func TestInputsSubdirectoryRoot(t *testing.T) {
 	for _, c := range changes {
 		c.edit()
 		r, doc := openRepo(t, root)
-		now, _, err := Inputs(r, doc, nil)
+		now, _, err := Inputs(t.Context(), r, doc, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -164,7 +164,7 @@ func TestInputsOutsideGit(t *testing.T) {
 	// use a plain tree without one for the walk.
 	os.RemoveAll(filepath.Join(root, ".git"))
 	r, doc := openRepo(t, root)
-	cur, files, err := Inputs(r, doc, nil)
+	cur, files, err := Inputs(t.Context(), r, doc, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package proofstate
 
 import (
+	"context"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
@@ -245,6 +246,7 @@ func LoadPublicKey(root string) (ed25519.PublicKey, error) {
 
 // Assessor assesses many tasks of one repository, listing its files once.
 type Assessor struct {
+	ctx  context.Context
 	r    *repo.Repo
 	pub  ed25519.PublicKey
 	snap *Snapshot
@@ -254,14 +256,14 @@ type Assessor struct {
 
 // NewAssessor prepares assessments of r's tasks with the verifying key pub
 // (nil: the repository has none).
-func NewAssessor(r *repo.Repo, pub ed25519.PublicKey) *Assessor {
-	return &Assessor{r: r, pub: pub}
+func NewAssessor(ctx context.Context, r *repo.Repo, pub ed25519.PublicKey) *Assessor {
+	return &Assessor{ctx: ctx, r: r, pub: pub}
 }
 
 // Snapshot returns the repository snapshot, made on first use.
 func (a *Assessor) Snapshot() (*Snapshot, error) {
 	if !a.done {
-		a.snap, a.err = NewSnapshot(a.r)
+		a.snap, a.err = NewSnapshot(a.ctx, a.r)
 		a.done = true
 	}
 	return a.snap, a.err
@@ -310,6 +312,6 @@ func (a *Assessor) Assess(doc *task.Document, src []byte) Assessment {
 }
 
 // Assess judges one task's evidence; see Assessor.Assess.
-func Assess(r *repo.Repo, doc *task.Document, src []byte, pub ed25519.PublicKey) Assessment {
-	return NewAssessor(r, pub).Assess(doc, src)
+func Assess(ctx context.Context, r *repo.Repo, doc *task.Document, src []byte, pub ed25519.PublicKey) Assessment {
+	return NewAssessor(ctx, r, pub).Assess(doc, src)
 }

@@ -106,28 +106,30 @@ func TestAssessRealBundles(t *testing.T) {
 	pub, priv := testKey(t)
 	otherPub, otherPriv := testKey(t)
 
-	if a := Assess(r, doc, nil, pub); a.State != Unproven || a.Bundle != ".taskproof/evidence/TASK-0001.tar" {
+	if a := Assess(t.Context(), r, doc, nil, pub); a.State != Unproven || a.Bundle != ".taskproof/evidence/TASK-0001.tar" {
 		t.Fatalf("no bundle: %+v", a)
 	}
 	writeBundle(t, r, doc, priv, evidence.Proven)
-	a := Assess(r, doc, nil, pub)
+	a := Assess(t.Context(), r, doc, nil, pub)
 	if a.State != Proven || a.Commit == "" || a.Digest == "" || a.KeyID != evidence.KeyID(pub) || a.Verified == nil {
 		t.Fatalf("fresh bundle: %+v", a)
 	}
-	if a := Assess(r, doc, nil, otherPub); a.State != Invalid || !strings.Contains(strings.Join(a.Reasons, ";"), "not by the verifying key") {
+	if a := Assess(t.Context(), r, doc, nil, otherPub); a.State != Invalid || !strings.Contains(strings.Join(a.Reasons, ";"), "not by the verifying key") {
 		t.Fatalf("other key: %+v", a)
 	}
-	if a := Assess(r, doc, nil, nil); a.State != Unproven || !strings.Contains(strings.Join(a.Reasons, ";"), NoPublicKeyReason) {
+	if a := Assess(t.Context(), r, doc, nil, nil); a.State != Unproven || !strings.Contains(strings.Join(a.Reasons, ";"), NoPublicKeyReason) {
 		t.Fatalf("no key: %+v", a)
 	}
 
 	// An allowlisted change makes it stale; undoing it makes it fresh.
 	gittest.WriteFiles(t, root, map[string]string{"src/boot.s": "hlt\n"})
-	if a := Assess(r, doc, nil, pub); a.State != Stale || !strings.Contains(a.Reasons[0], "allowlisted paths changed") {
+	r, _ = openRepo(t, root) // a Repo reads each file once: open it again to see the change
+	if a := Assess(t.Context(), r, doc, nil, pub); a.State != Stale || !strings.Contains(a.Reasons[0], "allowlisted paths changed") {
 		t.Fatalf("after an allowlisted change: %+v", a)
 	}
 	gittest.WriteFiles(t, root, map[string]string{"src/boot.s": "nop\n"})
-	if a := Assess(r, doc, nil, pub); a.State != Proven {
+	r, _ = openRepo(t, root)
+	if a := Assess(t.Context(), r, doc, nil, pub); a.State != Proven {
 		t.Fatalf("after undoing the change: %+v", a)
 	}
 
@@ -137,24 +139,24 @@ func TestAssessRealBundles(t *testing.T) {
 	i := strings.Index(string(data), "boot: ok\n")
 	data[i] = 'B'
 	os.WriteFile(p, data, 0o644)
-	if a := Assess(r, doc, nil, pub); a.State != Invalid || !strings.Contains(strings.Join(a.Reasons, ";"), "qemu.log") {
+	if a := Assess(t.Context(), r, doc, nil, pub); a.State != Invalid || !strings.Contains(strings.Join(a.Reasons, ";"), "qemu.log") {
 		t.Fatalf("tampered: %+v", a)
 	}
 
 	// A failed proof.
 	writeBundle(t, r, doc, priv, evidence.Failed)
-	if a := Assess(r, doc, nil, pub); a.State != Failed || !strings.Contains(a.Reasons[0], "marker missing") {
+	if a := Assess(t.Context(), r, doc, nil, pub); a.State != Failed || !strings.Contains(a.Reasons[0], "marker missing") {
 		t.Fatalf("failed: %+v", a)
 	}
 
 	// Done with another key's bundle: invalid, and it claims.
 	writeBundle(t, r, doc, otherPriv, evidence.Proven)
 	doc.Status.Class = "Done"
-	if a := Assess(r, doc, nil, pub); a.State != Invalid || !a.Claims {
+	if a := Assess(t.Context(), r, doc, nil, pub); a.State != Invalid || !a.Claims {
 		t.Fatalf("Done, other key: %+v", a)
 	}
 	os.Remove(p)
-	if a := Assess(r, doc, nil, pub); a.State != Claimed || !a.Claims {
+	if a := Assess(t.Context(), r, doc, nil, pub); a.State != Claimed || !a.Claims {
 		t.Fatalf("Done, no bundle: %+v", a)
 	}
 }

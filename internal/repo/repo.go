@@ -1,6 +1,12 @@
-// Package repo opens a repository of task documents: it reads taskproof.toml
-// (or uses the conventional layout), finds the task files and parses them.
-// It is the one place that touches the file system for task documents.
+// Package repo opens a repository once and serves what commands need from
+// it, each part loaded on first use and then kept: the configuration
+// (taskproof.toml or the conventional layout), the marker contract, the
+// parsed task documents and lookups by id or path, the content of files
+// under the root, and git (HEAD, the state of the work tree, the change
+// against a base). It is the one place that reads a repository's inputs,
+// so each is read once per command.
+//
+// A Repo is not safe for concurrent use.
 package repo
 
 import (
@@ -9,121 +15,165 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 
 	"github.com/taskproof/taskproof/internal/config"
+	"github.com/taskproof/taskproof/internal/gitdiff"
 	"github.com/taskproof/taskproof/internal/task"
 )
 
-// Repo is a repository's configuration and parsed task documents.
+// StateDir is taskproof's own state directory under the root (keys, run
+// history, evidence): never part of a task's change or content.
+const StateDir = ".taskproof"
+
+// Errors of a repository's inputs. Every error this package returns for
+// these conditions wraps one of them, with a message naming the fix.
+var (
+	// ErrNoTasksDir: the configured tasks directory does not exist.
+	ErrNoTasksDir = errors.New("no tasks directory")
+	// ErrNotTaskID: an argument is neither a task id nor a task file.
+	ErrNotTaskID = errors.New("not a task id")
+	// ErrNoTask: no task file has the id, or the named file does not exist.
+	ErrNoTask = errors.New("no such task")
+	// ErrAmbiguousTask: several task files have the id.
+	ErrAmbiguousTask = errors.New("ambiguous task id")
+	// ErrNoContract: the contract file does not exist.
+	ErrNoContract = errors.New("no marker contract")
+)
+
+// Options tune how a repository is opened.
+type Options struct {
+	// OnRead, when set, is called with the path of every file the
+	// repository reads from disk, as it reads it (the file cache makes
+	// that once per file). Tests use it to count reads.
+	OnRead func(path string)
+}
+
+// Repo is one repository, opened once.
 type Repo struct {
-	Root   string
-	Config *config.Config
-	// HasConfig is true when taskproof.toml exists.
-	HasConfig bool
-	// Docs are sorted by path. Paths are relative to Root, slash-separated.
-	Docs []*task.Document
+	// Root is the directory the repository was opened at, as given.
+	Root string
+	opts Options
+
+	files map[string]cached // by absolute path
+
+	cfg     *config.Config
+	cfgOK   bool // cfg or cfgErr is set
+	cfgErr  error
+	hasConf bool
+
+	tasks    []*task.Document
+	tasksOK  bool
+	tasksErr error
+	parsed   map[string]*task.Document // by absolute path
+
+	contracts map[string]*contractLoad // by absolute path
+
+	git *gitState
 }
 
-// Open loads the repository at root. A missing taskproof.toml means the
-// defaults; a missing tasks directory is an error naming the fix.
-func Open(root string) (*Repo, error) {
-	r := &Repo{Root: root, Config: config.Default()}
-	cfgPath := filepath.Join(root, config.FileName)
-	data, err := os.ReadFile(cfgPath)
-	switch {
-	case err == nil:
-		c, err := config.Parse(cfgPath, data)
-		if err != nil {
-			return nil, err
-		}
-		r.Config, r.HasConfig = c, true
-	case errors.Is(err, fs.ErrNotExist):
-	default:
-		return nil, fmt.Errorf("read %s: %w", cfgPath, err)
-	}
-	dir := filepath.Join(root, r.Config.Tasks.Dir)
-	st, err := os.Stat(dir)
-	if err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("no tasks directory %s; use --root to point at the repository or set [tasks] dir in %s", dir, config.FileName)
-	}
-	paths, err := filepath.Glob(filepath.Join(dir, r.Config.Tasks.Pattern))
-	if err != nil {
-		return nil, fmt.Errorf("%s: bad [tasks] pattern %q: %w", config.FileName, r.Config.Tasks.Pattern, err)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		if filepath.Base(p) == filepath.Base(r.Config.Tasks.Template) {
-			continue
-		}
-		d, err := r.ParseFile(p)
-		if err != nil {
-			return nil, err
-		}
-		r.Docs = append(r.Docs, d)
-	}
-	return r, nil
+type cached struct {
+	data []byte
+	err  error
 }
 
-// ParseFile reads and parses one task file (inside the repository or not),
-// classifying its status with the repository's vocabulary.
-func (r *Repo) ParseFile(path string) (*task.Document, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+// Open returns the repository at root. Nothing is read until it is asked
+// for.
+func Open(root string) *Repo {
+	return OpenWith(root, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(root string, o Options) *Repo {
+	if root == "" {
+		root = "."
 	}
-	d, err := task.Parse(r.Rel(path), src)
-	if err != nil {
-		return nil, err
+	return &Repo{Root: root, opts: o, files: map[string]cached{},
+		parsed: map[string]*task.Document{}, contracts: map[string]*contractLoad{}}
+}
+
+// abs is path (relative to the working directory, or absolute) made
+// absolute and clean, the key of the file cache.
+func abs(path string) string {
+	if a, err := filepath.Abs(path); err == nil {
+		return a
 	}
-	d.Status.Class = task.Classify(d.Status.Raw, r.Config.Status.Vocabulary, r.Config.Status.Aliases)
-	return d, nil
+	return filepath.Clean(path)
+}
+
+// ReadFile returns the content of the file at path (relative to the
+// working directory, or absolute), reading it from disk the first time.
+// A read error is kept too: the file is not tried twice.
+func (r *Repo) ReadFile(path string) ([]byte, error) {
+	key := abs(path)
+	if c, ok := r.files[key]; ok {
+		return c.data, c.err
+	}
+	if r.opts.OnRead != nil {
+		r.opts.OnRead(key)
+	}
+	data, err := os.ReadFile(path)
+	if err == nil && data == nil {
+		data = []byte{}
+	}
+	r.files[key] = cached{data, err}
+	return data, err
+}
+
+// Path is a root-relative, slash-separated name made a path to open.
+func (r *Repo) Path(rel string) string {
+	return filepath.Join(r.Root, filepath.FromSlash(rel))
 }
 
 // Rel returns path relative to the root, slash-separated, or path itself
 // when it is outside the root.
 func (r *Repo) Rel(path string) string {
-	abs, err1 := filepath.Abs(path)
-	root, err2 := filepath.Abs(r.Root)
+	root, err1 := filepath.Abs(r.Root)
+	a, err2 := filepath.Abs(path)
 	if err1 == nil && err2 == nil {
-		if rel, err := filepath.Rel(root, abs); err == nil && !filepath.IsAbs(rel) && rel != ".." && !startsWithDotDot(rel) {
+		if rel, err := filepath.Rel(root, a); err == nil && filepath.IsLocal(rel) {
 			return filepath.ToSlash(rel)
+		}
+		if a == root {
+			return "."
 		}
 	}
 	return filepath.ToSlash(path)
 }
 
-func startsWithDotDot(rel string) bool {
-	return len(rel) >= 3 && rel[:3] == ".."+string(filepath.Separator)
-}
-
-// Find returns the documents with the given id (more than one when the
-// repository has duplicate ids).
-func (r *Repo) Find(id task.ID) []*task.Document {
-	var out []*task.Document
-	for _, d := range r.Docs {
-		if d.ID == id {
-			out = append(out, d)
+// Config is taskproof.toml at the root, or the defaults when there is
+// none, read once.
+func (r *Repo) Config() (*config.Config, error) {
+	if !r.cfgOK {
+		r.cfgOK = true
+		path := filepath.Join(r.Root, config.FileName)
+		data, err := r.ReadFile(path)
+		switch {
+		case err == nil:
+			r.cfg, r.cfgErr = config.Parse(path, data)
+			r.hasConf = r.cfgErr == nil
+		case errors.Is(err, fs.ErrNotExist):
+			r.cfg = config.Default()
+		default:
+			r.cfgErr = fmt.Errorf("read %s: %w", path, err)
 		}
 	}
-	return out
+	return r.cfg, r.cfgErr
 }
 
-// LoadConfig reads root's taskproof.toml, or returns the defaults when the
-// file does not exist (found is then false). Unlike Open it needs no tasks
-// directory, for commands that only need the configuration.
-func LoadConfig(root string) (cfg *config.Config, found bool, err error) {
-	path := filepath.Join(root, config.FileName)
-	data, err := os.ReadFile(path)
-	switch {
-	case err == nil:
-		c, err := config.Parse(path, data)
-		if err != nil {
-			return nil, false, err
-		}
-		return c, true, nil
-	case errors.Is(err, fs.ErrNotExist):
-		return config.Default(), false, nil
-	}
-	return nil, false, fmt.Errorf("read %s: %w", path, err)
+// HasConfig reports whether the root has a taskproof.toml that parses:
+// only then is its configuration a decision of the repository rather than
+// a default.
+func (r *Repo) HasConfig() bool {
+	_, err := r.Config()
+	return err == nil && r.hasConf
+}
+
+// gitState is the repository's git work tree, opened once.
+type gitState struct {
+	g      *gitdiff.Repo
+	err    error
+	prefix string // the root's path inside the work tree, "" or "dir/"
+	status *gitdiff.Status
+	files  []string
+	change map[string]*Change
 }

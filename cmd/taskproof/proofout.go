@@ -1,0 +1,83 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/taskproof/taskproof/internal/proofrun"
+	"github.com/taskproof/taskproof/internal/report"
+	"github.com/taskproof/taskproof/internal/verify"
+)
+
+// What run and verify share: their exit codes, where markers come from,
+// and how a report is written and printed.
+
+// proofExitHelp documents the exit codes of run and verify.
+const proofExitHelp = `Exit codes:
+  0  PASS: every required marker appeared, in order, often enough, and
+     nothing forbidden or unexpected did
+  1  a proof failure: MISSING, ORDER, COUNT, FORBIDDEN, UNEXPECTED,
+     NO_OUTPUT or CRASH (the command died before the verdict was known)
+  2  usage or contract error (bad flags, unreadable or invalid contract)
+  3  INFRA: the command could not be started (or the run was interrupted)
+  4  TIMEOUT: no verdict before --timeout`
+
+// proofMarkersHelp documents where markers come from.
+const proofMarkersHelp = `Markers come from a contract (--contract FILE, default: [proof] contract
+in taskproof.toml when that file exists; proof/contract.toml otherwise), or,
+without a contract file, from quick-mode flags:
+  --expect TEXT      a required marker; repeated --expect markers must
+                     appear in the order given
+  --expect-any TEXT  a required marker, in any order
+  --forbid TEXT      fails the run when it appears, added to the default
+                     forbidden set (panic lines and the like)
+  --match MODE       how quick-mode texts match a console line (after ANSI
+                     escapes and CR are stripped): exact (the default),
+                     prefix, substring or regex
+Quick-mode flags and --contract are exclusive: put the markers in the
+contract instead.`
+
+// emitProof writes the report files and prints the verdict: the JSON
+// report on stdout with --format json, otherwise the PASS line on stdout
+// or the failure on stderr. unit measures the run ("in 0.8s").
+func emitProof(env *cliEnv, f proofrun.Flags, r *report.Report, unit string) error {
+	errs := []error{proofrun.WriteReports(r, proofrun.Reports{Report: f.Report, JUnit: f.JUnit, Summary: f.Summary})}
+	if p := env.getenv("GITHUB_STEP_SUMMARY"); p != "" {
+		if err := appendFile(p, append(r.Markdown(), '\n')); err != nil {
+			errs = append(errs, fmt.Errorf("append job summary: %w", err))
+		}
+	}
+	switch {
+	case f.Format == "json":
+		env.stdout.Write(r.JSON())
+	case r.Verdict == string(verify.Pass):
+		io.WriteString(env.stdout, r.Text(unit))
+	default:
+		io.WriteString(env.stderr, r.Text(unit))
+	}
+	return errors.Join(errs...)
+}
+
+// appendFile appends data to path (GitHub's job summary protocol).
+func appendFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// verdictError is the silent error of a report's verdict: nil for PASS,
+// else the class of the exit code run and verify document.
+func verdictError(r *report.Report) error {
+	if err := proofrun.VerdictError(verify.Verdict(r.Verdict)); err != nil {
+		return silent(err)
+	}
+	return nil
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/taskproof/taskproof/internal/proofrun"
+	"github.com/taskproof/taskproof/internal/repo"
+)
+
+// verifyOptions are the verify command's inputs.
+type verifyOptions struct {
+	proofrun.Flags
+	Log string // path, or "-" for stdin
+}
+
+const verifySynopsis = "verify [--contract FILE] [--profile P] [--report FILE] [--junit FILE] [--summary FILE] LOG"
+
+const verifyHelp = `Check a finished console log against the marker contract, in one
+streaming pass: presence, order, counts, forbidden and unexpected markers,
+implication rules. LOG "-" reads standard input. The log is complete, so
+there is no TIMEOUT or CRASH here: a missing marker is MISSING.
+
+On PASS one line goes to stdout; on failure the verdict, the first failed
+phase, the marker, the log line and an excerpt go to stderr.
+
+` + proofMarkersHelp + "\n\n" + proofExitHelp
+
+func cmdVerify(ctx context.Context, env *cliEnv, args []string) error {
+	var o verifyOptions
+	fs := newFlagSet(env, "verify", verifySynopsis, verifyHelp)
+	o.Register(fs.FlagSet)
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want exactly one LOG argument (a file, or - for stdin), got %d", len(pos))
+	}
+	o.Log = pos[0]
+	return runVerify(ctx, o, env)
+}
+
+func runVerify(ctx context.Context, o verifyOptions, env *cliEnv) error {
+	if err := checkFormat(o.Format, "text", "json"); err != nil {
+		return err
+	}
+	m, err := o.Markers(repo.Open(o.Root), "")
+	if err != nil {
+		return err
+	}
+	if err := proofrun.CheckOutputs(o.Report, o.JUnit, o.Summary); err != nil {
+		return err
+	}
+	in := env.stdin
+	if o.Log != "-" {
+		f, err := os.Open(o.Log)
+		if err != nil {
+			return fmt.Errorf("open log: %w", err)
+		}
+		defer f.Close()
+		in = f
+	}
+	r, err := proofrun.Check(ctx, m, in, o.Log)
+	if err != nil {
+		return err
+	}
+	if err := emitProof(env, o.Flags, r, "in "+strconv.Itoa(r.Lines)+" lines"); err != nil {
+		return infra(err)
+	}
+	return verdictError(r)
+}
