@@ -16,34 +16,6 @@ import (
 	"github.com/taskproof/taskproof/internal/task"
 )
 
-const boardHelp = `Generates the status board from the task headers: the groups of
-taskproof.toml ([[groups]], items are ids or ranges "TASK-0010..TASK-0011")
-with Done / Total and percentages (rounded half to even), then the In
-Progress, In Review, Blocked and Done lists and the tasks in no group. A
-task counts as Done when its status normalises to Done (case-insensitive,
-aliases such as Complete included). Without groups the board shows the
-lists and one "All tasks" total.
-
-Every task also shows its proof state, from .taskproof/evidence/TASK-ID.tar
-checked against .taskproof/signing.pub: proven (verifies, verdict proven,
-allowlisted paths, contract and Stop conditions unchanged since), stale
-(valid and proven, but one of those changed), failed (valid, verdict not
-proven), invalid (does not verify), claimed (the header says Done or In
-Review and there is no bundle, or no public key to verify it) or unproven.
-Each group counts its proven tasks, and "Claimed without proof" lists every
-Done or In Review task whose evidence is not proven: the fake green. A
-repository without .taskproof shows every task unproven or claimed.
-
-Without --write or --check the board is printed. --write replaces the board
-file ([tasks] board in taskproof.toml, default tasks/BOARD.md, or --out)
-atomically. --check compares the committed file with a fresh render and
-fails with a diff when it is stale, for CI; proof states are part of the
-board, so evidence that went stale (or a new proof) makes it stale too.
-
-Exit codes: 0 printed, written, or current; 1 --check found the board stale
-or missing; 2 usage error, invalid taskproof.toml or unreadable repository;
-3 the board could not be written.`
-
 // boardOptions are the inputs of `taskproof board`.
 type boardOptions struct {
 	Root   string
@@ -55,7 +27,7 @@ type boardOptions struct {
 
 func cmdBoard(ctx context.Context, env *cliEnv, args []string) error {
 	o := boardOptions{}
-	fs := newFlagSet(env, "board", "board [--root DIR] [--format markdown|json] [--write | --check] [--out FILE]", boardHelp)
+	fs := newFlagSet(env, "board", "board [--root DIR] [--format markdown|json] [--write | --check] [--out FILE]")
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "markdown", "json")
 	fs.BoolVar(&o.Write, "write", false, "write the board file atomically")

@@ -33,13 +33,13 @@ var commands = &command{
 	subs: []*command{
 		{name: "board", summary: "generate the status board from the task headers (--write, --check)", run: cmdBoard},
 		{name: "contract", summary: "lint the marker contract or list a profile's markers",
-			synopsis: "contract lint|list [flags]", help: contractHelp, subs: []*command{
+			synopsis: "contract lint|list [flags]", help: helpText("contract"), subs: []*command{
 				{name: "lint", summary: "check the contract", run: cmdContractLint},
 				{name: "list", summary: "list a profile's markers", run: cmdContractList},
 			}},
 		{name: "drift", summary: "report where a hand-written board or order file disagrees with the task headers", run: cmdDrift},
 		{name: "evidence", summary: "verify or show a signed evidence bundle",
-			synopsis: "evidence SUBCOMMAND [flags]", help: evidenceHelp, listWidth: 7,
+			synopsis: "evidence SUBCOMMAND [flags]", help: helpText("evidence"), listWidth: 7,
 			footer: "Run 'taskproof evidence SUBCOMMAND --help' for its flags and exit codes.", subs: []*command{
 				{name: "md", summary: "print a task's evidence as the Markdown section to paste into a PR", run: cmdEvidenceMD},
 				{name: "show", summary: "print what a bundle claims: task, commit, items, files", run: cmdEvidenceShow},
@@ -59,21 +59,14 @@ var commands = &command{
 		{name: "scope", summary: "check the files a change touched against a task's allowlist", run: cmdScope},
 		{name: "show", summary: "print a task as taskproof parsed it", run: cmdShow},
 		{name: "status", summary: "set a task's header status (Done only with valid evidence)",
-			synopsis: statusSynopsis, help: statusHelp, subs: []*command{
+			synopsis: statusSynopsis, help: helpText("status"), subs: []*command{
 				{name: "set", summary: "set the status", run: cmdStatusSet, prefix: "status"},
 			}},
 		{name: "tests", summary: "read test-runner output and check that tests ran and passed", run: cmdTests},
 		{name: "verify", summary: "check a finished console log against the marker contract", run: cmdVerify},
 	},
 	listWidth: 10,
-	footer: `Exit codes:
-  0  success
-  1  the check ran and found problems (lint errors, drift, failed proof)
-  2  usage error or invalid input file
-  3  infrastructure failure (could not start a process, no git)
-  4  a proof timed out
-
-Run 'taskproof COMMAND --help' for a command's flags.`,
+	footer:    helpText("taskproof"),
 }
 
 // runMain runs the command args name and returns the exit status.
@@ -117,6 +110,10 @@ func dispatch(ctx context.Context, env *cliEnv, c *command, path string, args []
 		fmt.Fprintf(env.stderr, "taskproof %s: missing subcommand\n\n", path)
 		c.usage(env.stderr)
 		return exitUsage
+	}
+	if isHelp(args[0]) && len(c.subs) == 1 {
+		// A group of one subcommand (status set) is that subcommand.
+		return dispatch(ctx, env, c.subs[0], path+" "+c.subs[0].name, args)
 	}
 	if isHelp(args[0]) {
 		c.usage(env.stdout)

@@ -13,29 +13,6 @@ import (
 	"github.com/taskproof/taskproof/internal/task"
 )
 
-const driftHelp = `Checks hand-maintained status files against the task headers, which are
-the execution truth. The board (default STATUS-BOARD.md in the tasks
-directory) is read for group sections ("### <group>" with "- Progress:"
-and "- Tasks:" lines; ranges "TASK-a..TASK-b" include every existing id
-numbered a..b, letter-suffixed ids too), a summary table with a
-"Done / Total" column, a Done list and status tables. The order file
-(default IMPLEMENTATION-ORDER.md) is read for tables of tasks, where ✅ marks
-done, ⤳ superseded and an unmarked row is open.
-
-Every counter is recomputed from the headers (Done after case-insensitive
-normalisation) and every disagreement is reported: counter (summary table
-and section), percent, no-members, no-counter, status-rule (the board's
-case-sensitive "starts with Done or Complete" rule and the normalisation
-disagree), ungrouped, not-in-done-list, not-in-status-list, row-status,
-order-open, order-done, duplicate-row, unknown-id.
-
---format text prints "file:line: kind: message" lines and a table of
-groups; --format json prints {"groups": [{name, file, line, board,
-computed, members}], "findings": [{kind, task, file, line, message}]}.
-
-Exit codes: 0 no findings, 1 findings, 2 usage error, missing file or
-unreadable repository.`
-
 // driftOptions are the inputs of `taskproof drift`.
 type driftOptions struct {
 	Root   string
@@ -46,7 +23,7 @@ type driftOptions struct {
 
 func cmdDrift(ctx context.Context, env *cliEnv, args []string) error {
 	o := driftOptions{}
-	fs := newFlagSet(env, "drift", "drift [--root DIR] [--board FILE] [--order FILE] [--format text|json]", driftHelp)
+	fs := newFlagSet(env, "drift", "drift [--root DIR] [--board FILE] [--order FILE] [--format text|json]")
 	fs.rootFlag(&o.Root)
 	fs.StringVar(&o.Board, "board", "", "hand-written board `FILE` (default: STATUS-BOARD.md in the tasks directory)")
 	fs.StringVar(&o.Order, "order", "", "implementation-order `FILE` (default: IMPLEMENTATION-ORDER.md in the tasks directory)")

@@ -12,24 +12,6 @@ import (
 	"github.com/taskproof/taskproof/internal/prove"
 )
 
-const evidenceMDHelp = `Prints the "Evidence (to paste into PR)" section of a task from its bundle,
-.taskproof/evidence/TASK-ID.tar under --root: the verdict and commit, the
-bundle's sha256 and signing key id, each proof command with its verdict,
-for each marker proof the marker lines it saw and the tail of its console
-(--tail lines), for each test command the test summary and the required
-tests, the scope and hygiene results, and the table of Definition-of-Done
-items.
-
-The bundle is verified first with the repository's public key
-(.taskproof/signing.pub) and judged against the repository as it is now.
-When it does not verify, is stale (allowlisted paths, contract or Stop
-conditions changed since), or says failed, the section starts with a
-warning saying so, and the command exits 1: such a section is not proof.
-
-Exit codes: 0 the evidence verifies, is fresh and proven; 1 printed with a
-warning (invalid, stale, failed or unverifiable), or no bundle; 2 usage
-error or unknown task.`
-
 // evidenceMDOptions are the inputs of `taskproof evidence md`.
 type evidenceMDOptions struct {
 	Root string
@@ -39,7 +21,7 @@ type evidenceMDOptions struct {
 
 func cmdEvidenceMD(ctx context.Context, env *cliEnv, args []string) error {
 	o := evidenceMDOptions{}
-	fs := newFlagSet(env, "evidence md", "evidence md TASK-ID [--tail 15] [--root DIR]", evidenceMDHelp)
+	fs := newFlagSet(env, "evidence md", "evidence md TASK-ID [--tail 15] [--root DIR]")
 	fs.rootFlag(&o.Root)
 	fs.IntVar(&o.Tail, "tail", 15, "show the last `N` lines of each console log")
 	pos, err := fs.parse(args)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/taskproof/taskproof/internal/gitdiff"
 	"github.com/taskproof/taskproof/internal/proofrun"
+	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/prove"
 )
 
@@ -81,7 +82,7 @@ func exitCode(err error) int {
 	case is(proofrun.ErrInfra, prove.ErrInfra, context.Canceled, context.DeadlineExceeded,
 		gitdiff.ErrNoGit, gitdiff.ErrNotRepo, gitdiff.ErrUnknownRev, gitdiff.ErrGit):
 		return exitInfra
-	case is(proofrun.ErrFailed, prove.ErrRefused, prove.ErrNotProven):
+	case is(proofrun.ErrFailed, prove.ErrRefused, prove.ErrNotProven, proofstate.ErrRefused):
 		return exitFindings
 	}
 	return exitUsage

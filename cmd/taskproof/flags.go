@@ -21,11 +21,12 @@ type flagSet struct {
 }
 
 // newFlagSet makes the flag set for command name. synopsis is the usage
-// line after "taskproof"; help is the longer description printed by --help.
-func newFlagSet(env *cliEnv, name, synopsis, help string) *flagSet {
+// line after "taskproof"; --help prints it and the help text of the
+// command (help/NAME.txt, "contract-lint" for "contract lint").
+func newFlagSet(env *cliEnv, name, synopsis string) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	return &flagSet{FlagSet: fs, env: env, synopsis: synopsis, help: help}
+	return &flagSet{FlagSet: fs, env: env, synopsis: synopsis, help: helpText(strings.ReplaceAll(name, " ", "-"))}
 }
 
 // rootFlag registers the --root flag every repository command takes.
@@ -71,7 +72,7 @@ func (f *flagSet) flagError(err error) error {
 		return nil
 	case errors.Is(err, flag.ErrHelp):
 		f.printUsage(f.env.stdout)
-		return errHelp
+		return silent(errHelp)
 	case errors.As(err, &fe):
 		return usagef("%v\nusage: taskproof %s (see --help)", fe.Err, f.synopsis)
 	}
@@ -86,12 +87,4 @@ func checkFormat(format string, allowed ...string) error {
 		}
 	}
 	return usagef("unknown --format %q; use one of: %s", format, strings.Join(allowed, ", "))
-}
-
-// noArgs refuses positional arguments with a message naming the first.
-func noArgs(pos []string, format string) error {
-	if len(pos) > 0 {
-		return usagef(format, pos[0])
-	}
-	return nil
 }

@@ -2,27 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/taskproof/taskproof/internal/graph"
 )
-
-const graphHelp = `Prints the dependency graph of the repository's tasks. Edges come from
-depends-on and follow-up-tasks headers, link labels (Depends-on:, Blocked
-by:, Parent task:, Superseded by:, Unblocks: ...) and prose such as
-"gated on TASK-0010". An edge points from a task to the task it refers to:
-A -> B means A waits for B (depends-on, link, prose, unblocks), A follows B
-(follow-up), B is A's parent (parent) or B replaces A (superseded-by). Only
-the first four kinds block readiness; see 'taskproof next'.
-
---format mermaid (default) prints a Mermaid flowchart, dot a Graphviz
-digraph; both list cycles and dangling ids (referenced, no file) as
-comments. --format json prints {"nodes", "edges", "cycles", "dangling",
-"ready"}; every edge carries from, to, kind, blocking, file and line.
-Each cycle and dangling id is also reported on stderr as a warning.
-
-Exit codes: 0 the graph was printed (cycles and dangling ids are warnings),
-2 usage error or unreadable repository.`
 
 // graphOptions are the inputs of `taskproof graph`.
 type graphOptions struct {
@@ -32,7 +14,7 @@ type graphOptions struct {
 
 func cmdGraph(ctx context.Context, env *cliEnv, args []string) error {
 	o := graphOptions{}
-	fs := newFlagSet(env, "graph", "graph [--root DIR] [--format mermaid|dot|json]", graphHelp)
+	fs := newFlagSet(env, "graph", "graph [--root DIR] [--format mermaid|dot|json]")
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "mermaid", "dot", "json")
 	pos, err := fs.parse(args)
@@ -66,9 +48,9 @@ func runGraph(ctx context.Context, o graphOptions, env *cliEnv) error {
 	default:
 		out = graph.Mermaid(g)
 	}
-	if _, err := env.stdout.Write(out); err != nil {
-		return infra(fmt.Errorf("write output: %w", err))
+	if err := write(env.stdout, out); err != nil {
+		return err
 	}
-	warnGraph(env, "graph", g, true)
+	warn(env, "graph", g.Warnings(true))
 	return nil
 }

@@ -12,17 +12,6 @@ import (
 	"github.com/taskproof/taskproof/internal/scaffold"
 )
 
-const initHelp = `Writes taskproof.toml at the repository root: every setting taskproof
-reads (tasks directory, file pattern, template, board; status vocabulary
-and aliases; groups, with an example of the range syntax; proof contract and
-canonical commands; scope and hygiene paths), set to the defaults and
-commented. The file means exactly what having no file means, so every
-command behaves the same until you edit it. An existing taskproof.toml is
-never overwritten.
-
-Exit codes: 0 written, 1 taskproof.toml already exists, 2 usage error,
-3 the file could not be written.`
-
 // initOptions are the inputs of `taskproof init`.
 type initOptions struct {
 	Root string
@@ -30,7 +19,7 @@ type initOptions struct {
 
 func cmdInit(ctx context.Context, env *cliEnv, args []string) error {
 	o := initOptions{}
-	fs := newFlagSet(env, "init", "init [--root DIR]", initHelp)
+	fs := newFlagSet(env, "init", "init [--root DIR]")
 	fs.rootFlag(&o.Root)
 	pos, err := fs.parse(args)
 	if err != nil {

@@ -12,27 +12,6 @@ import (
 	"github.com/taskproof/taskproof/internal/evidence"
 )
 
-const keygenHelp = `Makes a new ed25519 key pair for signing evidence bundles and writes
-PREFIX.key (the private key, PKCS #8 PEM, mode 0600) and PREFIX.pub (the
-public key, PKIX PEM, mode 0644). PREFIX defaults to .taskproof/signing
-under --root; its directory is created with mode 0700 when missing.
-
-Keep the .key file secret and out of version control; commit the .pub file
-so anyone can run 'taskproof evidence verify' offline. In CI, put the .key
-file's text in the TASKPROOF_SIGNING_KEY secret (or a path in
-TASKPROOF_SIGNING_KEY_FILE); prove reads --key FILE first, then those, then
-.taskproof/signing.key.
-
-keygen never overwrites: if either file exists it exits 1 and changes
-nothing, because evidence signed with the old key would stop verifying
-against a new public key.
-
-Prints the two paths and the key id (hex SHA-256 of the public key's PKIX
-DER, the keyid in every envelope it signs).
-
-Exit codes: 0 written, 1 a key file already exists, 2 usage error,
-3 the files could not be written.`
-
 // keygenOptions are the inputs of `taskproof keygen`.
 type keygenOptions struct {
 	Root string
@@ -41,7 +20,7 @@ type keygenOptions struct {
 
 func cmdKeygen(ctx context.Context, env *cliEnv, args []string) error {
 	o := keygenOptions{}
-	fs := newFlagSet(env, "keygen", "keygen [--out PREFIX] [--root DIR]", keygenHelp)
+	fs := newFlagSet(env, "keygen", "keygen [--out PREFIX] [--root DIR]")
 	fs.rootFlag(&o.Root)
 	fs.StringVar(&o.Out, "out", "", "write `PREFIX`.key and PREFIX.pub (default .taskproof/signing under --root)")
 	pos, err := fs.parse(args)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -13,20 +12,6 @@ import (
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/task"
 )
-
-const lintHelp = `Checks task documents against the template's contract and prints one finding
-per line as file:line: rule-id: message, with "(fix: X)" when there is a
-suggested replacement; a summary goes to stderr. Without FILES every task of
-the repository is checked; duplicate ids are always looked for across the
-whole repository. FILES may be given relative to the current directory or
-to --root.
-
---format json prints {"files", "diagnostics", "counts"}; --format sarif
-prints SARIF 2.1.0 for GitHub code scanning (paths relative to the root).
---rules documents every rule (text or json) and exits.
-
-Exit codes: 0 no error-severity findings (warnings and info allowed),
-1 errors found, 2 usage error or unreadable input.`
 
 // lintOptions are the inputs of `taskproof lint`.
 type lintOptions struct {
@@ -38,7 +23,7 @@ type lintOptions struct {
 
 func cmdLint(ctx context.Context, env *cliEnv, args []string) error {
 	o := lintOptions{}
-	fs := newFlagSet(env, "lint", "lint [FILES...] [--root DIR] [--format text|json|sarif] [--rules]", lintHelp)
+	fs := newFlagSet(env, "lint", "lint [FILES...] [--root DIR] [--format text|json|sarif] [--rules]")
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json", "sarif")
 	fs.BoolVar(&o.Rules, "rules", false, "print the documented rules and exit")
@@ -79,7 +64,7 @@ func runLint(ctx context.Context, o lintOptions, env *cliEnv) error {
 	if len(o.Files) > 0 {
 		docs = nil
 		for _, f := range o.Files {
-			p, err := resolveTaskFile(r.Root, f)
+			p, err := r.ResolveFile(f)
 			if err != nil {
 				return err
 			}
@@ -134,37 +119,6 @@ func runLint(ctx context.Context, o lintOptions, env *cliEnv) error {
 		return silent(errFindings)
 	}
 	return nil
-}
-
-// resolveTaskFile finds a FILES argument: as given (relative to the current
-// directory), else relative to the root. Files outside the root are made
-// absolute so that their relative links resolve from their own directory.
-func resolveTaskFile(root, f string) (string, error) {
-	if _, err := os.Stat(f); err == nil {
-		if abs, err := filepath.Abs(f); err == nil && !insideDir(root, abs) {
-			return abs, nil
-		}
-		return f, nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("read %s: %w", f, err)
-	}
-	if !filepath.IsAbs(f) {
-		p := filepath.Join(root, f)
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-	}
-	return "", usagef("no such task file %s (looked relative to the current directory and to --root %s)", f, root)
-}
-
-// insideDir reports whether abs lies inside dir.
-func insideDir(dir, abs string) bool {
-	d, err := filepath.Abs(dir)
-	if err != nil {
-		return false
-	}
-	rel, err := filepath.Rel(d, abs)
-	return err == nil && rel != ".." && !filepath.IsAbs(rel) && (len(rel) < 3 || rel[:3] != ".."+string(filepath.Separator))
 }
 
 // canonicalProof is the canonical-harness list for non-canonical-proof:

@@ -8,9 +8,11 @@ package main
 
 import (
 	"context"
+	"embed"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -54,4 +56,18 @@ func signalContext() (context.Context, context.CancelFunc) {
 		signal.Stop(sigs)
 		cancel()
 	}
+}
+
+// helpFiles are the commands' help texts: prose kept apart from the code.
+//
+//go:embed help/*.txt
+var helpFiles embed.FS
+
+// helpText is the help text help/NAME.txt, without its final newline.
+func helpText(name string) string {
+	b, err := helpFiles.ReadFile("help/" + name + ".txt")
+	if err != nil {
+		panic("taskproof: no help text " + name) // a build without its help files
+	}
+	return strings.TrimRight(string(b), "\n")
 }

@@ -12,26 +12,8 @@ import (
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
 	"github.com/taskproof/taskproof/internal/repo"
-	"github.com/taskproof/taskproof/internal/scaffold"
 	"github.com/taskproof/taskproof/internal/task"
 )
-
-const newHelp = `Creates a task document with the next free id (highest number + 1) from the
-repository's template ([tasks] template in taskproof.toml, by default
-tasks/TASK-TEMPLATE.md; the built-in template when that file does not
-exist): title "<id> TITLE", status Draft, created DATE (default: today),
-every TASK-XXXX replaced by the id. The file is tasks/<id>-<slug>.md and
-its path is printed.
-
---follow-up TASK-0003 gives the new task the id TASK-0003B (then C, D, ...:
-the letter after the highest one the number has; a follow-up of TASK-0003B
-takes the next letter too) and a "Parent task:" link to TASK-0003's file.
-The link does not block: add depends-on when the follow-up must wait.
-
-An existing file is never overwritten.
-
-Exit codes: 0 created, 1 the file exists or the --follow-up task does not,
-2 usage error or unreadable repository, 3 the file could not be written.`
 
 // newOptions are the inputs of `taskproof new`.
 type newOptions struct {
@@ -43,7 +25,7 @@ type newOptions struct {
 
 func cmdNew(ctx context.Context, env *cliEnv, args []string) error {
 	o := newOptions{}
-	fs := newFlagSet(env, "new", `new "TITLE" [--follow-up TASK-ID] [--date YYYY-MM-DD] [--root DIR]`, newHelp)
+	fs := newFlagSet(env, "new", `new "TITLE" [--follow-up TASK-ID] [--date YYYY-MM-DD] [--root DIR]`)
 	fs.rootFlag(&o.Root)
 	fs.StringVar(&o.FollowUp, "follow-up", "", "make a follow-up of `TASK-ID` (TASK-0003 -> TASK-0003B)")
 	fs.StringVar(&o.Date, "date", "", "created date `YYYY-MM-DD` (default today)")
@@ -91,46 +73,13 @@ func runNew(ctx context.Context, o newOptions, env *cliEnv) error {
 			return infra(fmt.Errorf("create tasks directory: %w", err))
 		}
 	}
-	all, err := r.Tasks()
+	target, content, err := r.NewTask(title, o.Date, base)
+	if errors.Is(err, repo.ErrNoTask) || errors.Is(err, repo.ErrNoFreeID) {
+		return findings(err)
+	}
 	if err != nil {
 		return err
 	}
-	var existing []task.ID
-	for _, d := range all {
-		existing = append(existing, d.ID, d.FileID)
-	}
-
-	var id task.ID
-	var parent *scaffold.Parent
-	if base != "" {
-		docs, _ := r.Find(base)
-		if len(docs) == 0 {
-			return findings(fmt.Errorf("--follow-up %s: no task file in %s has that id; give the id of an existing task", base, dir))
-		}
-		if id, err = scaffold.FollowUpID(base, existing); err != nil {
-			return findings(err)
-		}
-		parent = &scaffold.Parent{ID: base, Path: docs[0].Path}
-	} else {
-		id = scaffold.NextID(existing)
-	}
-
-	tmplPath := filepath.Join(o.Root, cfg.Tasks.Template)
-	tmpl, err := os.ReadFile(tmplPath)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		tmpl = scaffold.BuiltinTemplate()
-	case err != nil:
-		return fmt.Errorf("read template %s: %w", tmplPath, err)
-	}
-	var content []byte
-	if parent != nil {
-		content = scaffold.RenderFollowUp(tmpl, string(id), title, o.Date, *parent)
-	} else {
-		content = scaffold.Render(tmpl, string(id), title, o.Date)
-	}
-
-	target := filepath.Join(dir, scaffold.FileName(id, title))
 	if err := atomicfile.Create(target, content, 0o644); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return findings(fmt.Errorf("%s already exists; refusing to overwrite it (its id was not among the task files, is it outside [tasks] pattern %q?); rename or remove it", target, cfg.Tasks.Pattern))

@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"golang.org/x/term"
-
-	"github.com/taskproof/taskproof/internal/graph"
 )
 
 // writeJSON writes v as two-space-indented JSON with a trailing newline,
@@ -51,25 +49,10 @@ func progressWanted(env *cliEnv) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// warnGraph prints one warning line per cycle and, when dangling is set,
-// per dangling id, naming the first file and line that refers to it.
-func warnGraph(env *cliEnv, name string, g *graph.Graph, dangling bool) {
-	for _, c := range g.Cycles {
-		ids := make([]string, len(c))
-		for i, id := range c {
-			ids[i] = string(id)
-		}
-		fmt.Fprintf(env.stderr, "taskproof %s: warning: dependency cycle among %s; none of them can become ready until one of their blocking references is removed\n", name, strings.Join(ids, ", "))
-	}
-	if !dangling {
-		return
-	}
-	for _, id := range g.Dangling {
-		where := ""
-		if ref, ok := g.FirstReference(id); ok {
-			where = fmt.Sprintf(" (first at %s:%d)", ref.File, ref.Line)
-		}
-		fmt.Fprintf(env.stderr, "taskproof %s: warning: %s is referenced but no task file has that id%s\n", name, id, where)
+// warn prints each warning as "taskproof NAME: warning: ...".
+func warn(env *cliEnv, name string, warnings []string) {
+	for _, w := range warnings {
+		fmt.Fprintf(env.stderr, "taskproof %s: warning: %s\n", name, w)
 	}
 }
 

@@ -14,30 +14,9 @@ import (
 // What run and verify share: their exit codes, where markers come from,
 // and how a report is written and printed.
 
-// proofExitHelp documents the exit codes of run and verify.
-const proofExitHelp = `Exit codes:
-  0  PASS: every required marker appeared, in order, often enough, and
-     nothing forbidden or unexpected did
-  1  a proof failure: MISSING, ORDER, COUNT, FORBIDDEN, UNEXPECTED,
-     NO_OUTPUT or CRASH (the command died before the verdict was known)
-  2  usage or contract error (bad flags, unreadable or invalid contract)
-  3  INFRA: the command could not be started (or the run was interrupted)
-  4  TIMEOUT: no verdict before --timeout`
-
-// proofMarkersHelp documents where markers come from.
-const proofMarkersHelp = `Markers come from a contract (--contract FILE, default: [proof] contract
-in taskproof.toml when that file exists; proof/contract.toml otherwise), or,
-without a contract file, from quick-mode flags:
-  --expect TEXT      a required marker; repeated --expect markers must
-                     appear in the order given
-  --expect-any TEXT  a required marker, in any order
-  --forbid TEXT      fails the run when it appears, added to the default
-                     forbidden set (panic lines and the like)
-  --match MODE       how quick-mode texts match a console line (after ANSI
-                     escapes and CR are stripped): exact (the default),
-                     prefix, substring or regex
-Quick-mode flags and --contract are exclusive: put the markers in the
-contract instead.`
+// proofHelp is the end of the help of run and verify: where markers come
+// from, and their exit codes.
+var proofHelp = helpText("proof-markers") + "\n\n" + helpText("proof-exit")
 
 // emitProof writes the report files and prints the verdict: the JSON
 // report on stdout with --format json, otherwise the PASS line on stdout

@@ -4,40 +4,16 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/taskproof/taskproof/internal/ledger"
 	"github.com/taskproof/taskproof/internal/proofrun"
 	"github.com/taskproof/taskproof/internal/repo"
-	"github.com/taskproof/taskproof/internal/report"
 )
 
 const runSynopsis = "run [--contract FILE] [--profile P] [--timeout 90s] [--pty] [--log FILE] [--report FILE] -- CMD ARGS..."
 
-const runHelp = `Run CMD in its own process group with stdout and stderr merged (a pipe,
-or a terminal with --pty) and verify its console while it runs. The run
-stops as soon as the verdict is known: after --drain on a pass (a late
-forbidden line still fails it), at once on FORBIDDEN, UNEXPECTED or ORDER.
-No verdict before --timeout is a TIMEOUT. Stopping sends SIGTERM to the
-command's process group, then SIGKILL after --grace; processes are never
-matched by name. The contract profile's env is added to the environment.
-
---log keeps the head and the tail of the console within --log-max bytes
-(the middle is replaced by one "[taskproof: N bytes truncated]" line; the
-verifier still sees every byte) and writes per-marker times to
-FILE.markers.jsonl. On a terminal a live progress line is shown on stderr
-(not when CI is set). On PASS one line goes to stdout; on failure the
-verdict, the first failed phase, the marker, the log line and an excerpt
-go to stderr.
-
-Every run is recorded in the run history of --root, .taskproof/ledger.db
-(created on first use; see 'taskproof history' and 'taskproof flaky'),
-with the commit and whether the work tree had changes. A failure to record
-is a warning and does not change the exit code.
-
-` + proofMarkersHelp + "\n\n" + proofExitHelp
-
 func cmdRun(ctx context.Context, env *cliEnv, args []string) error {
 	var f proofrun.RunFlags
-	fs := newFlagSet(env, "run", runSynopsis, runHelp)
+	fs := newFlagSet(env, "run", runSynopsis)
+	fs.help += "\n\n" + proofHelp
 	f.Register(fs.FlagSet)
 	if err := fs.flagError(f.Parse(fs.FlagSet, args)); err != nil {
 		return err
@@ -84,7 +60,7 @@ func runRun(ctx context.Context, f proofrun.RunFlags, env *cliEnv) error {
 		fmt.Fprintf(env.stderr, "taskproof run: %v\n", werr)
 	}
 	// Record also an interrupted run: the history says it was.
-	if lerr := recordRun(context.WithoutCancel(ctx), r, m, f.Argv, x); lerr != nil {
+	if lerr := proofrun.Record(context.WithoutCancel(ctx), r, m, f.Argv, x); lerr != nil {
 		fmt.Fprintf(env.stderr, "taskproof run: warning: run not recorded in the ledger: %v\n", lerr)
 	}
 	if werr != nil || err != nil {
@@ -92,40 +68,4 @@ func runRun(ctx context.Context, f proofrun.RunFlags, env *cliEnv) error {
 		return silent(errInfra)
 	}
 	return verdictError(x.Report)
-}
-
-// recordRun stores one run in the ledger of the root: the verdict, the
-// required markers with their first line and time, the commit and whether
-// the work tree under the root had changes (such runs stay out of the
-// flaky statistics).
-func recordRun(ctx context.Context, r *repo.Repo, m *proofrun.Markers, argv []string, x *proofrun.Result) error {
-	commit, dirty := r.WorkTree(ctx)
-	l, err := ledger.Open(ledger.DefaultPath(r.Root))
-	if err != nil {
-		return err
-	}
-	_, err = l.Record(ctx, ledger.Run{
-		Kind: ledger.KindRun, Commit: commit, Dirty: dirty, Profile: m.Profile, Command: argv,
-		Verdict: x.Report.Verdict, StartedAt: x.Started, DurationMS: x.Outcome.Duration.Milliseconds(),
-		Markers: ledgerMarkers(x.Report.Checks),
-	})
-	if cerr := l.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-// ledgerMarkers turns a report's required-marker checks into ledger
-// outcomes, one per marker.
-func ledgerMarkers(checks []report.Check) []ledger.MarkerOutcome {
-	out := make([]ledger.MarkerOutcome, 0, len(checks))
-	seen := map[string]bool{}
-	for _, c := range checks {
-		if seen[c.Marker] {
-			continue
-		}
-		seen[c.Marker] = true
-		out = append(out, ledger.MarkerOutcome{Marker: c.Marker, Seen: c.Count > 0, Line: c.Line, AtMS: c.AtMS})
-	}
-	return out
 }

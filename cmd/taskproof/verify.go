@@ -18,19 +18,10 @@ type verifyOptions struct {
 
 const verifySynopsis = "verify [--contract FILE] [--profile P] [--report FILE] [--junit FILE] [--summary FILE] LOG"
 
-const verifyHelp = `Check a finished console log against the marker contract, in one
-streaming pass: presence, order, counts, forbidden and unexpected markers,
-implication rules. LOG "-" reads standard input. The log is complete, so
-there is no TIMEOUT or CRASH here: a missing marker is MISSING.
-
-On PASS one line goes to stdout; on failure the verdict, the first failed
-phase, the marker, the log line and an excerpt go to stderr.
-
-` + proofMarkersHelp + "\n\n" + proofExitHelp
-
 func cmdVerify(ctx context.Context, env *cliEnv, args []string) error {
 	var o verifyOptions
-	fs := newFlagSet(env, "verify", verifySynopsis, verifyHelp)
+	fs := newFlagSet(env, "verify", verifySynopsis)
+	fs.help += "\n\n" + proofHelp
 	o.Register(fs.FlagSet)
 	pos, err := fs.parse(args)
 	if err != nil {

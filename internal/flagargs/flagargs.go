@@ -3,7 +3,10 @@
 // (taskproof lint a.md --format json), and "--" ends the flags.
 package flagargs
 
-import "flag"
+import (
+	"flag"
+	"strings"
+)
 
 // Error is a command line the flags do not accept (or a request for help:
 // it then wraps flag.ErrHelp), as opposed to a bad value found later.
@@ -36,3 +39,9 @@ func Parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		rest = args
 	}
 }
+
+// List is a repeatable string flag: each use appends its value.
+type List []string
+
+func (l *List) String() string     { return strings.Join(*l, ", ") }
+func (l *List) Set(s string) error { *l = append(*l, s); return nil }

@@ -30,21 +30,15 @@ type Flags struct {
 	Format    string
 }
 
-// textList is a repeatable string flag.
-type textList []string
-
-func (l *textList) String() string     { return strings.Join(*l, ", ") }
-func (l *textList) Set(s string) error { *l = append(*l, s); return nil }
-
 // Register defines the shared flags on fs.
 func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Root, "root", ".", "repository root `DIR`")
 	fs.StringVar(&f.Format, "format", "text", "output format: text, json")
 	fs.StringVar(&f.Contract, "contract", "", "marker contract `FILE` (default: [proof] contract from taskproof.toml)")
 	fs.StringVar(&f.Profile, "profile", "", "contract `PROFILE` to check (default: the contract's default profile)")
-	fs.Var((*textList)(&f.Expect), "expect", "quick mode: required marker `TEXT`, ordered (repeatable)")
-	fs.Var((*textList)(&f.ExpectAny), "expect-any", "quick mode: required marker `TEXT`, any order (repeatable)")
-	fs.Var((*textList)(&f.Forbid), "forbid", "quick mode: forbidden marker `TEXT` (repeatable)")
+	fs.Var((*flagargs.List)(&f.Expect), "expect", "quick mode: required marker `TEXT`, ordered (repeatable)")
+	fs.Var((*flagargs.List)(&f.ExpectAny), "expect-any", "quick mode: required marker `TEXT`, any order (repeatable)")
+	fs.Var((*flagargs.List)(&f.Forbid), "forbid", "quick mode: forbidden marker `TEXT` (repeatable)")
 	fs.StringVar(&f.Match, "match", "exact", "quick mode match `MODE`: exact, prefix, substring, regex")
 	fs.StringVar(&f.Report, "report", "", "write the JSON report to `FILE`")
 	fs.StringVar(&f.JUnit, "junit", "", "write JUnit XML (one test case per required marker) to `FILE`")

@@ -38,6 +38,9 @@ var (
 	ErrAmbiguousTask = errors.New("ambiguous task id")
 	// ErrNoContract: the contract file does not exist.
 	ErrNoContract = errors.New("no marker contract")
+	// ErrNoFreeID: a new task cannot get an id (every follow-up letter
+	// of its number is taken).
+	ErrNoFreeID = errors.New("no free task id")
 )
 
 // Options tune how a repository is opened.

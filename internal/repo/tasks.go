@@ -1,7 +1,9 @@
 package repo
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -162,6 +164,28 @@ func (r *Repo) Task(arg string) (*task.Document, error) {
 		return nil, inputErr(ErrAmbiguousTask, "%s is the id of %d files (%s); pass the file path instead", docs[0].ID, len(docs), strings.Join(paths, ", "))
 	}
 	return docs[0], nil
+}
+
+// ResolveFile finds a task file named on the command line: as given
+// (relative to the working directory), else relative to the root. A file
+// outside the root is made absolute, so that its relative links resolve
+// from its own directory. A file found nowhere is ErrNoTask.
+func (r *Repo) ResolveFile(f string) (string, error) {
+	if _, err := os.Stat(f); err == nil {
+		if a := abs(f); r.Rel(a) == filepath.ToSlash(a) {
+			return a, nil
+		}
+		return f, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("read %s: %w", f, err)
+	}
+	if !filepath.IsAbs(f) {
+		p := filepath.Join(r.Root, f)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", inputErr(ErrNoTask, "no such task file %s (looked relative to the current directory and to --root %s)", f, r.Root)
 }
 
 // inputError is an error about the repository's inputs whose message
