@@ -33,12 +33,8 @@ func cmdBoard(ctx context.Context, env *cliEnv, args []string) error {
 	fs.BoolVar(&o.Write, "write", false, "write the board file atomically")
 	fs.BoolVar(&o.Check, "check", false, "exit 1 with a diff when the board file is stale")
 	fs.StringVar(&o.Out, "out", "", "board `FILE` (default: [tasks] board of taskproof.toml under --root)")
-	pos, err := fs.parse(args)
-	if err != nil {
+	if err := fs.parseNone(args, "board takes no arguments"); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q; board takes no arguments", pos[0])
 	}
 	return runBoard(ctx, o, env)
 }
@@ -52,7 +48,7 @@ func runBoard(ctx context.Context, o boardOptions, env *cliEnv) error {
 	if o.Write && o.Check {
 		return usagef("--write and --check exclude each other; use --write to regenerate, --check in CI")
 	}
-	r, cfg, docs, err := openTasks(o.Root)
+	r, cfg, docs, err := env.openTasks(o.Root)
 	if err != nil {
 		return err
 	}

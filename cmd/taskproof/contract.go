@@ -9,43 +9,49 @@ import (
 	"github.com/taskproof/taskproof/internal/repo"
 )
 
-// contractLintOptions are the inputs of `taskproof contract lint`.
+// contractLintOptions are the inputs of `taskproof contract lint`, and
+// what `contract list` shares with it.
 type contractLintOptions struct {
 	Contract string // contract file; "" = [proof] contract of the repository
 	Root     string
 	Format   string // text or json
 }
 
-func cmdContractLint(ctx context.Context, env *cliEnv, args []string) error {
-	o := contractLintOptions{}
-	fs := newFlagSet(env, "contract lint", "contract lint [--contract FILE] [--root DIR] [--format text|json]")
+// parse reads the flags of both subcommands, with extra set by define.
+func (o *contractLintOptions) parse(env *cliEnv, name, synopsis string, args []string, define func(*flagSet)) error {
+	fs := newFlagSet(env, name, synopsis)
 	fs.StringVar(&o.Contract, "contract", "", "contract `FILE` (default: [proof] contract of taskproof.toml under --root)")
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
-	pos, err := fs.parse(args)
-	if err != nil {
+	define(fs)
+	if err := fs.parseNone(args, "pass the contract with --contract"); err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q; pass the contract with --contract", pos[0])
+	return checkFormat(o.Format, "text", "json")
+}
+
+func cmdContractLint(ctx context.Context, env *cliEnv, args []string) error {
+	o := contractLintOptions{}
+	if err := o.parse(env, "contract lint", "contract lint [--contract FILE] [--root DIR] [--format text|json]", args, func(*flagSet) {}); err != nil {
+		return err
 	}
 	return runContractLint(ctx, o, env)
 }
 
-// openContract loads the --contract file, or the repository's
-// configured contract: the one locate-and-load policy of package repo.
-func openContract(file, root string) (*repo.Contract, error) {
-	r := repo.Open(root)
+// open loads the --contract file, or the repository's configured
+// contract: the one locate-and-load policy of package repo.
+func (o *contractLintOptions) open(env *cliEnv) (*repo.Contract, error) {
+	r := env.openRepo(o.Root)
 	var c *repo.Contract
 	var err error
-	if file == "" {
+	if o.Contract == "" {
 		c, err = r.Contract()
 	} else {
-		c, err = r.ContractFile(file)
+		c, err = r.ContractFile(o.Contract)
 	}
 	var missing *repo.MissingContractError
 	switch {
-	case errors.As(err, &missing) && file == "":
+	case errors.As(err, &missing) && o.Contract == "":
 		return nil, usagef("no marker contract at %s; create it (see docs/contract.md), set [proof] contract in taskproof.toml, or pass --contract FILE", missing.Path)
 	case errors.As(err, &missing):
 		return nil, usagef("cannot read contract %s: %v", missing.Path, missing.Err)
@@ -54,10 +60,7 @@ func openContract(file, root string) (*repo.Contract, error) {
 }
 
 func runContractLint(ctx context.Context, o contractLintOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
-		return err
-	}
-	c, err := openContract(o.Contract, o.Root)
+	c, err := o.open(env)
 	if err != nil {
 		return err
 	}
@@ -74,34 +77,22 @@ func runContractLint(ctx context.Context, o contractLintOptions, env *cliEnv) er
 
 // contractListOptions are the inputs of `taskproof contract list`.
 type contractListOptions struct {
-	Contract string
-	Root     string
-	Profile  string // "" = the contract's default profile
-	Format   string // text or json
+	contractLintOptions
+	Profile string // "" = the contract's default profile
 }
 
 func cmdContractList(ctx context.Context, env *cliEnv, args []string) error {
 	o := contractListOptions{}
-	fs := newFlagSet(env, "contract list", "contract list [--contract FILE] [--profile P] [--root DIR] [--format text|json]")
-	fs.StringVar(&o.Contract, "contract", "", "contract `FILE` (default: [proof] contract of taskproof.toml under --root)")
-	fs.StringVar(&o.Profile, "profile", "", "`PROFILE` to resolve (default: the contract's default profile)")
-	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "text", "json")
-	pos, err := fs.parse(args)
-	if err != nil {
+	if err := o.parse(env, "contract list", "contract list [--contract FILE] [--profile P] [--root DIR] [--format text|json]", args, func(fs *flagSet) {
+		fs.StringVar(&o.Profile, "profile", "", "`PROFILE` to resolve (default: the contract's default profile)")
+	}); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q; pass the contract with --contract", pos[0])
 	}
 	return runContractList(ctx, o, env)
 }
 
 func runContractList(ctx context.Context, o contractListOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
-		return err
-	}
-	c, err := openContract(o.Contract, o.Root)
+	c, err := o.open(env)
 	if err != nil {
 		return err
 	}

@@ -28,12 +28,8 @@ func cmdDrift(ctx context.Context, env *cliEnv, args []string) error {
 	fs.StringVar(&o.Board, "board", "", "hand-written board `FILE` (default: STATUS-BOARD.md in the tasks directory)")
 	fs.StringVar(&o.Order, "order", "", "implementation-order `FILE` (default: IMPLEMENTATION-ORDER.md in the tasks directory)")
 	fs.formatFlag(&o.Format, "text", "json")
-	pos, err := fs.parse(args)
-	if err != nil {
+	if err := fs.parseNone(args, "drift takes no arguments (use --board and --order)"); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q; drift takes no arguments (use --board and --order)", pos[0])
 	}
 	return runDrift(ctx, o, env)
 }
@@ -44,7 +40,7 @@ func runDrift(ctx context.Context, o driftOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	r, cfg, docs, err := openTasks(o.Root)
+	r, cfg, docs, err := env.openTasks(o.Root)
 	if err != nil {
 		return err
 	}

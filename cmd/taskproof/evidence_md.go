@@ -39,11 +39,7 @@ func runEvidenceMD(ctx context.Context, o evidenceMDOptions, env *cliEnv) error 
 	if o.Tail < 0 {
 		return usagef("--tail must not be negative; got %d", o.Tail)
 	}
-	r, _, _, err := openTasks(o.Root)
-	if err != nil {
-		return err
-	}
-	doc, err := r.Task(o.Task)
+	r, doc, err := env.openTask(o.Root, o.Task)
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,56 @@ func (f *flagSet) parse(args []string) ([]string, error) {
 	return pos, f.flagError(err)
 }
 
+// parseNone parses args for a command that takes no positional argument;
+// one is a usage error: "unexpected argument X; " and hint.
+func (f *flagSet) parseNone(args []string, hint string) error {
+	pos, err := f.parse(args)
+	if err == nil && len(pos) > 0 {
+		err = usagef("unexpected argument %q; %s", pos[0], hint)
+	}
+	return err
+}
+
+// parseTask parses args for a command that takes one TASK-ID (or task
+// file); usage completes "missing TASK-ID; usage: taskproof ...".
+func (f *flagSet) parseTask(args []string, usage string) (string, error) {
+	pos, err := f.parse(args)
+	switch {
+	case err != nil:
+		return "", err
+	case len(pos) == 0:
+		return "", usagef("missing TASK-ID; usage: taskproof %s", usage)
+	case len(pos) > 1:
+		return "", usagef("%s takes one TASK-ID, got %d arguments", f.Name(), len(pos))
+	}
+	return pos[0], nil
+}
+
+// changeFlags are the flags of the checks of a change, scope and hygiene.
+type changeFlags struct {
+	Root   string
+	Format string // text or json
+	Base   string // base revision; "" chooses one
+}
+
+func (o *changeFlags) register(f *flagSet) {
+	f.rootFlag(&o.Root)
+	f.formatFlag(&o.Format, "text", "json")
+	f.StringVar(&o.Base, "base", "", "base `REV`; the merge base of REV and HEAD is compared with the work tree (default: upstream, else main, else master, else HEAD)")
+}
+
+// print writes a check's report v (text renders it) and fails quietly
+// when the check did not pass.
+func (o *changeFlags) print(env *cliEnv, v any, text func() []byte, passed bool) error {
+	if err := writeOutput(env.stdout, o.Format, v, text); err != nil {
+		return err
+	}
+	if !passed {
+		return silent(errFindings)
+	}
+	return nil
+}
+
 // flagError turns a flag error into the command's error: --help prints the
 // usage (errHelp), a bad flag is a usage error that repeats the synopsis.
 // Any other error is returned as is.

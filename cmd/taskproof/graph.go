@@ -17,12 +17,8 @@ func cmdGraph(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "graph", "graph [--root DIR] [--format mermaid|dot|json]")
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "mermaid", "dot", "json")
-	pos, err := fs.parse(args)
-	if err != nil {
+	if err := fs.parseNone(args, "graph takes no arguments"); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q; graph takes no arguments", pos[0])
 	}
 	return runGraph(ctx, o, env)
 }
@@ -32,7 +28,7 @@ func runGraph(ctx context.Context, o graphOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "mermaid", "dot", "json"); err != nil {
 		return err
 	}
-	_, _, docs, err := openTasks(o.Root)
+	_, _, docs, err := env.openTasks(o.Root)
 	if err != nil {
 		return err
 	}

@@ -21,12 +21,8 @@ func cmdInit(ctx context.Context, env *cliEnv, args []string) error {
 	o := initOptions{}
 	fs := newFlagSet(env, "init", "init [--root DIR]")
 	fs.rootFlag(&o.Root)
-	pos, err := fs.parse(args)
-	if err != nil {
+	if err := fs.parseNone(args, "use --root DIR to choose the repository"); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q; use --root DIR to choose the repository", pos[0])
 	}
 	return runInit(ctx, o, env)
 }

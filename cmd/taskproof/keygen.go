@@ -23,12 +23,8 @@ func cmdKeygen(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "keygen", "keygen [--out PREFIX] [--root DIR]")
 	fs.rootFlag(&o.Root)
 	fs.StringVar(&o.Out, "out", "", "write `PREFIX`.key and PREFIX.pub (default .taskproof/signing under --root)")
-	pos, err := fs.parse(args)
-	if err != nil {
+	if err := fs.parseNone(args, "keygen takes no arguments (use --out PREFIX)"); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q; keygen takes no arguments (use --out PREFIX)", pos[0])
 	}
 	return runKeygen(ctx, o, env)
 }

@@ -51,7 +51,7 @@ func runLint(ctx context.Context, o lintOptions, env *cliEnv) error {
 		}
 		return lint.WriteRulesText(env.stdout)
 	}
-	r, cfg, all, err := openTasks(o.Root)
+	r, cfg, all, err := env.openTasks(o.Root)
 	if err != nil {
 		return err
 	}

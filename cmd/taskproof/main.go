@@ -14,18 +14,52 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/taskproof/taskproof/internal/config"
+	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/task"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-// cliEnv is what a command may touch: streams and the environment. Tests
-// build one directly.
+// cliEnv is what a command may touch: streams, the environment, and how
+// repositories are opened (tests count what a command reads). Tests build
+// one directly.
 type cliEnv struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	repo   repo.Options
+}
+
+// openRepo opens the repository at root, with env's instrumentation.
+func (env *cliEnv) openRepo(root string) *repo.Repo {
+	return repo.OpenWith(root, env.repo)
+}
+
+// openTasks opens the repository at root with its configuration and its
+// task documents: what most commands start from.
+func (env *cliEnv) openTasks(root string) (*repo.Repo, *config.Config, []*task.Document, error) {
+	r := env.openRepo(root)
+	docs, err := r.Tasks()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cfg, err := r.Config()
+	return r, cfg, docs, err
+}
+
+// openTask opens the repository at root and finds the task arg names
+// (an id or a task file).
+func (env *cliEnv) openTask(root, arg string) (*repo.Repo, *task.Document, error) {
+	r, _, _, err := env.openTasks(root)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := r.Task(arg)
+	return r, d, err
 }
 
 func main() {

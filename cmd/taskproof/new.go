@@ -62,7 +62,7 @@ func runNew(ctx context.Context, o newOptions, env *cliEnv) error {
 	}
 	// A repository without its tasks directory yet (a fresh `init`) gets
 	// one: creating the first task is how it starts.
-	r := repo.Open(o.Root)
+	r := env.openRepo(o.Root)
 	cfg, err := r.Config()
 	if err != nil {
 		return err

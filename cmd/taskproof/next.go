@@ -20,12 +20,8 @@ func cmdNext(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "next", "next [--root DIR] [--format text|json]")
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
-	pos, err := fs.parse(args)
-	if err != nil {
+	if err := fs.parseNone(args, "next takes no arguments"); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q; next takes no arguments", pos[0])
 	}
 	return runNext(ctx, o, env)
 }
@@ -35,7 +31,7 @@ func runNext(ctx context.Context, o nextOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	_, _, docs, err := openTasks(o.Root)
+	_, _, docs, err := env.openTasks(o.Root)
 	if err != nil {
 		return err
 	}

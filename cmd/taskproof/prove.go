@@ -32,17 +32,9 @@ func cmdProve(ctx context.Context, env *cliEnv, args []string) error {
 	fs.StringVar(&o.Base, "base", "", "base `REV` of scope and hygiene (default: upstream, else main, else master, else HEAD)")
 	fs.StringVar(&o.Key, "key", "", "sign with the private key in `FILE` (default: $TASKPROOF_SIGNING_KEY, $TASKPROOF_SIGNING_KEY_FILE, .taskproof/signing.key)")
 	fs.DurationVar(&o.Timeout, "timeout", prove.DefaultTimeout, "deadline of each test or harness command (`DURATION`); taskproof run commands keep their own --timeout")
-	pos, err := fs.parse(args)
-	if err != nil {
+	var err error
+	if o.Task, err = fs.parseTask(args, proveSynopsis); err != nil {
 		return err
-	}
-	switch len(pos) {
-	case 0:
-		return usagef("missing TASK-ID; usage: taskproof %s", proveSynopsis)
-	case 1:
-		o.Task = pos[0]
-	default:
-		return usagef("prove takes one TASK-ID, got %d arguments", len(pos))
 	}
 	return runProve(ctx, o, env)
 }
@@ -53,7 +45,7 @@ func runProve(ctx context.Context, o proveOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	r, _, _, err := openTasks(o.Root)
+	r, _, _, err := env.openTasks(o.Root)
 	if err != nil {
 		return err
 	}

@@ -33,18 +33,8 @@ import (
 // without any signing key from the caller's environment.
 func proveCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	env := &cliEnv{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string {
-		switch k {
-		case "CI":
-			return "1"
-		case evidence.EnvSigningKey, evidence.EnvSigningKeyFile, "GITHUB_STEP_SUMMARY":
-			return ""
-		}
-		return os.Getenv(k)
-	}}
-	code = runMain(context.Background(), env, args)
-	return code, out.String(), errb.String()
+	code, stdout, stderr, _, _ = counted(t, ".", args...)
+	return code, stdout, stderr
 }
 
 // writeKeys writes a fresh key pair at root's default key paths.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/taskproof/taskproof/internal/proofrun"
-	"github.com/taskproof/taskproof/internal/repo"
 )
 
 const runSynopsis = "run [--contract FILE] [--profile P] [--timeout 90s] [--pty] [--log FILE] [--report FILE] -- CMD ARGS..."
@@ -31,7 +30,7 @@ func runRun(ctx context.Context, f proofrun.RunFlags, env *cliEnv) error {
 	if err := checkFormat(f.Format, "text", "json"); err != nil {
 		return err
 	}
-	r := repo.Open(f.Root)
+	r := env.openRepo(f.Root)
 	m, err := f.Markers(r, "")
 	if err != nil {
 		return err

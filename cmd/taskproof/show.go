@@ -23,17 +23,9 @@ func cmdShow(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "show", "show TASK-ID [--root DIR] [--format text|json]")
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
-	pos, err := fs.parse(args)
-	if err != nil {
+	var err error
+	if o.Task, err = fs.parseTask(args, "show TASK-ID (e.g. taskproof show TASK-0003)"); err != nil {
 		return err
-	}
-	switch len(pos) {
-	case 0:
-		return usagef("missing TASK-ID; usage: taskproof show TASK-ID (e.g. taskproof show TASK-0003)")
-	case 1:
-		o.Task = pos[0]
-	default:
-		return usagef("show takes one TASK-ID, got %d arguments", len(pos))
 	}
 	return runShow(ctx, o, env)
 }
@@ -43,7 +35,7 @@ func runShow(ctx context.Context, o showOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	r, _, _, err := openTasks(o.Root)
+	r, _, _, err := env.openTasks(o.Root)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func cmdStatusSet(ctx context.Context, env *cliEnv, args []string) error {
 
 // runStatusSet checks the transition and rewrites the status line.
 func runStatusSet(ctx context.Context, o statusOptions, env *cliEnv) error {
-	r, cfg, _, err := openTasks(o.Root)
+	r, cfg, _, err := env.openTasks(o.Root)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/taskproof/taskproof/internal/proofrun"
-	"github.com/taskproof/taskproof/internal/repo"
 )
 
 // verifyOptions are the verify command's inputs.
@@ -38,7 +37,7 @@ func runVerify(ctx context.Context, o verifyOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	m, err := o.Markers(repo.Open(o.Root), "")
+	m, err := o.Markers(env.openRepo(o.Root), "")
 	if err != nil {
 		return err
 	}

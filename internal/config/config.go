@@ -135,47 +135,32 @@ func Parse(name string, data []byte) (*Config, error) {
 		}
 		return nil, fmt.Errorf("%s: unknown key %s; see 'taskproof init' for the documented keys", name, strings.Join(keys, ", "))
 	}
-	set := func(key ...string) bool { return md.IsDefined(key...) }
-	if set("tasks", "dir") {
-		c.Tasks.Dir = f.Tasks.Dir
-	}
-	if set("tasks", "pattern") {
-		c.Tasks.Pattern = f.Tasks.Pattern
-	}
-	if set("tasks", "template") {
-		c.Tasks.Template = f.Tasks.Template
-	}
-	if set("tasks", "board") {
-		c.Tasks.Board = f.Tasks.Board
-	}
-	if set("status", "vocabulary") {
-		c.Status.Vocabulary = f.Status.Vocabulary
-	}
+	// A key the file sets replaces the default; a list replaces it whole.
+	set(md, &c.Tasks.Dir, f.Tasks.Dir, "tasks", "dir")
+	set(md, &c.Tasks.Pattern, f.Tasks.Pattern, "tasks", "pattern")
+	set(md, &c.Tasks.Template, f.Tasks.Template, "tasks", "template")
+	set(md, &c.Tasks.Board, f.Tasks.Board, "tasks", "board")
+	set(md, &c.Status.Vocabulary, f.Status.Vocabulary, "status", "vocabulary")
 	for k, v := range f.Status.Aliases {
 		c.Status.Aliases[strings.ToLower(k)] = v
 	}
-	if set("groups") {
-		c.Groups = f.Groups
-	}
-	if set("proof", "contract") {
-		c.Proof.Contract = f.Proof.Contract
-	}
-	if set("proof", "canonical") {
-		c.Proof.Canonical = f.Proof.Canonical
-	}
-	if set("scope", "always_allow") {
-		c.Scope.AlwaysAllow = f.Scope.AlwaysAllow
-	}
-	if set("hygiene", "daemon_paths") {
-		c.Hygiene.DaemonPaths = f.Hygiene.DaemonPaths
-	}
-	if set("hygiene", "stub_paths") {
-		c.Hygiene.StubPaths = f.Hygiene.StubPaths
-	}
+	set(md, &c.Groups, f.Groups, "groups")
+	set(md, &c.Proof.Contract, f.Proof.Contract, "proof", "contract")
+	set(md, &c.Proof.Canonical, f.Proof.Canonical, "proof", "canonical")
+	set(md, &c.Scope.AlwaysAllow, f.Scope.AlwaysAllow, "scope", "always_allow")
+	set(md, &c.Hygiene.DaemonPaths, f.Hygiene.DaemonPaths, "hygiene", "daemon_paths")
+	set(md, &c.Hygiene.StubPaths, f.Hygiene.StubPaths, "hygiene", "stub_paths")
 	if err := c.validate(name); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// set makes *dst v when the file defines key.
+func set[T any](md toml.MetaData, dst *T, v T, key ...string) {
+	if md.IsDefined(key...) {
+		*dst = v
+	}
 }
 
 func (c *Config) validate(name string) error {

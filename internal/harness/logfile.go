@@ -27,10 +27,7 @@ type LogFile struct {
 	tmp     *os.File
 	headMax int64
 	head    int64 // bytes written to tmp so far
-	ring    []byte
-	ringLen int   // bytes currently in ring (≤ len(ring))
-	ringPos int   // next write position in ring
-	dropped int64 // bytes that fell out of the ring
+	tail    tail
 	total   int64
 	err     error
 }
@@ -49,13 +46,12 @@ func CreateLog(path string, max int64) (*LogFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create log %s: %w", path, err)
 	}
-	avail := max - truncReserve
-	headMax := avail / 2
+	headMax, tailMax := split(max)
 	return &LogFile{
 		path:    path,
 		tmp:     tmp,
-		headMax: headMax,
-		ring:    make([]byte, avail-headMax),
+		headMax: int64(headMax),
+		tail:    tail{ring: make([]byte, tailMax)},
 	}, nil
 }
 
@@ -79,22 +75,7 @@ func (l *LogFile) Write(p []byte) (int, error) {
 	if len(p) == 0 {
 		return n, nil
 	}
-	// Only the last len(ring) bytes of p can survive.
-	if len(p) > len(l.ring) {
-		l.dropped += int64(l.ringLen) + int64(len(p)-len(l.ring))
-		p = p[len(p)-len(l.ring):]
-		l.ringLen, l.ringPos = 0, 0
-	}
-	if over := l.ringLen + len(p) - len(l.ring); over > 0 {
-		l.dropped += int64(over)
-		l.ringLen -= over
-	}
-	for len(p) > 0 {
-		k := copy(l.ring[l.ringPos:], p)
-		p = p[k:]
-		l.ringPos = (l.ringPos + k) % len(l.ring)
-		l.ringLen += k
-	}
+	l.tail.write(p)
 	return n, nil
 }
 
@@ -102,7 +83,7 @@ func (l *LogFile) Write(p []byte) (int, error) {
 func (l *LogFile) Total() int64 { return l.total }
 
 // Truncated is the number of stream bytes replaced by the truncation line.
-func (l *LogFile) Truncated() int64 { return l.dropped }
+func (l *LogFile) Truncated() int64 { return l.tail.dropped }
 
 // Commit writes the tail, syncs and renames the log into place.
 func (l *LogFile) Commit() error {
@@ -110,22 +91,11 @@ func (l *LogFile) Commit() error {
 		return fmt.Errorf("log %s: already closed", l.path)
 	}
 	err := l.err
-	if err == nil && l.dropped > 0 {
-		line := fmt.Sprintf("[taskproof: %d bytes truncated]\n", l.dropped)
-		if !l.headEndsLine() {
-			line = "\n" + line
-		}
-		_, err = l.tmp.WriteString(line)
+	if err == nil && l.tail.dropped > 0 {
+		_, err = l.tmp.WriteString(truncationLine(l.tail.dropped, l.headEndsLine()))
 	}
-	if err == nil && l.ringLen > 0 {
-		start := (l.ringPos - l.ringLen + len(l.ring)) % len(l.ring)
-		if start+l.ringLen <= len(l.ring) {
-			_, err = l.tmp.Write(l.ring[start : start+l.ringLen])
-		} else {
-			if _, err = l.tmp.Write(l.ring[start:]); err == nil {
-				_, err = l.tmp.Write(l.ring[:l.ringPos])
-			}
-		}
+	if err == nil && l.tail.n > 0 {
+		_, err = l.tmp.Write(l.tail.appendTo(nil))
 	}
 	if err == nil {
 		err = l.tmp.Chmod(0o644)

@@ -43,19 +43,22 @@ type Event struct {
 type execution struct {
 	observe  func(Event)
 	started  time.Time
-	log      *boundedLog
+	log      *harness.ConsoleLog
 	lines    int
 	decided  bool
 	watch    *procWatch
 	programs []string
 }
 
-func newExecution(observe func(Event), keepLog bool, logMax int64) *execution {
+func newExecution(observe func(Event), keepLog bool, logMax int64) (*execution, error) {
 	x := &execution{observe: observe}
 	if keepLog {
-		x.log = newBoundedLog(logMax)
+		var err error
+		if x.log, err = harness.NewConsoleLog(logMax); err != nil {
+			return nil, err
+		}
 	}
-	return x
+	return x, nil
 }
 
 func (x *execution) emit(e Event) {

@@ -1,11 +1,8 @@
 package proofrun
 
 import (
-	"bytes"
 	"context"
 	"io/fs"
-	"math/rand/v2"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -13,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/taskproof/taskproof/internal/harness"
 	"github.com/taskproof/taskproof/internal/verify"
 )
 
@@ -83,40 +79,6 @@ func TestParseRunCommand(t *testing.T) {
 	} {
 		if _, err := ParseRunCommand(strings.Fields(args)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v; want %q", args, err, want)
-		}
-	}
-}
-
-// TestBoundedLogMatchesLogFile feeds the same streams to the in-memory log
-// and to harness.LogFile: evidence keeps what `run --log` would write.
-func TestBoundedLogMatchesLogFile(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	dir := t.TempDir()
-	for i := range 200 {
-		max := int64(1024 + rng.IntN(4096))
-		total := rng.IntN(int(max) * 3)
-		path := filepath.Join(dir, "log")
-		lf, err := harness.CreateLog(path, max)
-		if err != nil {
-			t.Fatal(err)
-		}
-		bl := newBoundedLog(max)
-		for total > 0 {
-			n := min(total, 1+rng.IntN(700))
-			chunk := make([]byte, n)
-			for j := range chunk {
-				chunk[j] = "ab\n"[rng.IntN(3)]
-			}
-			lf.Write(chunk)
-			bl.Write(chunk)
-			total -= n
-		}
-		if err := lf.Commit(); err != nil {
-			t.Fatal(err)
-		}
-		want, _ := os.ReadFile(path)
-		if got := bl.Bytes(); !bytes.Equal(got, want) {
-			t.Fatalf("stream %d (budget %d): memory log differs from the log file:\n%q\n%q", i, max, got, want)
 		}
 	}
 }

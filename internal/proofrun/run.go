@@ -78,7 +78,10 @@ func Console(ctx context.Context, run Run) (*Result, error) {
 		drain = -1 // harness: no drain at all
 	}
 	spec := run.Markers.Spec
-	x := newExecution(run.Observe, run.KeepLog, run.LogMax)
+	x, err := newExecution(run.Observe, run.KeepLog, run.LogMax)
+	if err != nil {
+		return nil, err
+	}
 	cfg := harness.Config{
 		Argv:        run.Argv,
 		Env:         Environ(os.Environ(), run.Env, run.Markers.Env),
@@ -160,7 +163,10 @@ type TestResult struct {
 
 // Tests runs a test command and keeps its output.
 func Tests(ctx context.Context, run TestRun) (*TestResult, error) {
-	x := newExecution(run.Observe, true, run.LogMax)
+	x, err := newExecution(run.Observe, true, run.LogMax)
+	if err != nil {
+		return nil, err
+	}
 	chk := &outputChecker{}
 	cfg := harness.Config{
 		Argv: run.Argv, Env: Environ(os.Environ(), run.Env, nil), Dir: run.Dir,

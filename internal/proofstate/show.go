@@ -61,12 +61,12 @@ func ShowText(buf *bytes.Buffer, d *task.Document, proof Assessment) {
 	row("  created", fieldText(d.Created))
 	tw.Flush()
 
-	section(buf, "dependencies", len(d.Deps), func(tw *tabwriter.Writer) {
+	scope.TextBlock(buf, "dependencies", len(d.Deps), func(tw *tabwriter.Writer) {
 		for _, x := range d.Deps {
 			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\n", x.Line, x.ID, x.Kind, x.Label)
 		}
 	})
-	section(buf, "links", len(d.Links), func(tw *tabwriter.Writer) {
+	scope.TextBlock(buf, "links", len(d.Links), func(tw *tabwriter.Writer) {
 		for _, x := range d.Links {
 			label := x.Label
 			if label == "" {
@@ -75,17 +75,17 @@ func ShowText(buf *bytes.Buffer, d *task.Document, proof Assessment) {
 			fmt.Fprintf(tw, "  %d\t%s\t%s\n", x.Line, label, x.Target)
 		}
 	})
-	section(buf, "sections", len(d.Sections), func(tw *tabwriter.Writer) {
+	scope.TextBlock(buf, "sections", len(d.Sections), func(tw *tabwriter.Writer) {
 		for _, s := range d.Sections {
 			fmt.Fprintf(tw, "  %d-%d\t%s %s\n", s.Line, s.EndLine, strings.Repeat("#", s.Level), s.Heading)
 		}
 	})
-	section(buf, "proof commands", len(d.Proofs), func(tw *tabwriter.Writer) {
+	scope.TextBlock(buf, "proof commands", len(d.Proofs), func(tw *tabwriter.Writer) {
 		for _, p := range d.Proofs {
 			fmt.Fprintf(tw, "  %d\t%s\t%s\n", p.Line, p.Kind, p.Command)
 		}
 	})
-	section(buf, "required markers", len(d.Markers), func(tw *tabwriter.Writer) {
+	scope.TextBlock(buf, "required markers", len(d.Markers), func(tw *tabwriter.Writer) {
 		for _, m := range d.Markers {
 			where := "stop conditions"
 			if m.Security {
@@ -94,7 +94,7 @@ func ShowText(buf *bytes.Buffer, d *task.Document, proof Assessment) {
 			fmt.Fprintf(tw, "  %d\t%s\t%s\n", m.Line, where, m.Text)
 		}
 	})
-	section(buf, "required tests", len(d.Tests), func(tw *tabwriter.Writer) {
+	scope.TextBlock(buf, "required tests", len(d.Tests), func(tw *tabwriter.Writer) {
 		for _, t := range d.Tests {
 			where := "stop conditions"
 			if t.Security {
@@ -103,7 +103,7 @@ func ShowText(buf *bytes.Buffer, d *task.Document, proof Assessment) {
 			fmt.Fprintf(tw, "  %d\t%s\t%s\n", t.Line, where, t.Name)
 		}
 	})
-	section(buf, "touched paths", len(d.Touched), func(tw *tabwriter.Writer) {
+	scope.TextBlock(buf, "touched paths", len(d.Touched), func(tw *tabwriter.Writer) {
 		for _, p := range d.Touched {
 			kind, text := "allow", p.Pattern
 			if p.Deny {
@@ -130,18 +130,6 @@ func ShowText(buf *bytes.Buffer, d *task.Document, proof Assessment) {
 	} else {
 		fmt.Fprintln(tw, "  proof\t(no section)")
 	}
-	tw.Flush()
-}
-
-// section prints a titled, aligned block, or "(none)".
-func section(buf *bytes.Buffer, title string, n int, rows func(*tabwriter.Writer)) {
-	fmt.Fprintf(buf, "\n%s (%d)\n", title, n)
-	if n == 0 {
-		buf.WriteString("  (none)\n")
-		return
-	}
-	tw := tabwriter.NewWriter(buf, 0, 0, 2, ' ', 0)
-	rows(tw)
 	tw.Flush()
 }
 

@@ -18,11 +18,7 @@ import (
 // repo.Repo.Change) against doc's touched-path allowlist, the task file
 // and [scope] always_allow; paths are relative to the root.
 func CheckScope(ctx context.Context, r *repo.Repo, doc *task.Document, base string) (*scope.Result, error) {
-	cfg, err := r.Config()
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.Change(ctx, base)
+	cfg, c, err := change(ctx, r, base)
 	if err != nil {
 		return nil, err
 	}
@@ -43,11 +39,7 @@ func CheckScope(ctx context.Context, r *repo.Repo, doc *task.Document, base stri
 // that exists but does not load is an error (a green check must not have
 // checked less).
 func CheckHygiene(ctx context.Context, r *repo.Repo, base string) (*scope.HygieneReport, error) {
-	cfg, err := r.Config()
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.Change(ctx, base)
+	cfg, c, err := change(ctx, r, base)
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +54,17 @@ func CheckHygiene(ctx context.Context, r *repo.Repo, base string) (*scope.Hygien
 	findings, rules := scope.Hygiene(files, opts)
 	return &scope.HygieneReport{Base: c.Base.Rev, BaseFrom: c.Base.How, MergeBase: c.Base.MergeBase,
 		Findings: findings, Rules: rules, Skipped: skipped}, nil
+}
+
+// change is what both checks read: the configuration and the change
+// against base.
+func change(ctx context.Context, r *repo.Repo, base string) (*config.Config, *repo.Change, error) {
+	cfg, err := r.Config()
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := r.Change(ctx, base)
+	return cfg, c, err
 }
 
 // hygieneMarkers reads the ok/ready markers of every profile of the

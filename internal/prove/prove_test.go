@@ -1,13 +1,18 @@
 package prove
 
 import (
+	"crypto/ed25519"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/taskproof/taskproof/internal/dod"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/gittest"
+	"github.com/taskproof/taskproof/internal/proofrun"
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/scope"
 )
@@ -86,4 +91,103 @@ func scopeOf(t *testing.T, root string) (*scope.Result, error) {
 		t.Fatal(err)
 	}
 	return CheckScope(t.Context(), r, d, "")
+}
+
+// planRepo is a git repository with a contract and tasks whose proof is a
+// shell script printing markers.
+func planRepo(t *testing.T, tasks map[string]string) string {
+	t.Helper()
+	gittest.Require(t)
+	root := t.TempDir()
+	files := map[string]string{
+		"taskproof.toml":      "[proof]\ncanonical = [\"taskproof run *\", \"./boot.sh*\"]\n",
+		"proof/contract.toml": "[contract]\nversion = 1\n\n[[marker]]\ntext = \"boot ok\"\nkind = \"ok\"\n",
+		"boot.sh":             "#!/bin/sh\necho boot ok\n",
+	}
+	for name, cmd := range tasks {
+		files["tasks/"+name+".md"] = "# " + name + ": t\n\n- Status: Draft\n\n## Stop conditions (Definition of Done)\n\n" +
+			"- **Proof (QEMU)**:\n  - Command(s):\n    - `" + cmd + "`\n  - Required markers:\n    - `boot ok`\n\n## Touched paths (allowlist)\n\n- `boot.sh`\n"
+	}
+	gittest.WriteFiles(t, root, files)
+	if err := os.Chmod(filepath.Join(root, "boot.sh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	gittest.Repo(t, root)
+	return root
+}
+
+// TestPlanKeysGroupRuns: steps of different tasks that name the same run
+// have the same key; another environment or runner is another run.
+func TestPlanKeysGroupRuns(t *testing.T) {
+	root := planRepo(t, map[string]string{
+		"TASK-0001": "taskproof run --contract proof/contract.toml -- ./boot.sh",
+		"TASK-0002": "taskproof run --contract proof/contract.toml -- ./boot.sh",
+		"TASK-0003": "MODE=x taskproof run --contract proof/contract.toml -- ./boot.sh",
+		"TASK-0004": "./boot.sh",
+	})
+	p, err := New(repo.Open(root), Options{Timeout: time.Minute}, "TASK-0001", "TASK-0002", "TASK-0003", "TASK-0004")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(i int) RunKey { return p.Tasks[i].Steps[0].Key() }
+	if key(0) != key(1) {
+		t.Error("the same command in two tasks is two runs")
+	}
+	if key(0) == key(2) || key(0) == key(3) || key(2) == key(3) {
+		t.Error("another environment or runner is the same run")
+	}
+	if p.Tasks[3].Steps[0].Runner != dod.RunnerHarness || p.Tasks[3].Steps[0].Contract != "proof/contract.toml" || p.Tasks[3].Steps[0].Profile != "default" {
+		t.Errorf("harness step %+v", p.Tasks[3].Steps[0])
+	}
+}
+
+// TestExecuteObserved runs a plan and follows it: step start and end, the
+// run's events, a judgement that proves the task, and the bundle.
+func TestExecuteObserved(t *testing.T) {
+	root := planRepo(t, map[string]string{"TASK-0001": "taskproof run --contract proof/contract.toml -- ./boot.sh"})
+	r := repo.Open(root)
+	p, err := New(r, Options{Timeout: time.Minute, Version: "test"}, "TASK-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Bind(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	obs := Observer{
+		StepStarted: func(tp *TaskPlan, s *Step) { seen = append(seen, "start "+s.Command) },
+		StepDone:    func(tp *TaskPlan, s *Step) { seen = append(seen, "done "+s.Result.Verdict) },
+		Event: func(tp *TaskPlan, s *Step, e proofrun.Event) {
+			if e.Kind == proofrun.MarkerSeen {
+				seen = append(seen, "marker "+e.Marker.Marker)
+			}
+		},
+	}
+	if err := p.Execute(t.Context(), obs); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"start taskproof run --contract proof/contract.toml -- ./boot.sh", "marker boot ok", "done PASS"}
+	if !reflect.DeepEqual(seen, want) {
+		t.Errorf("observed %q, want %q", seen, want)
+	}
+	j := p.Judge(t.Context())[0]
+	if j.Verdict != evidence.Proven {
+		t.Fatalf("judgement %+v", j.Items)
+	}
+	_, priv, _ := evidence.GenerateKey()
+	s, err := p.Seal(t.Context(), j, priv)
+	if err != nil || s.Changed {
+		t.Fatalf("seal: %+v %v", s, err)
+	}
+	v, err := evidence.Verify(s.Bundle, priv.Public().(ed25519.PublicKey), evidence.VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg evidence.Config
+	if ok, err := evidence.Decode(v.Files, evidence.ConfigName, &cfg); !ok || err != nil || cfg.Steps[0].Runner != string(dod.RunnerRun) {
+		t.Errorf("config.json: %v %v %+v", ok, err, cfg)
+	}
+	if ok, err := evidence.Decode(v.Files, evidence.ConfigName, new(int)); !ok || err == nil || !strings.Contains(err.Error(), "files/config.json does not decode") {
+		t.Errorf("a file that does not decode: %v", err)
+	}
 }

@@ -49,6 +49,9 @@ type Options struct {
 	// repository reads from disk, as it reads it (the file cache makes
 	// that once per file). Tests use it to count reads.
 	OnRead func(path string)
+	// OnParse, when set, is called with the absolute path of every task
+	// file the repository parses, as it parses it.
+	OnParse func(path string)
 }
 
 // Repo is one repository, opened once.

@@ -44,6 +44,8 @@ func TestConfigAndTasksReadOnce(t *testing.T) {
 		"elsewhere/TASK-0009-out.md": "# TASK-0009: Outside\n",
 	})
 	o, n := reads(t, dir)
+	parsed := map[string]int{}
+	o.OnParse = func(p string) { parsed[filepath.Base(p)]++ }
 	r := OpenWith(dir, o)
 	docs, err := r.Tasks()
 	if err != nil || len(docs) != 2 || docs[0].Path != "tasks/TASK-0001-one.md" || docs[1].Path != "tasks/TASK-0002-two.md" {
@@ -68,6 +70,11 @@ func TestConfigAndTasksReadOnce(t *testing.T) {
 	for _, p := range []string{"taskproof.toml", "tasks/TASK-0001-one.md", "tasks/TASK-0002-two.md"} {
 		if n[p] != 1 {
 			t.Errorf("%s read %d times, want once", p, n[p])
+		}
+	}
+	for _, f := range []string{"TASK-0001-one.md", "TASK-0002-two.md", "TASK-0009-out.md"} {
+		if parsed[f] != 1 {
+			t.Errorf("%s parsed %d times, want once", f, parsed[f])
 		}
 	}
 	if n["tasks/TASK-TEMPLATE.md"] != 0 {

@@ -71,6 +71,9 @@ func (r *Repo) ParseFile(path string) (*task.Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
+	if r.opts.OnParse != nil {
+		r.opts.OnParse(key)
+	}
 	d, err := task.Parse(r.Rel(path), src)
 	if err != nil {
 		return nil, err

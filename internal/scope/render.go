@@ -23,7 +23,7 @@ func (res *Result) Text() []byte {
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "%s %s\n", res.Task, res.File)
 	fmt.Fprintf(&buf, "base %s (%s), merge base %s\n", res.Base, BaseFromText(res.BaseFrom), ShortHash(res.MergeBase))
-	block(&buf, "touched", len(res.Touched), func(tw *tabwriter.Writer) {
+	TextBlock(&buf, "touched", len(res.Touched), func(tw *tabwriter.Writer) {
 		for _, c := range res.Touched {
 			p := c.Path
 			if c.OldPath != "" {
@@ -32,7 +32,7 @@ func (res *Result) Text() []byte {
 			fmt.Fprintf(tw, "  %s\t%s\n", c.Status, p)
 		}
 	})
-	block(&buf, "violations", len(res.Violations), func(tw *tabwriter.Writer) {
+	TextBlock(&buf, "violations", len(res.Violations), func(tw *tabwriter.Writer) {
 		for _, v := range res.Violations {
 			st, p := v.Status, v.Path
 			if st == "" {
@@ -41,7 +41,7 @@ func (res *Result) Text() []byte {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\n", st, p, v.Reason)
 		}
 	})
-	block(&buf, "unverifiable allowlist items", len(res.Unverifiable), func(tw *tabwriter.Writer) {
+	TextBlock(&buf, "unverifiable allowlist items", len(res.Unverifiable), func(tw *tabwriter.Writer) {
 		for _, u := range res.Unverifiable {
 			fmt.Fprintf(tw, "  %s:%d\t%s\t(%s)\n", res.File, u.Line, u.Text, u.Reason)
 		}
@@ -85,8 +85,9 @@ func (rep *HygieneReport) Text() []byte {
 	return buf.Bytes()
 }
 
-// block prints a titled, aligned block, or "(none)".
-func block(buf *bytes.Buffer, title string, n int, rows func(*tabwriter.Writer)) {
+// TextBlock writes a titled, aligned block of n rows, or "(none)": the
+// sections of the scope report and of `taskproof show`.
+func TextBlock(buf *bytes.Buffer, title string, n int, rows func(*tabwriter.Writer)) {
 	fmt.Fprintf(buf, "\n%s (%d)\n", title, n)
 	if n == 0 {
 		buf.WriteString("  (none)\n")
