@@ -13,6 +13,7 @@ import (
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/gittest"
 	"github.com/taskproof/taskproof/internal/proofrun"
+	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/scope"
 )
@@ -189,5 +190,28 @@ func TestExecuteObserved(t *testing.T) {
 	}
 	if ok, err := evidence.Decode(v.Files, evidence.ConfigName, new(int)); !ok || err == nil || !strings.Contains(err.Error(), "files/config.json does not decode") {
 		t.Errorf("a file that does not decode: %v", err)
+	}
+}
+
+// TestMarkdownSurfacesDecodeErrors: a bundle file that does not decode is
+// left out of the section and reported, never dropped in silence.
+func TestMarkdownSurfacesDecodeErrors(t *testing.T) {
+	in := MarkdownInput{
+		Bundle: ".taskproof/evidence/TASK-0001.tar",
+		Predicate: evidence.Predicate{TaskID: "TASK-0001", Verdict: evidence.Proven,
+			Items: []evidence.Item{{Item: "x", Kind: evidence.KindCommand, Verdict: evidence.Proven}}},
+		Assessment: proofstate.Assessment{State: proofstate.Proven},
+		Files: []evidence.File{
+			{Name: evidence.ConfigName, Data: []byte(`{"steps": [{"n": 1, "command": "x", "argv": ["x"]}]}`)},
+			{Name: evidence.ReportName(1), Data: []byte(`{"verdict": 7}`)},
+			{Name: evidence.ScopeName, Data: []byte(`not json`)},
+		},
+	}
+	md, errs := Markdown(in)
+	if len(errs) != 2 || !strings.Contains(errs[0].Error(), "files/reports/1.json does not decode") || !strings.Contains(errs[1].Error(), "files/scope.json does not decode") {
+		t.Errorf("errors %v", errs)
+	}
+	if !strings.Contains(string(md), "1. `x` — proven") || strings.Contains(string(md), "### Scope") {
+		t.Errorf("section:\n%s", md)
 	}
 }
