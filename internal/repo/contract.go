@@ -105,16 +105,17 @@ func (r *Repo) load(base, path, shown string) (*Contract, error) {
 	if !filepath.IsAbs(full) {
 		full = filepath.Join(base, path)
 	}
-	key := abs(full)
-	if l, ok := r.contracts[key]; ok {
-		return l.c, l.err
-	}
 	c := &Contract{Path: shown}
 	name := ""
-	if rel, err := filepath.Rel(abs(base), key); err == nil && filepath.IsLocal(rel) {
+	if rel, err := filepath.Rel(abs(base), abs(full)); err == nil && filepath.IsLocal(rel) {
 		c.dir, name = base, filepath.ToSlash(rel)
 	} else {
 		c.dir, name = filepath.Dir(full), filepath.Base(full)
+	}
+	// One load per directory and name: the names are what the hash covers.
+	key := abs(c.dir) + "\x00" + name
+	if l, ok := r.contracts[key]; ok {
+		return l.c, l.err
 	}
 	l := &contractLoad{}
 	r.contracts[key] = l

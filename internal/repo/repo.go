@@ -72,7 +72,7 @@ type Repo struct {
 	tasksErr error
 	parsed   map[string]*task.Document // by absolute path
 
-	contracts map[string]*contractLoad // by absolute path
+	contracts map[string]*contractLoad // by directory and name
 
 	git *gitState
 }
