@@ -5,6 +5,9 @@
 // history (Record). The model is restic's plan-then-execute: nothing runs
 // until the whole plan is known to be runnable.
 //
+// The calls go in that order: New, Bind, Execute, Judge, then Seal and
+// Record for each judgement.
+//
 // A Plan holds tasks, and each step knows the run that proves it (Key):
 // steps of many tasks that name the same run can be grouped by their key
 // and proven by one run.

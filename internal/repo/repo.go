@@ -6,7 +6,8 @@
 // against a base). It is the one place that reads a repository's inputs,
 // so each is read once per command.
 //
-// A Repo is not safe for concurrent use.
+// A Repo is one command's view: what it read stays as read (open a new
+// Repo to see later changes), and it is not safe for concurrent use.
 package repo
 
 import (
