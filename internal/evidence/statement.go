@@ -82,6 +82,19 @@ type Run struct {
 	DurationMS int64  `json:"duration_ms"` // wall time of the whole proof
 	Host       string `json:"host"`        // host name the proof ran on
 	Tools      []Tool `json:"tools"`       // tool versions, in the order the caller lists them
+	// Proofs name the run behind each proof command: one run proves
+	// every task that names it, and a passing run whose inputs did not
+	// change is reused rather than run again.
+	Proofs []RunRef `json:"proofs,omitempty"`
+}
+
+// RunRef names the run that proved a proof command.
+type RunRef struct {
+	N      int    `json:"n"`                // the proof command (config.json's step n)
+	Run    string `json:"run"`              // the run's id: the same command, env, contract and profile
+	Exec   string `json:"exec"`             // the execution whose output the files hold
+	Commit string `json:"commit"`           // the commit that execution ran on
+	Reused string `json:"reused,omitempty"` // "cache" or the lane result it came from; "" when it ran in this prove
 }
 
 // Tool is one tool's version as the proof saw it.

@@ -43,8 +43,11 @@ func (p *Plan) Bind(ctx context.Context) error {
 			}
 		}
 	}
-	p.change, err = r.Change(ctx, p.Options.Base)
-	return err
+	if p.change, err = r.Change(ctx, p.Options.Base); err != nil {
+		return err
+	}
+	p.lookupCache()
+	return nil
 }
 
 // StepResult is what one step observed.
@@ -71,99 +74,26 @@ type StepResult struct {
 	PID      int
 	// Problem is why a marker step's reports could not be written, or nil.
 	Problem error
+	// Cached names the earlier run whose output this step reused; nil
+	// when it ran now.
+	Cached *Reuse
+	// Run and Exec name the shared run and its execution.
+	Run, Exec string
 }
 
-// Observer follows an execution; every field may be nil.
+// Observer follows an execution; every field may be nil. Its functions
+// are called one at a time, from the lanes' goroutines.
 type Observer struct {
+	// RunStarted and RunDone bracket each run that runs.
+	RunStarted func(r *SharedRun)
+	RunDone    func(r *SharedRun)
+	// StepStarted and StepDone bracket the run of a step: the first of the
+	// steps a run proves.
 	StepStarted func(tp *TaskPlan, s *Step)
 	StepDone    func(tp *TaskPlan, s *Step)
-	Event       func(tp *TaskPlan, s *Step, e proofrun.Event)
+	Event       func(r *SharedRun, e proofrun.Event)
 	// Progress receives the harness's live status line of marker steps.
 	Progress io.Writer
-}
-
-// Execute runs every step in order from the root. After an interrupt the
-// remaining steps are not run and the error wraps ErrInfra: no evidence
-// is to be written then.
-func (p *Plan) Execute(ctx context.Context, obs Observer) error {
-	p.started = time.Now()
-	for _, tp := range p.Tasks {
-		for _, st := range tp.Steps {
-			if ctx.Err() != nil {
-				st.Result = &StepResult{Outcome: dod.StepOutcome{Reason: "not run: interrupted"}}
-				continue
-			}
-			if obs.StepStarted != nil {
-				obs.StepStarted(tp, st)
-			}
-			var observe func(proofrun.Event)
-			if obs.Event != nil {
-				observe = func(e proofrun.Event) { obs.Event(tp, st, e) }
-			}
-			t0 := time.Now()
-			if st.Test != nil {
-				st.Result = p.testStep(ctx, tp, st, observe)
-			} else {
-				st.Result = p.markerStep(ctx, tp, st, observe, obs.Progress)
-			}
-			st.Result.Duration = time.Since(t0)
-			if obs.StepDone != nil {
-				obs.StepDone(tp, st)
-			}
-		}
-	}
-	if ctx.Err() != nil {
-		return &kindError{ErrInfra, errors.New("interrupted by a signal; no evidence written")}
-	}
-	return nil
-}
-
-// markerStep runs a `taskproof run` command, or a QEMU command under the
-// harness, and checks its console.
-func (p *Plan) markerStep(ctx context.Context, tp *TaskPlan, st *Step, observe func(proofrun.Event), progress io.Writer) *StepResult {
-	res := &StepResult{Env: EnvRecord(st.Env, nil)}
-	couldNot := func(err error) *StepResult {
-		res.Verdict = string(verify.Infra)
-		res.Outcome = dod.StepOutcome{Ran: true, Reason: "could not run: " + firstLine(fmt.Sprint(err))}
-		return res
-	}
-	if err := proofrun.CheckOutputs(st.JUnit, st.Summary); err != nil {
-		return couldNot(err)
-	}
-	run := *st.Run
-	run.Observe, run.Progress = observe, progress
-	x, err := proofrun.Console(ctx, run)
-	if x == nil {
-		return couldNot(err)
-	}
-	if werr := proofrun.WriteReports(x.Report, proofrun.Reports{JUnit: st.JUnit, Summary: st.Summary}); werr != nil {
-		err = errors.Join(err, werr)
-	}
-	res.Problem = err
-	res.Env = EnvRecord(st.Env, st.Run.Markers.Env)
-	res.Report, res.Spec, res.Marks = x.Report, st.Run.Markers.Spec, x.Outcome.Marks
-	res.Programs, res.Started, res.Leftover, res.PID = x.Programs, x.Outcome.PID != 0, x.Outcome.Leftover, x.Outcome.PID
-	res.RunTime = x.Outcome.Duration
-	rep := x.Report
-	res.Verdict = rep.Verdict
-	passed := rep.Verdict == string(verify.Pass) && err == nil
-	reason := fmt.Sprintf("%s: %d/%d required markers", rep.Verdict, rep.Found, rep.Required)
-	if rep.Failure != nil && rep.Verdict != string(verify.Pass) {
-		reason = rep.Verdict + ": " + firstLine(rep.Failure.Message)
-	} else if err != nil && rep.Verdict == string(verify.Pass) {
-		reason = "PASS, but its log or report could not be written: " + firstLine(err.Error())
-	}
-	res.Outcome = dod.StepOutcome{Ran: true, Passed: passed, Reason: clip(reason), Seen: seenMarkers(res.Spec, x.Outcome.Result.Seen, tp.DoD)}
-	lines := make([]evidence.MarkerLine, len(x.Outcome.Marks))
-	for i, m := range x.Outcome.Marks {
-		lines[i] = evidence.MarkerLine{Marker: m.Marker, Kind: string(m.Kind), Phase: m.Phase, Line: m.Line}
-	}
-	res.Files = []evidence.File{
-		{Name: evidence.LogName(st.N), Data: x.Log},
-		{Name: evidence.MarkersName(st.N), Data: evidence.MarkersFile(lines)},
-		{Name: evidence.ReportName(st.N), Data: mustJSON(evidence.NewRunReport(rep, st.Contract, evidence.LogName(st.N)))},
-	}
-	return res
 }
 
 // seenMarkers lists the texts of the plan's required markers among the
@@ -195,30 +125,18 @@ func seenMarkers(spec *verify.Spec, seen []verify.Observation, plan *dod.Plan) [
 	return out
 }
 
-// testStep runs a test command under the harness and parses its output as
-// test results.
-func (p *Plan) testStep(ctx context.Context, tp *TaskPlan, st *Step, observe func(proofrun.Event)) *StepResult {
-	res := &StepResult{Env: EnvRecord(st.Env, nil)}
-	run := *st.Test
-	run.Observe = observe
-	x, err := proofrun.Tests(ctx, run)
-	if x == nil {
-		res.Verdict = string(verify.Infra)
-		res.Outcome = dod.StepOutcome{Ran: true, Reason: "could not run: " + firstLine(fmt.Sprint(err))}
-		return res
-	}
-	res.Programs, res.Started, res.PID = x.Programs, x.Outcome.PID != 0, x.Outcome.PID
-	res.RunTime = x.Outcome.Duration
-	res.Files = append(res.Files, evidence.File{Name: evidence.LogName(st.N), Data: dod.NormalizeTestLog(x.Log)})
-	ended := x.Ended
+// judgeTests parses a test command's output as test results and judges
+// them for tp's required tests.
+func (o *RunOutput) judgeTests(tp *TaskPlan, st *Step, res *StepResult) {
+	res.Files = append(res.Files, evidence.File{Name: evidence.LogName(st.N), Data: o.Log})
 	so := dod.StepOutcome{Ran: true}
-	run2, perr := testout.Parse(x.Output, "")
+	run2, perr := testout.Parse(o.Output, "")
 	switch {
-	case ended.Verdict == verify.Infra:
+	case o.Ended == verify.Infra:
 		res.Verdict = "infra"
-		so.Reason = firstLine(ended.Failure.Message)
+		so.Reason = firstLine(o.EndedMessage)
 		res.Outcome = so
-		return res
+		return
 	case perr != nil || run2 == nil:
 		why := "no test results in its output (the format was not recognised: go test -json, cargo test, pytest, JUnit XML, TAP, KTAP)"
 		if perr != nil && !errors.Is(perr, testout.ErrUnknownFormat) {
@@ -226,11 +144,11 @@ func (p *Plan) testStep(ctx context.Context, tp *TaskPlan, st *Step, observe fun
 		}
 		res.Verdict = "no_results"
 		so.Reason = why
-		if ended.Verdict != verify.Pass {
-			so.Reason = strings.ToLower(string(ended.Verdict)) + " (" + firstLine(ended.Failure.Message) + "), " + why
+		if o.Ended != verify.Pass {
+			so.Reason = strings.ToLower(string(o.Ended)) + " (" + firstLine(o.EndedMessage) + "), " + why
 		}
 		res.Outcome = so
-		return res
+		return
 	}
 	for i := range run2.Cases {
 		run2.Cases[i].Duration, run2.Cases[i].Timed = 0, false
@@ -265,23 +183,23 @@ func (p *Plan) testStep(ctx context.Context, tp *TaskPlan, st *Step, observe fun
 	case len(problems) > 0:
 		so.Reason = fmt.Sprintf("%s (%s)", firstLine(problems[0]), counts)
 		res.Verdict = "failed"
-	case ended.Verdict != verify.Pass:
-		so.Reason = fmt.Sprintf("%s: %s (%s)", ended.Verdict, firstLine(ended.Failure.Message), counts)
-		res.Verdict = strings.ToLower(string(ended.Verdict))
+	case o.Ended != verify.Pass:
+		so.Reason = fmt.Sprintf("%s: %s (%s)", o.Ended, firstLine(o.EndedMessage), counts)
+		res.Verdict = strings.ToLower(string(o.Ended))
 	default:
 		so.Passed = true
 		so.Reason = fmt.Sprintf("%s tests: %s", run2.Format, counts)
 		res.Verdict = "passed"
 	}
-	if x.Truncated > 0 {
+	if o.Truncated > 0 {
 		so.Passed = false
 		so.Reason = fmt.Sprintf("output over %d MiB; only the first part was parsed: %s", proofrun.MaxTestOutput>>20, so.Reason)
 	}
 	so.Reason = clip(so.Reason)
 	res.Outcome = so
 	res.Files = append(res.Files, evidence.File{Name: evidence.TestsName(st.N), Data: mustJSON(testout.NewReport(run2, so.Tests))})
-	return res
 }
+
 
 // mustJSON encodes one of our own values as a bundle file.
 func mustJSON(v any) []byte {

@@ -53,6 +53,13 @@ type Options struct {
 	Timeout time.Duration
 	// Version is taskproof's own version, recorded as a tool.
 	Version string
+	// Jobs is how many runs Execute runs at once (lanes); 0 is one.
+	Jobs int
+	// Force runs every run, passing results in the cache notwithstanding.
+	Force bool
+	// NoRun runs nothing: runs without an output (from the cache or Use)
+	// leave their steps not run.
+	NoRun bool
 }
 
 // DefaultTimeout bounds a test or harness command without its own.
@@ -65,6 +72,8 @@ type Plan struct {
 	Tasks   []*TaskPlan
 	change  *repo.Change
 	started time.Time
+	runs    []*SharedRun
+	versions map[string]string // a tool's version by executable, asked once
 }
 
 // TaskPlan is one task's part of a plan.
@@ -76,6 +85,9 @@ type TaskPlan struct {
 	Steps []*Step
 	// Inputs are what the evidence binds (Bind fills them).
 	Inputs evidence.Current
+	// Fresh is the digest of the task's bundle when it needs no new
+	// prove (see UpToDate); "" otherwise.
+	Fresh string
 	// stamps are the allowlisted files as they were before anything ran.
 	stamps map[string]stamp
 }

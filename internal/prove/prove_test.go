@@ -158,7 +158,7 @@ func TestExecuteObserved(t *testing.T) {
 	obs := Observer{
 		StepStarted: func(tp *TaskPlan, s *Step) { seen = append(seen, "start "+s.Command) },
 		StepDone:    func(tp *TaskPlan, s *Step) { seen = append(seen, "done "+s.Result.Verdict) },
-		Event: func(tp *TaskPlan, s *Step, e proofrun.Event) {
+		Event: func(r *SharedRun, e proofrun.Event) {
 			if e.Kind == proofrun.MarkerSeen {
 				seen = append(seen, "marker "+e.Marker.Marker)
 			}

@@ -32,6 +32,7 @@ type StepReport struct {
 	Verdict    string   `json:"verdict"`
 	Reason     string   `json:"reason"`
 	DurationMS int64    `json:"duration_ms"`
+	Run        string   `json:"run,omitempty"` // the shared run's id
 }
 
 // EvidenceReport names the bundle in a Result.
@@ -53,8 +54,12 @@ func (p *Plan) Result(j *Judgement, s *Sealed, keySource string) Result {
 	}
 	for _, st := range tp.Steps {
 		r := st.result()
+		reason := r.Outcome.Reason
+		if r.Cached != nil {
+			reason += " (" + r.Cached.String() + ")"
+		}
 		res.Steps = append(res.Steps, StepReport{N: st.N, Command: st.Command, Line: st.Line, Runner: string(st.Runner),
-			Argv: st.Argv, Verdict: r.Verdict, Reason: r.Outcome.Reason, DurationMS: r.Duration.Milliseconds()})
+			Argv: st.Argv, Verdict: r.Verdict, Reason: reason, DurationMS: r.Duration.Milliseconds(), Run: r.Run})
 	}
 	return res
 }

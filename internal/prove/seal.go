@@ -29,10 +29,17 @@ type Judgement struct {
 }
 
 // Judge checks scope and hygiene on the work tree as the proof left it
-// and judges each Definition-of-Done item of each task.
+// and judges each Definition-of-Done item of each task, but for the tasks
+// UpToDate found fresh.
 func (p *Plan) Judge(ctx context.Context) []*Judgement {
 	var out []*Judgement
+	var hyg *scope.HygieneReport
+	var hygErr error
+	hygDone := false
 	for _, tp := range p.Tasks {
+		if tp.Fresh != "" {
+			continue
+		}
 		j := &Judgement{Task: tp}
 		o := dod.Outcome{}
 		for _, st := range tp.Steps {
@@ -44,8 +51,12 @@ func (p *Plan) Judge(ctx context.Context) []*Judgement {
 		if j.Scope != nil {
 			j.files = append(j.files, evidence.File{Name: evidence.ScopeName, Data: mustJSON(j.Scope)})
 		}
-		j.Hygiene, err = CheckHygiene(ctx, p.Repo, p.Options.Base)
-		o.Hygiene = hygieneOutcome(j.Hygiene, err)
+		if !hygDone { // the same change for every task: checked once
+			hyg, hygErr = CheckHygiene(ctx, p.Repo, p.Options.Base)
+			hygDone = true
+		}
+		j.Hygiene = hyg
+		o.Hygiene = hygieneOutcome(j.Hygiene, hygErr)
 		if j.Hygiene != nil {
 			j.files = append(j.files, evidence.File{Name: evidence.HygieneName, Data: mustJSON(j.Hygiene)})
 		}
@@ -99,6 +110,17 @@ func (p *Plan) Seal(ctx context.Context, j *Judgement, priv ed25519.PrivateKey) 
 		Host:       host,
 		Tools:      p.tools(ctx, tp),
 	}
+	for _, st := range tp.Steps {
+		res := st.result()
+		if res.Exec == "" {
+			continue
+		}
+		ref := evidence.RunRef{N: st.N, Run: res.Run, Exec: res.Exec, Commit: cur.Commit}
+		if res.Cached != nil {
+			ref.Commit, ref.Reused = res.Cached.Commit, res.Cached.From
+		}
+		pred.Run.Proofs = append(pred.Run.Proofs, ref)
+	}
 	bundle, err := evidence.Build(files, pred, priv)
 	if err != nil {
 		return nil, &kindError{ErrInfra, fmt.Errorf("build evidence: %w", err)}
@@ -150,12 +172,19 @@ func (p *Plan) tools(ctx context.Context, tp *TaskPlan) []evidence.Tool {
 			return
 		}
 		seen[name] = true
-		tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		out, err := exec.CommandContext(tctx, path, args...).Output()
-		v := strings.TrimSpace(firstLine(string(out)))
-		if err != nil || v == "" {
-			v = "unknown (" + path + " did not say)"
+		v, ok := p.versions[path]
+		if !ok {
+			tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			out, err := exec.CommandContext(tctx, path, args...).Output()
+			v = strings.TrimSpace(firstLine(string(out)))
+			if err != nil || v == "" {
+				v = "unknown (" + path + " did not say)"
+			}
+			if p.versions == nil {
+				p.versions = map[string]string{}
+			}
+			p.versions[path] = v
 		}
 		tools = append(tools, evidence.Tool{Name: name, Version: clip(v)})
 	}
