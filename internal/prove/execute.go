@@ -200,7 +200,6 @@ func (o *RunOutput) judgeTests(tp *TaskPlan, st *Step, res *StepResult) {
 	res.Files = append(res.Files, evidence.File{Name: evidence.TestsName(st.N), Data: mustJSON(testout.NewReport(run2, so.Tests))})
 }
 
-
 // mustJSON encodes one of our own values as a bundle file.
 func mustJSON(v any) []byte {
 	b, err := evidence.JSONFile(v)

@@ -67,12 +67,12 @@ const DefaultTimeout = 10 * time.Minute
 
 // Plan is what a prove runs and checks, decided before anything runs.
 type Plan struct {
-	Repo    *repo.Repo
-	Options Options
-	Tasks   []*TaskPlan
-	change  *repo.Change
-	started time.Time
-	runs    []*SharedRun
+	Repo     *repo.Repo
+	Options  Options
+	Tasks    []*TaskPlan
+	change   *repo.Change
+	started  time.Time
+	runs     []*SharedRun
 	versions map[string]string // a tool's version by executable, asked once
 }
 
