@@ -41,6 +41,7 @@ var commands = &command{
 		{name: "evidence", summary: "verify or show a signed evidence bundle",
 			synopsis: "evidence SUBCOMMAND [flags]", help: helpText("evidence"), listWidth: 7,
 			footer: "Run 'taskproof evidence SUBCOMMAND --help' for its flags and exit codes.", subs: []*command{
+				{name: "collect", summary: "verify CI lanes' results and write every task's evidence from them", run: cmdEvidenceCollect},
 				{name: "md", summary: "print a task's evidence as the Markdown section to paste into a PR", run: cmdEvidenceMD},
 				{name: "show", summary: "print what a bundle claims: task, commit, items, files", run: cmdEvidenceShow},
 				{name: "verify", summary: "check a bundle's signature, files and commit, offline", run: cmdEvidenceVerify},
@@ -54,6 +55,7 @@ var commands = &command{
 		{name: "lint", summary: "check task documents against the template's rules", run: cmdLint},
 		{name: "new", summary: "create the next task document from the template", run: cmdNew},
 		{name: "next", summary: "list the tasks that are ready to start", run: cmdNext},
+		{name: "plan", summary: "print the runs a prove would run: text, JSON, or a CI matrix (GitHub, GitLab)", run: cmdPlan},
 		{name: "prove", summary: "run a task's Definition of Done and write signed evidence", run: cmdProve},
 		{name: "run", summary: "run a command (QEMU, a test) and verify its console while it runs", run: cmdRun},
 		{name: "scope", summary: "check the files a change touched against a task's allowlist", run: cmdScope},

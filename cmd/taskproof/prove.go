@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -11,7 +12,7 @@ import (
 	"github.com/taskproof/taskproof/internal/prove"
 )
 
-const proveSynopsis = "prove TASK-ID [--base REV] [--key FILE] [--timeout 10m] [--root DIR] [--format text|json]"
+const proveSynopsis = "prove TASK-ID... | --all | --changed [--base REV] [-j N] [--force] [--dry-run] [--lane ID --out DIR] [--key FILE] [--timeout 10m] [--root DIR] [--format text|json]"
 
 // proveOptions are the inputs of `taskproof prove`.
 type proveOptions struct {
@@ -22,7 +23,21 @@ type proveOptions struct {
 	Timeout time.Duration
 	Task    string
 	Argv    []string // prove's own argv, for the ledger
+
+	// Many tasks: the selection, the lanes, the cache, one CI lane.
+	Tasks   []string
+	All     bool
+	Changed bool
+	Jobs    int
+	Force   bool
+	DryRun  bool
+	Lane    string
+	Out     string
+	Summary string // collect: a Markdown summary file
 }
+
+// defaultTimeout is prove's --timeout default.
+func defaultTimeout() time.Duration { return prove.DefaultTimeout }
 
 func cmdProve(ctx context.Context, env *cliEnv, args []string) error {
 	o := proveOptions{Argv: append([]string{"taskproof", "prove"}, args...)}
@@ -32,11 +47,37 @@ func cmdProve(ctx context.Context, env *cliEnv, args []string) error {
 	fs.StringVar(&o.Base, "base", "", "base `REV` of scope and hygiene (default: upstream, else main, else master, else HEAD)")
 	fs.StringVar(&o.Key, "key", "", "sign with the private key in `FILE` (default: $TASKPROOF_SIGNING_KEY, $TASKPROOF_SIGNING_KEY_FILE, .taskproof/signing.key)")
 	fs.DurationVar(&o.Timeout, "timeout", prove.DefaultTimeout, "deadline of each test or harness command (`DURATION`); taskproof run commands keep their own --timeout")
-	var err error
-	if o.Task, err = fs.parseTask(args, proveSynopsis); err != nil {
+	fs.BoolVar(&o.All, "all", false, "prove every task of the repository")
+	fs.BoolVar(&o.Changed, "changed", false, "prove the tasks the change against --base touches (allowlisted files, task file, proof inputs, contract)")
+	fs.IntVar(&o.Jobs, "j", runtime.NumCPU(), "run at most `N` runs at once")
+	fs.BoolVar(&o.Force, "force", false, "run every run, even one that passed before with the same inputs")
+	fs.BoolVar(&o.DryRun, "dry-run", false, "print the plan (runs, the tasks each proves, runs skipped) and run nothing")
+	fs.StringVar(&o.Lane, "lane", "", "run only the run `ID` (from taskproof plan) and write its signed result to --out")
+	fs.StringVar(&o.Out, "out", "lanes", "`DIR` for a --lane result")
+	pos, err := fs.parse(args)
+	if err != nil {
 		return err
 	}
-	return runProve(ctx, o, env)
+	o.Tasks = pos
+	many := o.All || o.Changed || o.DryRun || o.Lane != "" || len(pos) != 1
+	switch {
+	case o.All && o.Changed:
+		return usagef("--all and --changed both choose the tasks; give one")
+	case (o.All || o.Changed) && len(pos) > 0:
+		return usagef("--all and --changed choose the tasks; give no TASK-ID with them")
+	case !many:
+		o.Task = pos[0]
+		return runProve(ctx, o, env)
+	case len(pos) == 0 && !o.All && !o.Changed:
+		if o.Lane == "" && !o.DryRun {
+			return usagef("missing TASK-ID; usage: taskproof %s", proveSynopsis)
+		}
+		o.All = true // a lane or a plan of the whole repository
+	}
+	if o.Jobs < 1 {
+		return usagef("-j must be at least 1; got %d", o.Jobs)
+	}
+	return runProveMany(ctx, o, env)
 }
 
 // runProve plans the task's Definition of Done, runs it, judges it and
@@ -78,6 +119,7 @@ func runProve(ctx context.Context, o proveOptions, env *cliEnv) error {
 	if progressWanted(env) {
 		obs.Progress = env.stderr
 	}
+	sayCached(env, plan, false)
 	if err := plan.Execute(ctx, obs); err != nil {
 		return err
 	}

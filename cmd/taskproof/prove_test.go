@@ -38,7 +38,7 @@ func proveCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 // writeKeys writes a fresh key pair at root's default key paths.
-func writeKeys(t *testing.T, root string) {
+func writeKeys(t testing.TB, root string) {
 	t.Helper()
 	pub, priv, err := evidence.GenerateKey()
 	if err != nil {

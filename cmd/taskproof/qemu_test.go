@@ -36,7 +36,7 @@ const miniosStub = "minios: net stub"
 
 // requireQEMUTools skips the test when a tool the e2e tests need is
 // missing, or fails it when TASKPROOF_REQUIRE_QEMU=1.
-func requireQEMUTools(t *testing.T) {
+func requireQEMUTools(t testing.TB) {
 	t.Helper()
 	var missing []string
 	for _, tool := range []string{"qemu-system-x86_64", "as", "ld", "bash"} {

@@ -93,8 +93,8 @@ func TestOpenCreatesAndMigrates(t *testing.T) {
 	if got := st.Mode().Perm(); got&^0o022 != 0o755&^0o022 || !st.IsDir() {
 		t.Errorf(".taskproof mode %v, want a 0755 directory (less umask)", st.Mode())
 	}
-	if got := pragmaInt(t, l, "user_version"); got != int64(SchemaVersion) || SchemaVersion != 1 {
-		t.Errorf("user_version = %d, SchemaVersion = %d; want 1 and 1", got, SchemaVersion)
+	if got := pragmaInt(t, l, "user_version"); got != int64(SchemaVersion) || SchemaVersion != 2 {
+		t.Errorf("user_version = %d, SchemaVersion = %d; want 2 and 2", got, SchemaVersion)
 	}
 	if got := pragmaInt(t, l, "application_id"); got != applicationID {
 		t.Errorf("application_id = %#x, want %#x", got, applicationID)
@@ -120,7 +120,7 @@ func TestOpenCreatesAndMigrates(t *testing.T) {
 		tables = append(tables, n)
 	}
 	rows.Close()
-	if want := []string{"run_items", "run_markers", "run_tests", "runs"}; !reflect.DeepEqual(tables, want) {
+	if want := []string{"run_items", "run_markers", "run_proofs", "run_tests", "runs"}; !reflect.DeepEqual(tables, want) {
 		t.Errorf("tables %v, want %v", tables, want)
 	}
 	// The WAL mode is in the file: a plain connection sees it too.
@@ -200,7 +200,8 @@ func TestRecordRoundTripNormalisesTime(t *testing.T) {
 
 func TestNewerSchemaRefused(t *testing.T) {
 	l, path := openTemp(t)
-	if _, err := l.db.Exec("PRAGMA user_version = 3"); err != nil {
+	newer := SchemaVersion + 1
+	if _, err := l.db.Exec(fmt.Sprintf("PRAGMA user_version = %d", newer)); err != nil {
 		t.Fatal(err)
 	}
 	l.Close()
@@ -208,7 +209,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	if !errors.Is(err, ErrNewerSchema) {
 		t.Fatalf("Open = %v, want ErrNewerSchema", err)
 	}
-	for _, want := range []string{"ledger schema v3 is newer than this taskproof (v1); upgrade taskproof", path} {
+	for _, want := range []string{fmt.Sprintf("ledger schema v%d is newer than this taskproof (v%d); upgrade taskproof", newer, SchemaVersion), path} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not contain %q", err, want)
 		}
@@ -406,6 +407,32 @@ func TestHistoryManyRunsLoadsDetails(t *testing.T) {
 		want := []MarkerOutcome{{Marker: fmt.Sprintf("m%d", i), Seen: i%2 == 0}}
 		if !reflect.DeepEqual(r.Markers, want) {
 			t.Fatalf("run %d markers %+v, want %+v", r.ID, r.Markers, want)
+		}
+	}
+}
+
+// TestProvedBy: a shared run's id and an execution's id each find the
+// tasks whose proves it proved; a run that proved nothing finds none.
+func TestProvedBy(t *testing.T) {
+	l, _ := openTemp(t)
+	ctx := t.Context()
+	for _, task := range []string{"TASK-0002", "TASK-0001", "TASK-0003"} {
+		run := Run{Kind: KindProve, TaskID: task, Commit: "c", Command: []string{"taskproof", "prove", "--all"}, Verdict: "proven",
+			StartedAt: time.Unix(1, 0), Proofs: []ProofRun{{N: 1, Shared: "aaa", Exec: "e1"}}}
+		if task == "TASK-0003" {
+			run.Proofs = []ProofRun{{N: 1, Shared: "bbb", Exec: "e2", Reused: "cache"}, {N: 2, Shared: "aaa", Exec: "e1"}}
+		}
+		if _, err := l.Record(ctx, run); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		run  string
+		want []string
+	}{{"aaa", []string{"TASK-0001", "TASK-0002", "TASK-0003"}}, {"e2", []string{"TASK-0003"}}, {"zzz", nil}} {
+		got, err := l.ProvedBy(ctx, c.run)
+		if err != nil || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("ProvedBy(%s) = %v, %v; want %v", c.run, got, err, c.want)
 		}
 	}
 }

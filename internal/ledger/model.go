@@ -54,6 +54,17 @@ type Run struct {
 	Items          []ItemOutcome `json:"items"`
 	EvidencePath   string        `json:"evidence_path"`   // bundle path relative to the root; "" when none
 	EvidenceDigest string        `json:"evidence_digest"` // e.g. "sha256:…"; "" when none
+	// Proofs name the shared run behind each proof command of a prove
+	// (recorded, not read back by History).
+	Proofs []ProofRun `json:"proofs,omitempty"`
+}
+
+// ProofRun is the shared run that proved one proof command of a prove.
+type ProofRun struct {
+	N      int    `json:"n"`
+	Shared string `json:"shared"` // the run's id
+	Exec   string `json:"exec"`   // the execution whose output proved it
+	Reused string `json:"reused"` // "" when it ran in this prove
 }
 
 // MarkerOutcome is whether one required marker was seen in a run.

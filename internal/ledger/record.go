@@ -63,10 +63,40 @@ func (l *Ledger) Record(ctx context.Context, r Run) (int64, error) {
 		}); err != nil {
 		return 0, l.wrap("record items", err)
 	}
+	if err := insertRows(ctx, tx, `INSERT INTO run_proofs (run_id, n, shared, exec, reused) VALUES (?, ?, ?, ?, ?)`,
+		len(r.Proofs), func(i int) []any {
+			p := r.Proofs[i]
+			return []any{id, p.N, p.Shared, p.Exec, p.Reused}
+		}); err != nil {
+		return 0, l.wrap("record proofs", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, l.wrap("commit run", err)
 	}
 	return id, nil
+}
+
+// ProvedBy lists the tasks whose recorded proves a run proved, by the
+// run's id or one execution's id, sorted, each once.
+func (l *Ledger) ProvedBy(ctx context.Context, run string) ([]string, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT DISTINCT r.task_id FROM run_proofs p JOIN runs r ON r.id = p.run_id
+		WHERE p.shared = ? OR p.exec = ? ORDER BY r.task_id`, run, run)
+	if err != nil {
+		return nil, l.wrap("query proofs", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, l.wrap("query proofs", err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, l.wrap("query proofs", err)
+	}
+	return out, nil
 }
 
 // insertRows runs the prepared insert query once per row.

@@ -58,6 +58,20 @@ CREATE TABLE run_items (
 	PRIMARY KEY (run_id, seq)
 );
 `,
+	// v2: the shared runs behind a prove's proof commands: one run proves
+	// every task that names it.
+	`
+CREATE TABLE run_proofs (
+	run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+	n      INTEGER NOT NULL, -- the proof command
+	shared TEXT    NOT NULL, -- the shared run's id (same command, env, contract, profile)
+	exec   TEXT    NOT NULL, -- the execution whose output proved it
+	reused TEXT    NOT NULL, -- "" when it ran in this prove, else "cache" or the lane result
+	PRIMARY KEY (run_id, n)
+);
+CREATE INDEX run_proofs_by_exec ON run_proofs (exec);
+CREATE INDEX run_proofs_by_shared ON run_proofs (shared);
+`,
 }
 
 // SchemaVersion is the ledger schema this taskproof reads and writes.

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -160,18 +159,9 @@ func (p *Plan) reuses(r *SharedRun, res *RunResult) (bool, string) {
 		return false, "no usable result"
 	case !res.Passed:
 		return false, "it failed: " + res.Reason
-	case res.Inputs != r.inputs:
-		return false, "its command, contract, files it names or taskproof changed"
 	}
-	for _, ts := range r.Steps {
-		id := string(ts.Task.Doc.ID)
-		h, ok := res.Tasks[id]
-		if !ok {
-			return false, id + " did not name it then"
-		}
-		if h != ts.Task.Inputs.AllowlistHash {
-			return false, "files allowlisted by " + id + " changed"
-		}
+	if why := p.sameInputs(r, res); why != "" {
+		return false, why
 	}
 	for _, t := range res.Tools {
 		if now, ok := stampTool(t.Path); !ok || now != t {
@@ -264,6 +254,3 @@ func (p *Plan) UpToDate(pub ed25519.PublicKey) []*TaskPlan {
 	}
 	return out
 }
-
-// errNoResult: a lane's result is missing.
-var errNoResult = errors.New("no result")

@@ -67,9 +67,11 @@ const DefaultTimeout = 10 * time.Minute
 
 // Plan is what a prove runs and checks, decided before anything runs.
 type Plan struct {
-	Repo     *repo.Repo
-	Options  Options
-	Tasks    []*TaskPlan
+	Repo    *repo.Repo
+	Options Options
+	Tasks   []*TaskPlan
+	// Left are the tasks NewAll left out.
+	Left     []Left
 	change   *repo.Change
 	started  time.Time
 	runs     []*SharedRun

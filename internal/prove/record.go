@@ -15,6 +15,32 @@ import (
 // case (folded per suite and name). The commit and whether the tree had
 // changes are the work tree's after the proof ran.
 func (p *Plan) Record(ctx context.Context, j *Judgement, s *Sealed, argv []string) error {
+	return p.RecordAll(ctx, []*Judgement{j}, []*Sealed{s}, argv)
+}
+
+// RecordAll records many judgements (js[i] sealed as ss[i]) in one
+// opening of the ledger, each with the shared runs that proved it.
+func (p *Plan) RecordAll(ctx context.Context, js []*Judgement, ss []*Sealed, argv []string) error {
+	if len(js) == 0 {
+		return nil
+	}
+	l, err := ledger.Open(ledger.DefaultPath(p.Repo.Root))
+	if err != nil {
+		return err
+	}
+	for i, j := range js {
+		if _, err = l.Record(ctx, p.ledgerRun(ctx, j, ss[i], argv)); err != nil {
+			break
+		}
+	}
+	if cerr := l.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// ledgerRun is the run history's record of j, sealed as s.
+func (p *Plan) ledgerRun(ctx context.Context, j *Judgement, s *Sealed, argv []string) ledger.Run {
 	tp := j.Task
 	commit, dirty := p.Repo.WorkTree(ctx)
 	if commit == "" {
@@ -35,15 +61,18 @@ func (p *Plan) Record(ctx context.Context, j *Judgement, s *Sealed, argv []strin
 	}
 	run.Markers = ledgerMarkers(tp)
 	run.Tests = ledgerTests(tp, j)
-	l, err := ledger.Open(ledger.DefaultPath(p.Repo.Root))
-	if err != nil {
-		return err
+	for _, st := range tp.Steps {
+		res := st.result()
+		if res.Exec == "" {
+			continue
+		}
+		pr := ledger.ProofRun{N: st.N, Shared: res.Run, Exec: res.Exec}
+		if res.Cached != nil {
+			pr.Reused = res.Cached.From
+		}
+		run.Proofs = append(run.Proofs, pr)
 	}
-	_, err = l.Record(ctx, run)
-	if cerr := l.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return run
 }
 
 // ledgerMarkers is each required marker as the first marker proof that

@@ -245,9 +245,9 @@ func (p *Plan) execRun(ctx context.Context, r *SharedRun, obs Observer, call fun
 	if tmp != "" {
 		os.RemoveAll(tmp)
 	}
+	first.Step.Result = r.Output.stepResult(first.Task, first.Step)
+	first.Step.Result.Duration = r.Duration
 	if obs.StepDone != nil {
-		first.Step.Result = r.Output.stepResult(first.Task, first.Step)
-		first.Step.Result.Duration = r.Duration
 		call(func() { obs.StepDone(first.Task, first.Step) })
 	}
 	if obs.RunDone != nil {
