@@ -62,11 +62,11 @@ func newManyTasks(t testing.TB, n int, runs []qemuRun) manyTasks {
 	dir := t.TempDir()
 	m := manyTasks{root: filepath.Join(dir, "many"), boots: filepath.Join(dir, "boots.txt"), n: n, runs: runs}
 	files := map[string]string{
-		".gitignore":     "build/\n.taskproof/\nlanes/\n",
-		"taskproof.toml": "[tasks]\ndir = \"tasks\"\npattern = \"TASK-*.md\"\n\n[proof]\ncontract = \"proof/contract.toml\"\ncanonical = [\"taskproof run *\", \"go test *\"]\n",
-		"boot.sh":        "#!/usr/bin/env bash\n# One QEMU boot of minios, counted in $MANY_BOOTS.\necho \"$1\" >> \"${MANY_BOOTS:-/dev/null}\"\nexec \"$(dirname \"$0\")/qemu.sh\" \"$@\"\n",
-		"go.mod":         "module example.com/many\n\ngo 1.22\n",
-		"calc/calc.go":   "// Package calc adds.\npackage calc\n\n// Add returns a+b.\nfunc Add(a, b int) int { return a + b }\n",
+		".gitignore":        "build/\n.taskproof/\nlanes/\n",
+		"taskproof.toml":    "[tasks]\ndir = \"tasks\"\npattern = \"TASK-*.md\"\n\n[proof]\ncontract = \"proof/contract.toml\"\ncanonical = [\"taskproof run *\", \"go test *\"]\n",
+		"boot.sh":           "#!/usr/bin/env bash\n# One QEMU boot of minios, counted in $MANY_BOOTS.\necho \"$1\" >> \"${MANY_BOOTS:-/dev/null}\"\nexec \"$(dirname \"$0\")/qemu.sh\" \"$@\"\n",
+		"go.mod":            "module example.com/many\n\ngo 1.22\n",
+		"calc/calc.go":      "// Package calc adds.\npackage calc\n\n// Add returns a+b.\nfunc Add(a, b int) int { return a + b }\n",
 		"calc/calc_test.go": "package calc\n\nimport \"testing\"\n\nfunc TestAdd(t *testing.T) {\n\tif Add(2, 3) != 5 {\n\t\tt.Fatal(\"2+3\")\n\t}\n}\n",
 	}
 	for _, name := range []string{"minios.s", "minios.ld", "build.sh", "qemu.sh", "proof/contract.toml"} {
