@@ -116,7 +116,7 @@ func TestQEMUProveAllShared(t *testing.T) {
 	if !strings.Contains(out, "120 proven (120 up to date)") || !strings.Contains(out, "runs: 0 ran, 7 reused") {
 		t.Errorf("second prove --all:\n%s", out)
 	}
-	if c := regexp.MustCompile(`(?m)^run [0-9a-f]{12}: cached: run [0-9a-f]{12} on commit ` + head[:12] + ` \(proves \d+ task\(s\)\)$`).FindAllString(errs, -1); len(c) != 7 {
+	if c := regexp.MustCompile(`(?m)^run [0-9a-f]{12}: cached: run [0-9a-f]{12} on commit `+head[:12]+` \(proves \d+ task\(s\)\)$`).FindAllString(errs, -1); len(c) != 7 {
 		t.Errorf("%d cached lines, want 7:\n%s", len(c), errs)
 	}
 	if after := bundleTimes(t, m); !equalTimes(before, after) {
