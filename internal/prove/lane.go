@@ -55,7 +55,7 @@ func ReadLane(data []byte, pub ed25519.PublicKey) (*RunResult, error) {
 		return nil, fmt.Errorf("not a lane result (JSON envelope): %v", err)
 	}
 	if env.PayloadType != LaneType {
-		return nil, fmt.Errorf("payload type is %q, want %q", env.PayloadType, LaneType)
+		return nil, fmt.Errorf("not a lane result: payload type is %q, want %q", env.PayloadType, LaneType)
 	}
 	payload, err := base64.StdEncoding.DecodeString(env.Payload)
 	if err != nil {

@@ -111,8 +111,8 @@ type Step struct {
 	Result *StepResult
 }
 
-// RunKey identifies the run a step makes: the same command, directory,
-// environment, contract and profile is the same run, whichever task names
+// RunKey identifies the run a step makes: the same command, environment,
+// contract, profile and run options is the same run, whichever task names
 // it. Steps with equal keys can be proven by one run.
 type RunKey string
 
@@ -130,11 +130,13 @@ func (s *Step) Key() RunKey {
 	sort.Strings(env)
 	b.WriteString("\x01" + strings.Join(env, "\x00"))
 	b.WriteString("\x01" + s.Contract + "\x01" + s.Profile)
+	// Every step runs from the root, so the directory is not part of the
+	// key: the same run has the same key in every clone, wherever it is.
 	switch {
 	case s.Run != nil:
-		fmt.Fprintf(&b, "\x01%s\x01%v %v %v %v %v", s.Run.Dir, s.Run.Timeout, s.Run.Drain, s.Run.Grace, s.Run.PTY, s.Run.OKExit)
+		fmt.Fprintf(&b, "\x01%v %v %v %v %v", s.Run.Timeout, s.Run.Drain, s.Run.Grace, s.Run.PTY, s.Run.OKExit)
 	case s.Test != nil:
-		fmt.Fprintf(&b, "\x01%s\x01%v", s.Test.Dir, s.Test.Timeout)
+		fmt.Fprintf(&b, "\x01%v", s.Test.Timeout)
 	}
 	return RunKey(b.String())
 }

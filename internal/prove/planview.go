@@ -3,6 +3,7 @@ package prove
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -48,7 +49,7 @@ func (p *Plan) View() PlanView {
 			env = append(env, e.Name+"="+e.Value)
 		}
 		sort.Strings(env)
-		rv := RunView{ID: r.ID, Command: strings.Join(st.Argv, " "), Runner: string(st.Runner), Env: env,
+		rv := RunView{ID: r.ID, Command: st.Command, Runner: string(st.Runner), Env: env,
 			Contract: st.Contract, Profile: st.Profile, Tasks: r.Tasks()}
 		if r.Cached != nil {
 			rv.Cached = r.Cached.String()
@@ -59,8 +60,12 @@ func (p *Plan) View() PlanView {
 	}
 	for _, l := range p.Left {
 		lv := LeftView{Task: string(l.Task.ID), File: l.Task.Path, NoProof: l.NoProof, Reason: firstLine(l.Err.Error())}
-		if l.NoProof {
+		var refused *RefusedError
+		switch {
+		case l.NoProof:
 			lv.Reason = "no proof command"
+		case errors.As(l.Err, &refused) && len(refused.Problems) > 0:
+			lv.Reason = "refused: " + refused.Problems[0].String()
 		}
 		v.Left = append(v.Left, lv)
 	}
