@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
@@ -14,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
 
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/gittest"
@@ -394,5 +398,62 @@ func TestQEMULanesCI(t *testing.T) {
 	code, _, errs = m.taskproof(t, m.root, "evidence", "collect", filepath.Join(dirs, "forged"))
 	if code != 1 || !strings.Contains(errs, prove.LaneFile(laneOf["pass"])+": no signature verifies under key") {
 		t.Errorf("collect of a lane signed by another key: exit %d\n%s", code, errs)
+	}
+}
+
+// TestProveAllLanesOnTerminal: on a terminal, a many-task prove keeps one
+// live line per lane (redrawn in place) and prints each finished run
+// above them.
+func TestProveAllLanesOnTerminal(t *testing.T) {
+	gittest.Require(t)
+	master, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pty: %v", err)
+	}
+	defer master.Close()
+	root := t.TempDir()
+	task := func(id, mode string) string {
+		return "# " + id + ": t\n\n- Status: Draft\n\n## Stop conditions (Definition of Done)\n\n- **Proof (QEMU)**:\n  - Command(s):\n" +
+			"    - `MODE=" + mode + " taskproof run --contract proof/contract.toml -- ./boot.sh`\n  - Required markers:\n    - `boot ok`\n\n## Touched paths (allowlist)\n\n- `boot.sh`\n"
+	}
+	gittest.WriteFiles(t, root, map[string]string{
+		".gitignore":          ".taskproof/\n",
+		"taskproof.toml":      "[proof]\ncanonical = [\"taskproof run *\"]\n",
+		"proof/contract.toml": "[contract]\nversion = 1\n\n[[marker]]\ntext = \"boot ok\"\nkind = \"ok\"\n",
+		"boot.sh":             "#!/bin/sh\necho starting\nsleep 0.5\necho boot ok\n",
+		"tasks/TASK-0001.md":  task("TASK-0001", "a"),
+		"tasks/TASK-0002.md":  task("TASK-0002", "b"),
+	})
+	if err := os.Chmod(filepath.Join(root, "boot.sh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	gittest.Repo(t, root)
+	writeKeys(t, root)
+	var seen bytes.Buffer
+	done := make(chan struct{})
+	go func() {
+		io.Copy(&seen, master)
+		close(done)
+	}()
+	var stdout bytes.Buffer
+	env := &cliEnv{stdin: strings.NewReader(""), stdout: &stdout, stderr: tty, getenv: func(string) string { return "" }}
+	code := runMain(context.Background(), env, []string{"prove", "--all", "-j", "2", "--root", root})
+	tty.Close()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("pty reader did not finish")
+	}
+	s := seen.String()
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%q", code, stdout.String(), s)
+	}
+	for _, want := range []string{"\r\x1b[Klane 1: ", "\r\x1b[Klane 2: ", "\x1b[2A", "lane 1: idle"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("terminal lacks %q:\n%q", want, s)
+		}
+	}
+	if n := len(regexp.MustCompile(`\r\x1b\[Krun [0-9a-f]{12} \[lane [12]\]: ok: PASS`).FindAllString(s, -1)); n != 2 {
+		t.Errorf("%d finished-run lines, want 2:\n%q", n, s)
 	}
 }

@@ -129,6 +129,10 @@ func (p *Plan) result(r *SharedRun) *RunResult {
 	first := r.First()
 	res.Reason = r.Output.stepResult(first.Task, first.Step).Outcome.Reason
 	tools := append([]string{}, r.Output.Programs...)
+	// taskproof itself checks the console: another build is another tool.
+	if exe, err := os.Executable(); err == nil {
+		tools = append(tools, exe)
+	}
 	argv := first.Step.Argv
 	if first.Step.Run != nil {
 		argv = first.Step.Run.Argv
