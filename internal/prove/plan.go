@@ -160,6 +160,13 @@ func (e *RefusedError) Is(target error) bool { return target == ErrRefused }
 // broken contract, an undeclared marker or a bad `taskproof run` command
 // are errors naming the file and line.
 func New(r *repo.Repo, o Options, args ...string) (*Plan, error) {
+	return plan(r, o, args, func(_ *Plan, _ string, err error) error { return err })
+}
+
+// plan plans each task of args; a task that does not plan goes to
+// failed, which returns the error that stops the whole plan, or nil to go
+// on without the task.
+func plan(r *repo.Repo, o Options, args []string, failed func(p *Plan, arg string, err error) error) (*Plan, error) {
 	if o.Timeout <= 0 {
 		return nil, fmt.Errorf("--timeout must be positive; got %v", o.Timeout)
 	}
@@ -167,7 +174,10 @@ func New(r *repo.Repo, o Options, args ...string) (*Plan, error) {
 	for _, arg := range args {
 		tp, err := p.planTask(arg)
 		if err != nil {
-			return nil, err
+			if err = failed(p, arg, err); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		p.Tasks = append(p.Tasks, tp)
 	}

@@ -3,7 +3,6 @@ package prove
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -27,28 +26,20 @@ type Left struct {
 // the ones that cannot run (a refused Definition of Done, an undeclared
 // marker), so that one task does not stop the proof of the others.
 func NewAll(r *repo.Repo, o Options, args ...string) (*Plan, error) {
-	if o.Timeout <= 0 {
-		return nil, fmt.Errorf("--timeout must be positive; got %v", o.Timeout)
-	}
-	p := &Plan{Repo: r, Options: o}
-	for _, arg := range args {
-		tp, err := p.planTask(arg)
+	return plan(r, o, args, func(p *Plan, arg string, err error) error {
 		var refused *RefusedError
-		switch {
-		case errors.As(err, &refused):
+		if errors.As(err, &refused) {
 			noProof := len(refused.Problems) == 1 && refused.Problems[0].Rule == dod.RuleNoProof
 			p.Left = append(p.Left, Left{Task: refused.Task, NoProof: noProof, Err: err})
-		case err != nil:
-			doc, derr := r.Task(arg)
-			if derr != nil {
-				return nil, err // the task itself does not resolve
-			}
-			p.Left = append(p.Left, Left{Task: doc, Err: err})
-		default:
-			p.Tasks = append(p.Tasks, tp)
+			return nil
 		}
-	}
-	return p, nil
+		doc, derr := r.Task(arg)
+		if derr != nil {
+			return err // the task itself does not resolve
+		}
+		p.Left = append(p.Left, Left{Task: doc, Err: err})
+		return nil
+	})
 }
 
 // AllTasks names every task of the repository, in file order.
