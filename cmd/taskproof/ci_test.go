@@ -34,6 +34,11 @@ func TestGitHubWorkflowLints(t *testing.T) {
 			t.Errorf("%s does not contain %q", path, want)
 		}
 	}
+	// The lanes are skipped on exactly what an empty plan prints.
+	empty := strings.TrimSpace(string((prove.PlanView{}).GitHubMatrix()))
+	if !strings.Contains(string(data), "needs.plan.outputs.matrix != '"+empty+"'") {
+		t.Errorf("%s does not skip the lanes of an empty plan (%s)", path, empty)
+	}
 	// The linter is not a rubber stamp: a broken workflow fails it.
 	broken := strings.Replace(string(data), "needs.plan.outputs.matrix", "needs.nosuchjob.outputs.matrix", 1)
 	if len(actionlintErrors(t, path, []byte(broken))) == 0 {
