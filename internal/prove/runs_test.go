@@ -24,7 +24,7 @@ func sharedRepo(t *testing.T) (root, boots string) {
 	root = planRepo(t, tasks)
 	boots = filepath.Join(t.TempDir(), "boots")
 	t.Setenv("BOOTS", boots)
-	gittest.WriteFiles(t, root, map[string]string{"boot.sh": "#!/bin/sh\necho \"$LANE\" >> \"$BOOTS\"\nsleep 0.2\necho boot ok\n"})
+	gittest.WriteFiles(t, root, map[string]string{"boot.sh": "#!/bin/sh\necho \"$LANE\" >> \"$BOOTS\"\necho \"tmp=$TMPDIR\"\nsleep 0.2\necho boot ok\n"})
 	gittest.Git(t, root, "commit", "-qam", "boot.sh counts")
 	return root, boots
 }
@@ -85,6 +85,17 @@ func TestExecuteSharedRuns(t *testing.T) {
 		res := tp.Steps[0].Result
 		if !res.Outcome.Passed || res.Cached != nil || len(res.Files) != 3 || res.Exec == "" {
 			t.Errorf("%s: %+v", tp.Doc.ID, res)
+		}
+	}
+	// Each run has its own work directory with its console log; its
+	// TMPDIR is removed after it.
+	for _, r := range p.Runs() {
+		dir := filepath.Join(root, filepath.FromSlash(RunsDir), r.ID)
+		if log, err := os.ReadFile(filepath.Join(dir, "console.log")); err != nil || !strings.Contains(string(log), "boot ok") || !strings.Contains(string(log), "tmp="+filepath.Join(dir, "tmp")) {
+			t.Errorf("run %s: console log %q, %v", r.ID, log, err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "tmp")); !os.IsNotExist(err) {
+			t.Errorf("run %s: TMPDIR left behind: %v", r.ID, err)
 		}
 	}
 
