@@ -278,14 +278,12 @@ func reference(spec *Spec, data []byte, end End, keep bool) refResult {
 							}
 						}
 					}
-					fail(Order) // and not counted
-					continue
+					fail(Order) // and counted: it did appear
 				}
 				if counts[m.id] == 0 && slices.ContainsFunc(spec.Markers, func(o Marker) bool {
 					return slices.Contains(o.AfterIfSeen, m.id) && counts[refID(o)] > 0
 				}) {
 					fail(Order)
-					continue
 				}
 				counts[m.id]++
 				if m.max > 0 && counts[m.id] > m.max {
@@ -295,29 +293,30 @@ func reference(spec *Spec, data []byte, end End, keep bool) refResult {
 		}
 	}
 	if failed {
-		// A required predecessor that never appeared is MISSING, not ORDER.
+		// A required predecessor that never appeared is MISSING, not ORDER;
+		// the first missing required marker (phase, then declaration order)
+		// is named.
 		if res.verdict == Order && pred != "" && counts[pred] == 0 {
 			res.verdict, res.marker = Missing, pred
+			groupReq, _ := refGroups(spec, counts)
+			for _, p := range v.phases {
+				found := false
+				for i := range v.ms {
+					if m := &v.ms[i]; m.phase == p && (m.required || groupReq[m.id]) && counts[m.id] == 0 {
+						res.marker, found = m.id, true
+						break
+					}
+				}
+				if found {
+					break
+				}
+			}
 		}
 		return res
 	}
 	// The verdict table. A member of an applying all-of group counts as
 	// required.
-	groupReq := map[string]bool{}
-	anyOfShort := ""
-	for _, g := range spec.Groups {
-		active := len(g.Triggers) == 0 || slices.ContainsFunc(g.Triggers, func(t string) bool { return counts[t] > 0 })
-		if !active {
-			continue
-		}
-		if !g.AnyOf {
-			for _, id := range g.Members {
-				groupReq[id] = true
-			}
-		} else if !slices.ContainsFunc(g.Members, func(id string) bool { return counts[id] > 0 }) && anyOfShort == "" {
-			anyOfShort = g.Members[0]
-		}
-	}
+	groupReq, anyOfShort := refGroups(spec, counts)
 	var short, missing *cmarker
 	for _, p := range v.phases {
 		for i := range v.ms {
@@ -358,6 +357,27 @@ func reference(spec *Spec, data []byte, end End, keep bool) refResult {
 		res.verdict, res.marker = Count, short.id
 	}
 	return res
+}
+
+// refGroups returns the members of applying all-of groups, and the first
+// member of an applying any-of group that has none of its members.
+func refGroups(spec *Spec, counts map[string]int) (map[string]bool, string) {
+	groupReq := map[string]bool{}
+	anyOfShort := ""
+	for _, g := range spec.Groups {
+		active := len(g.Triggers) == 0 || slices.ContainsFunc(g.Triggers, func(t string) bool { return counts[t] > 0 })
+		if !active {
+			continue
+		}
+		if !g.AnyOf {
+			for _, id := range g.Members {
+				groupReq[id] = true
+			}
+		} else if !slices.ContainsFunc(g.Members, func(id string) bool { return counts[id] > 0 }) && anyOfShort == "" {
+			anyOfShort = g.Members[0]
+		}
+	}
+	return groupReq, anyOfShort
 }
 
 // refID is a spec marker's id as the verifier computes it.

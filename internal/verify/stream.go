@@ -867,10 +867,11 @@ func (v *Verifier) hitUnexpected(mi int32, s []byte) {
 func (v *Verifier) hitAllowed(mi int32, s []byte) {
 	m := &v.ms[mi]
 	c := v.counts[mi]
+	// An occurrence out of order fails the run and still counts: the
+	// marker did appear, and the markers after it are judged on their own.
 	if c == 0 {
 		for _, a := range m.after {
 			if v.counts[a] == 0 {
-				v.observe(m, s)
 				if v.failure == nil {
 					if v.ms[a].required {
 						v.orderPred = a
@@ -878,17 +879,16 @@ func (v *Verifier) hitAllowed(mi int32, s []byte) {
 					v.failOther = a
 				}
 				v.fail(Order, m, fmt.Sprintf("marker %q appeared at line %d before %q, which must appear first", m.id, v.lines, v.ms[a].id))
-				return
+				break
 			}
 		}
 		for _, p := range m.precede {
 			if v.counts[p] > 0 {
-				v.observe(m, s)
 				if v.failure == nil {
 					v.failOther = p
 				}
 				v.fail(Order, m, fmt.Sprintf("marker %q appeared at line %d after %q, which must come after it", m.id, v.lines, v.ms[p].id))
-				return
+				break
 			}
 		}
 	}
@@ -1046,6 +1046,27 @@ func (v *Verifier) Finish(end End) Result {
 	}
 	r.Failure = v.resolve(end)
 	r.NearMisses = v.shortNearMisses()
+	// Members of an applying group count as required: a ladder of 148
+	// lines, 12 of them required once metricsd started, is 148/148.
+	for i := range v.groups {
+		g := &v.groups[i]
+		if !v.groupActive(g) {
+			continue
+		}
+		if g.anyOf {
+			r.Required++
+			if v.groupDone(g) {
+				r.Found++
+			}
+			continue
+		}
+		for _, mi := range g.members {
+			r.Required++
+			if v.counts[mi] >= v.ms[mi].min {
+				r.Found++
+			}
+		}
+	}
 	if f := r.Failure; f != nil && (f.Kind == Missing || f.Kind == Order || f.Kind == Count || f.Kind == Timeout || f.Kind == Crash) {
 		for i := range v.ms {
 			if v.ms[i].class == classAllowed && (v.ms[i].id == f.Marker || int32(i) == v.failOther && f.Kind == Order) && v.near != nil {
@@ -1078,14 +1099,24 @@ func (v *Verifier) resolve(end End) *Failure {
 		// and never appeared afterwards (as far as the stream was read),
 		// is missing rather than out of order: name it and its phase.
 		if v.failure.Kind == Order && v.orderPred >= 0 && v.counts[v.orderPred] == 0 {
-			p := &v.ms[v.orderPred]
+			// Name the first missing marker (phase order, then declaration
+			// order): in a ladder with several gaps, the earliest one.
+			pi := v.orderPred
+			if first := v.firstShort(func(c, _ int) bool { return c == 0 }); first >= 0 {
+				pi = first
+			}
+			p := &v.ms[pi]
 			f := *v.failure
 			f.Kind = Missing
 			f.Marker, f.Phase = p.id, p.phase
 			if f.Phase == "" {
 				f.Phase = v.failure.Phase
 			}
-			f.Message = fmt.Sprintf("required marker %q never appeared: %q came at line %d without it, and it must come first", p.id, v.failure.Marker, v.failure.Line)
+			if pi == v.orderPred {
+				f.Message = fmt.Sprintf("required marker %q never appeared: %q came at line %d without it, and it must come first", p.id, v.failure.Marker, v.failure.Line)
+			} else {
+				f.Message = fmt.Sprintf("required marker %q never appeared (and %q came at line %d without %q, which must come first)", p.id, v.failure.Marker, v.failure.Line, v.ms[v.orderPred].id)
+			}
 			return &f
 		}
 		return v.failure
