@@ -101,9 +101,9 @@ type markerDecl struct {
 	Status  status
 	// StatusLine is the line of the status key, when set.
 	StatusLine int
-	Min     int
-	Max     int
-	After   []ref
+	Min        int
+	Max        int
+	After      []ref
 	// Profiles limits the marker to these profiles and their descendants
 	// (taskproof format); empty means every profile.
 	Profiles []ref

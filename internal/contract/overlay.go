@@ -570,7 +570,7 @@ func (c *Contract) applyLadder(spec *verify.Spec, l *ladderDecl, r *resolution) 
 	for i, m := range spec.Markers {
 		idx[m.ID] = i
 	}
-	prev := ""       // the last ordered entry outside a group
+	prev := ""            // the last ordered entry outside a group
 	var optional []string // ordered group entries since prev
 	for i, e := range l.Entries {
 		if !e.Order {
