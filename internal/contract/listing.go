@@ -237,7 +237,9 @@ func (l *Listing) Text() []byte {
 			}
 		}
 	}
-	fmt.Fprintf(&b, "\ngroups (%d)\n", len(l.Groups))
+	if len(l.Groups) > 0 {
+		fmt.Fprintf(&b, "\ngroups (%d)\n", len(l.Groups))
+	}
 	for _, gr := range l.Groups {
 		what := "all of"
 		if gr.AnyOf {
