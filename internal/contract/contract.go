@@ -639,6 +639,11 @@ func (c *Contract) check() {
 	if c.defaultProfile.Name != "" {
 		profile(c.defaultProfile, "default_profile")
 	}
+	if c.base == nil {
+		for _, l := range c.ladders {
+			profile(ref{Name: l.Profile, File: l.File, Line: l.Line}, fmt.Sprintf("[ladder.%s]", l.Profile))
+		}
+	}
 	for _, r := range c.drop {
 		if _, ok := defaultForbiddenByID()[strings.TrimPrefix(r.Name, "default:")]; !ok {
 			c.problem(r.File, r.Line, "unknown-default", "drop_defaults names %q, which is not a default forbidden pattern; known: %s", r.Name, strings.Join(defaultForbiddenIDs(), ", "))

@@ -396,15 +396,7 @@ func (c *Contract) resolveOverlay(profile string) (*resolution, error) {
 			}
 		}
 	}
-	var ladder *ladderDecl
-	for i := len(r.chain) - 1; i >= 0 && ladder == nil; i-- {
-		for _, l := range c.ladders {
-			if l.Profile == r.chain[i].Name {
-				ladder = l
-			}
-		}
-	}
-	if ladder != nil {
+	if ladder := c.ladderFor(r.chain); ladder != nil {
 		if err := c.applyLadder(spec, ladder, r); err != nil {
 			return nil, err
 		}
@@ -464,6 +456,19 @@ func (c *Contract) resolveOverlay(profile string) (*resolution, error) {
 	}
 	r.leaf = c.leafDecl(r.leaf)
 	return r, nil
+}
+
+// ladderFor returns the ladder of the profile at the end of chain, or of
+// the nearest profile it extends that has one; nil when none has.
+func (c *Contract) ladderFor(chain []*profileDecl) *ladderDecl {
+	for i := len(chain) - 1; i >= 0; i-- {
+		for _, l := range c.ladders {
+			if l.Profile == chain[i].Name {
+				return l
+			}
+		}
+	}
+	return nil
 }
 
 // leafDecl returns the overlay's own declaration of a base profile when it

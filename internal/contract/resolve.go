@@ -96,8 +96,15 @@ func (c *Contract) LogPrefix() string {
 	return c.logPrefix.String()
 }
 
-// Markers is the number of markers the contract declares.
-func (c *Contract) Markers() int { return len(c.markers) }
+// Markers is the number of markers the contract declares (an overlay's
+// base's included).
+func (c *Contract) Markers() int {
+	n := 0
+	for k := c; k != nil; k = k.base {
+		n += len(k.markers)
+	}
+	return n
+}
 
 func (c *Contract) problemsError() error {
 	for _, p := range c.problems {
@@ -387,6 +394,19 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 		}
 	}
 	spec.FailureLines = c.failureLines
+	if l := c.ladderFor(r.chain); l != nil {
+		if err := c.applyLadder(spec, l, r); err != nil {
+			return nil, err
+		}
+		idx := map[string]int{}
+		for i, m := range spec.Markers {
+			idx[m.ID] = i
+		}
+		if cyc := findCycle(spec.Markers, idx); len(cyc) > 0 {
+			m := spec.Markers[idx[cyc[0]]]
+			return nil, &Error{File: m.Source, Line: m.Line, Msg: fmt.Sprintf("order cycle in profile %q: %s; no log can satisfy it", leaf.Name, strings.Join(append(cyc, cyc[0]), " after "))}
+		}
+	}
 	return r, nil
 }
 

@@ -414,3 +414,38 @@ func lastWordFailure(s []byte) []byte {
 	}
 	return nil
 }
+
+// Lines calls fn for every text segment of a console stream, the way the
+// verifier sees them: split on '\n' and '\r', NULs and escape sequences
+// removed, blanks trimmed, then well-known prefix tokens removed (a token
+// that reports a failure stays). Empty segments are skipped; line is the
+// 1-based line number. Tools that derive markers from good logs use it.
+func Lines(data []byte, fn func(line int, text string)) {
+	var scratch []byte
+	n := 0
+	for len(data) > 0 {
+		n++
+		raw := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			raw, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		scratch = cleanLine(scratch, raw)
+		for _, seg := range bytes.Split(scratch, []byte{'\r'}) {
+			seg = trimBlank(seg)
+			if len(seg) == 0 {
+				continue
+			}
+			if k := leadingTokens(seg); k > 0 && k < len(seg) && !tokensReportFailure(seg[:k]) {
+				seg = seg[k:]
+			}
+			fn(n, string(seg))
+		}
+	}
+}
+
+// ReportsFailure reports whether text holds a failure word (FAIL, fail,
+// failed, failure, error as a word, or FAIL, ERROR, PANIC anywhere): a
+// line that says so is never a marker of success.
+func ReportsFailure(text string) bool { return reportsFailure([]byte(text)) }
