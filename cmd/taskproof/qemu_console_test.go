@@ -10,6 +10,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -48,7 +49,7 @@ func TestQEMUGluedMarker(t *testing.T) {
 	env := &cliEnv{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: os.Getenv}
 	argv := []string{"run", "--timeout", "30s", "--expect", "minios: boot ok", "--expect", "minios: all done", "--",
 		"env", "MINIOS_BUILD=" + g.build, "bash", filepath.Join(g.dir, "qemu.sh"), "glued"}
-	if code := runMain(env, argv); code != exitOK || !strings.HasPrefix(out.String(), "PASS: 2/2 markers") {
+	if code := runMain(context.Background(), env, argv); code != exitOK || !strings.HasPrefix(out.String(), "PASS: 2/2 markers") {
 		t.Fatalf("quick mode: exit %d\n%s", code, out.String())
 	}
 	if pids := qemuProcesses(g.image("glued")); len(pids) > 0 {
@@ -199,7 +200,7 @@ func TestQEMULinuxBoot(t *testing.T) {
 		"--", "qemu-system-x86_64", "-kernel", kernel, "-initrd", initrd, "-append", "console=ttyS0 panic=-1",
 		"-m", "256M", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot"}
 	start := time.Now()
-	code := runMain(env, argv)
+	code := runMain(context.Background(), env, argv)
 	t.Logf("linux boot: exit %d in %v", code, time.Since(start).Round(time.Millisecond))
 	log, _ := os.ReadFile(logPath)
 	if code != exitOK || !strings.HasPrefix(out.String(), "PASS: 4/4 markers") {
@@ -232,7 +233,7 @@ func TestQEMULinuxBoot(t *testing.T) {
 	// The same console read back: a marker that is only the end of a
 	// kernel line is a near miss, with why.
 	out.Reset()
-	code = runMain(env, []string{"verify", "--expect", "init process", logPath})
+	code = runMain(context.Background(), env, []string{"verify", "--expect", "init process", logPath})
 	if code != exitFindings || !strings.Contains(out.String(), "near misses") || !strings.Contains(out.String(), `text before the marker ("[`) {
 		t.Fatalf("verify --expect 'init process': exit %d\n%s", code, out.String())
 	}

@@ -44,6 +44,10 @@ type Options struct {
 	// unexpected marker of a log, say). The verdict stays the first
 	// failure. By default later lines are only counted.
 	KeepMatching bool
+
+	// Tests force the two-stage matching of large writes (parallel.go)
+	// on small inputs.
+	parallelMin, workers int
 }
 
 // Marker classes, also the order in which a segment is checked.
@@ -127,6 +131,7 @@ func New(spec *Spec, opts Options) (*Verifier, error) {
 			return nil, errors.New("verify: an undeclared-namespace prefix is empty; it would match every line")
 		}
 		v.undeclared = append(v.undeclared, []byte(u))
+		v.nsFirst[u[0]] = true
 	}
 	if v.maxLine == 0 {
 		v.maxLine = DefaultMaxLineBytes
@@ -153,6 +158,7 @@ func New(spec *Spec, opts Options) (*Verifier, error) {
 	if err := v.compileLogPrefix(spec.LogPrefix); err != nil {
 		return nil, err
 	}
+	v.setParallel(opts)
 	v.ring = newExcerptRing(v.excerptN+1, v.excerptBytes)
 	return v, nil
 }

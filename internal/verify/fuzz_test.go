@@ -58,6 +58,12 @@ func fuzzSpecs() []*Spec {
 		medium.Markers = append(medium.Markers, Marker{Text: fmt.Sprintf("m%d ok!", i), Mode: Substring})
 	}
 	medium.Forbidden = []Marker{{Text: "m1 ok! x", Mode: Substring}}
+	// Literals of eleven to fourteen bytes: the stride-8 four-byte tier,
+	// probed with the eight-byte tier from one load.
+	for i := range lazyLiteralMax + 4 {
+		medium.Markers = append(medium.Markers, Marker{Text: fmt.Sprintf("init: up s%d", i), Mode: Substring})
+	}
+	medium.Markers = append(medium.Markers, Marker{Text: "init: start keystored", Mode: Substring})
 	// The console-line model: glue, prefix tokens, failure lines in a
 	// proof namespace, groups and order with optional markers.
 	console := &Spec{
@@ -111,6 +117,7 @@ func FuzzVerifier(f *testing.F) {
 		"\x1b[31mpanic: x\n",
 		"thread panicked at src\rKernel panic\n",
 		"m1 ok!m2 ok! m13 ok!\x1b[0m\nm1 ok! x\nend",
+		"xinit: up s3\n  init: up s12 init: start keystored\ninit: up s1\rinit: up s15\nend\n",
 		"Booting from ROM..NEURON\r\n[    3.544346] Run /init\r\nSELFTEST: a ok\n",
 		"xNEURON\nNEURON FAIL\n[ERROR x] Run /init\nwaiting for Run /init\n<6>[ 1.0] Run /init\n",
 		"svc: ready\ninit: up\ninit: start\n\x1b[1mpolicyd: audit emit FAIL\x1b[0m\ninit: rollback fail\n",
@@ -159,12 +166,26 @@ func FuzzVerifier(f *testing.F) {
 		if diff := compareResults(whole, verifyChunks(t, spec, Options{}, data, at, end)); diff != "" {
 			t.Fatalf("chunked at %v: %s", at, diff)
 		}
+		// Two-stage matching of large writes (forced on every write here)
+		// is the sequential pass.
+		for _, w := range []int{2, 3} {
+			par := Options{parallelMin: 1, workers: w}
+			if diff := compareResults(whole, verifyChunks(t, spec, par, data, nil, end)); diff != "" {
+				t.Fatalf("%d workers: %s", w, diff)
+			}
+			if diff := compareResults(whole, verifyChunks(t, spec, par, data, at, end)); diff != "" {
+				t.Fatalf("%d workers, chunked at %v: %s", w, at, diff)
+			}
+		}
 
 		// The indexes agree with a plain reading of the rules, also when
 		// matching goes on after a failure.
 		keep := verifyChunks(t, spec, Options{KeepMatching: true}, data, nil, end)
 		if diff := compareResults(keep, verifyChunks(t, spec, Options{KeepMatching: true}, data, at, end)); diff != "" {
 			t.Fatalf("keep matching, chunked at %v: %s", at, diff)
+		}
+		if diff := compareResults(keep, verifyChunks(t, spec, Options{KeepMatching: true, parallelMin: 1, workers: 2}, data, at, end)); diff != "" {
+			t.Fatalf("keep matching, 2 workers, chunked at %v: %s", at, diff)
 		}
 		for _, c := range []struct {
 			r    Result

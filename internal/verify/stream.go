@@ -37,11 +37,17 @@ type Verifier struct {
 	hits          literalHits
 	logPrefix     *anchoredMatcher
 	undeclared    [][]byte    // Spec.Undeclared prefixes
+	nsFirst       [256]bool   // the first bytes of undeclared
 	suffix        *prefixTrie // reversed exact texts: the texts that end a segment
 	needBody      bool        // prefix markers or near-miss probes: strip lead tokens
 	groups        []cgroup
 	alwaysGroup   bool // a group without triggers: it always applies
 	failureLines  FailureLines
+	workers       int  // goroutines of a large write's first stage (parallel.go)
+	parallelMin   int  // the smallest chunk matched in two stages
+	twoStage      bool // the spec allows two stages
+	lineAnchors   bool // lines check their anchor literals themselves (the second stage)
+	regions       []region
 
 	// Verification state.
 	counts       []int
@@ -271,10 +277,11 @@ const blockLines = 1024
 // interior CR. ESC, NUL and literal positions are tracked for the whole
 // chunk, so a line pays for none of them unless it holds one.
 func (v *Verifier) scanChunk(p []byte, pos int) int {
+	if v.twoStage && len(p)-pos >= v.parallelMin {
+		return v.scanParallel(p, pos)
+	}
 	v.cur, v.curStart = p, pos
-	// The next ESC, NUL and CR at or after the current line; each is
-	// searched again only once a line passed it.
-	escAt, nulAt, crAt := -1, -1, -1
+	st := scanState{escAt: -1, nulAt: -1, crAt: -1}
 	if v.lazy {
 		v.hits.reset(p, pos)
 	}
@@ -309,62 +316,13 @@ func (v *Verifier) scanChunk(p []byte, pos int) int {
 		interiorCR := bytes.Count(p[pos:ends[len(ends)-1].nl], crByte) != trailing
 
 		// Pass 2: match.
-		maxLine, lazy := v.maxLine, v.lazy
 		for _, le := range ends {
 			v.lines++
-			end, e, cut := le.nl, le.text, false
-			if le.nl-pos > maxLine {
-				end, cut = pos+v.maxLine, true
-				e = pos + len(trimLineEnd(p[pos:end]))
-				v.longLines++
-			}
-			v.lineStart, v.lineEnd, v.lineCut = pos, end, cut
-			if escAt < pos {
-				escAt = indexByteFrom(p, pos, esc)
-			}
-			if nulAt < pos {
-				nulAt = indexByteFrom(p, pos, 0)
-			}
-			if escAt < end || nulAt < end {
-				v.candsValid = false
-				v.slowLine(p[pos:end], nulAt < end)
-			} else {
-				if lazy {
-					v.cands = v.cands[:0]
-					if v.hits.min < le.nl {
-						for i, at := range v.hits.next {
-							if at < le.nl {
-								for _, k := range v.hits.anchors[i].lits {
-									v.cands = append(v.cands, v.hits.ids[k])
-								}
-							}
-						}
-					}
-					v.candsValid = true
-				}
-				if interiorCR || cut {
-					if crAt < pos {
-						crAt = indexByteFrom(p, pos, '\r')
-					}
-				} else {
-					crAt = le.nl // none before the line end
-				}
-				if crAt < e {
-					v.segments(p[pos:e])
-				} else {
-					v.segCut = cut
-					v.matchSegment(p[pos:e])
-				}
-			}
-			pos = le.nl + 1
-			if v.stopped() {
-				v.countOnly(p[pos:])
+			if v.matchLine(p, pos, le, interiorCR, &st) {
 				v.cur = nil
 				return len(p)
 			}
-			if lazy && v.hits.min < pos {
-				v.hits.advance(p, pos)
-			}
+			pos = le.nl + 1
 		}
 	}
 	v.pushChunkLines(p, v.curStart, pos)
@@ -373,6 +331,70 @@ func (v *Verifier) scanChunk(p []byte, pos int) int {
 }
 
 var crByte = []byte{'\r'}
+
+// scanState is where the next ESC, NUL and CR are at or after the line
+// being matched; each is searched again only once a line passed it.
+type scanState struct{ escAt, nulAt, crAt int }
+
+// matchLine matches the complete line p[pos:le.nl] as line v.lines and
+// reports whether matching stopped (the rest of p is then counted).
+// interiorCR says whether the line's block may hold a CR before a line end.
+func (v *Verifier) matchLine(p []byte, pos int, le lineEnd, interiorCR bool, st *scanState) bool {
+	end, e, cut := le.nl, le.text, false
+	if le.nl-pos > v.maxLine {
+		end, cut = pos+v.maxLine, true
+		e = pos + len(trimLineEnd(p[pos:end]))
+		v.longLines++
+	}
+	v.lineStart, v.lineEnd, v.lineCut = pos, end, cut
+	if st.escAt < pos {
+		st.escAt = indexByteFrom(p, pos, esc)
+	}
+	if st.nulAt < pos {
+		st.nulAt = indexByteFrom(p, pos, 0)
+	}
+	if st.escAt < end || st.nulAt < end {
+		v.candsValid = false
+		v.slowLine(p[pos:end], st.nulAt < end)
+	} else {
+		v.candsValid = false
+		if v.lazy && !v.lineAnchors {
+			v.cands = v.cands[:0]
+			if v.hits.min < le.nl {
+				for i, at := range v.hits.next {
+					if at < le.nl {
+						for _, k := range v.hits.anchors[i].lits {
+							v.cands = append(v.cands, v.hits.ids[k])
+						}
+					}
+				}
+			}
+			v.candsValid = true
+		}
+		if interiorCR || cut {
+			if st.crAt < pos {
+				st.crAt = indexByteFrom(p, pos, '\r')
+			}
+		} else {
+			st.crAt = le.nl // none before the line end
+		}
+		if st.crAt < e {
+			v.segments(p[pos:e])
+		} else {
+			v.segCut = cut
+			v.matchSegment(p[pos:e])
+		}
+	}
+	next := le.nl + 1
+	if v.stopped() {
+		v.countOnly(p[next:])
+		return true
+	}
+	if v.lazy && !v.lineAnchors && v.hits.min < next {
+		v.hits.advance(p, next)
+	}
+	return false
+}
 
 // lineEnd is where a line's '\n' is and where its text ends before
 // trailing CRs, spaces and tabs.
@@ -526,13 +548,26 @@ func (v *Verifier) failureWord(s []byte) []byte {
 	if v.undeclared == nil {
 		return nil
 	}
+	p := v.namespace(s)
 	b := s
-	if mayStartToken(s[0]) {
+	if p == nil && mayStartToken(s[0]) {
 		b = s[leadingTokens(s):]
+		p = v.namespace(b)
+	}
+	if p != nil {
+		return failureWordIn(b[len(p):])
+	}
+	return nil
+}
+
+// namespace returns the undeclared namespace b starts with, or nil.
+func (v *Verifier) namespace(b []byte) []byte {
+	if len(b) == 0 || !v.nsFirst[b[0]] {
+		return nil
 	}
 	for _, p := range v.undeclared {
-		if bytes.HasPrefix(b, p) {
-			return failureWordIn(b[len(p):])
+		if len(b) >= len(p) && string(b[:len(p)]) == string(p) {
+			return p
 		}
 	}
 	return nil
@@ -561,10 +596,7 @@ func (v *Verifier) failureLine(s, word []byte) {
 // checkUndeclared fails on a value-free line in a proof namespace that no
 // marker of the spec matched (Spec.Undeclared), and reports whether it did.
 func (v *Verifier) checkUndeclared(s []byte) bool {
-	for _, p := range v.undeclared {
-		if !bytes.HasPrefix(s, p) {
-			continue
-		}
+	if p := v.namespace(s); p != nil {
 		if bytes.IndexAny(s, "0123456789=") >= 0 {
 			return false // a line carrying values is a diagnostic, not a marker
 		}

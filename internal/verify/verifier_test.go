@@ -654,9 +654,13 @@ func compareResults(a, b Result) string {
 	if a.Failure != nil {
 		fa, fb := *a.Failure, *b.Failure
 		if fa.Kind != fb.Kind || fa.Marker != fb.Marker || fa.Phase != fb.Phase || fa.Line != fb.Line ||
-			fa.Message != fb.Message || fa.ExcerptStart != fb.ExcerptStart || !slices.Equal(fa.Excerpt, fb.Excerpt) {
+			fa.Message != fb.Message || fa.ExcerptStart != fb.ExcerptStart || !slices.Equal(fa.Excerpt, fb.Excerpt) ||
+			!slices.Equal(fa.NearMisses, fb.NearMisses) {
 			return fmt.Sprintf("failure differs:\n%+v\n%+v", fa, fb)
 		}
+	}
+	if !slices.Equal(a.Warnings, b.Warnings) || a.WarningsDropped != b.WarningsDropped || !slices.Equal(a.NearMisses, b.NearMisses) {
+		return fmt.Sprintf("warnings or near misses differ:\n%+v %+v\n%+v %+v", a.Warnings, a.NearMisses, b.Warnings, b.NearMisses)
 	}
 	return ""
 }
