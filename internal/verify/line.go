@@ -7,8 +7,9 @@ import (
 )
 
 // The console-line model: what may stand on a line before a marker that
-// ends the line, and which lines report a failure. The package
-// documentation states the rules with examples; this file implements them.
+// ends the line, and which lines report a failure. docs/contract.md ("The
+// console-line model") states the rules with examples; this file
+// implements them.
 
 // maxBracketToken and maxAngleToken bound the prefix tokens "[...]" and
 // "<...>": a longer bracketed run is text, not a log prefix.
