@@ -2,7 +2,6 @@ package contract
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -12,11 +11,10 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/taskproof/taskproof/internal/golden"
 	"github.com/taskproof/taskproof/internal/testcorpus"
 	"github.com/taskproof/taskproof/internal/verify"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/history overlays from the corpus ladders")
 
 // historyRows is the table of ../shared/corpus/open-nexus/history/README.md:
 // each folder, a profile, and upstream's gate.
@@ -104,23 +102,7 @@ func TestHistoryOverlays(t *testing.T) {
 	for _, folder := range historyFolders() {
 		dir := filepath.Join(corpus, "history", folder)
 		got := historyOverlay(t, dir, folder)
-		path := filepath.Join("testdata", "history", folder+".toml")
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run go test ./internal/contract -run TestHistoryOverlays -update)", err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s is stale: rerun with -update", path)
-		}
+		golden.Check(t, filepath.Join("testdata", "history", folder+".toml"), got)
 	}
 }
 
@@ -234,14 +216,7 @@ func TestHistoryManifestAlone(t *testing.T) {
 			continue
 		}
 		t.Run(row.folder+"/"+row.profile, func(t *testing.T) {
-			c, err := Load(os.DirFS(filepath.Join(corpus, "history", row.folder, "proof-manifest")), "manifest.toml")
-			if err != nil {
-				t.Fatal(err)
-			}
-			spec, err := c.Resolve(row.profile)
-			if err != nil {
-				t.Fatal(err)
-			}
+			spec := resolveFS(t, os.DirFS(filepath.Join(corpus, "history", row.folder, "proof-manifest")), "manifest.toml", row.profile)
 			r := verifyLog(t, spec, historyLog(t, row.folder))
 			if r.Verdict != row.verdict {
 				t.Fatalf("verdict %s, want %s: %+v", r.Verdict, row.verdict, r.Failure)
@@ -271,14 +246,7 @@ func TestHistoryMutations(t *testing.T) {
 			continue
 		}
 		t.Run(row.folder+"/"+row.profile, func(t *testing.T) {
-			c, err := Load(overlayFS(t, row.folder), "overlay.toml")
-			if err != nil {
-				t.Fatal(err)
-			}
-			spec, err := c.Resolve(row.profile)
-			if err != nil {
-				t.Fatal(err)
-			}
+			spec := resolveFS(t, overlayFS(t, row.folder), "overlay.toml", row.profile)
 			data := historyLog(t, row.folder)
 			lines := strings.SplitAfter(string(data), "\n")
 			run := func(ls []string) verify.Result { return verifyLog(t, spec, []byte(strings.Join(ls, ""))) }
@@ -354,14 +322,7 @@ func TestHistoryWarnings(t *testing.T) {
 	} {
 		t.Run(tc.folder, func(t *testing.T) {
 			fsys := overlayFS(t, tc.folder).(fstest.MapFS)
-			c, err := Load(fsys, "overlay.toml")
-			if err != nil {
-				t.Fatal(err)
-			}
-			spec, err := c.Resolve("smp")
-			if err != nil {
-				t.Fatal(err)
-			}
+			spec := resolveFS(t, fsys, "overlay.toml", "smp")
 			r := verifyLog(t, spec, historyLog(t, tc.folder))
 			var got []string
 			for _, w := range r.Warnings {
@@ -374,14 +335,7 @@ func TestHistoryWarnings(t *testing.T) {
 			// failure_lines = "fail": the first one fails the run.
 			strict := bytes.Replace(fsys["overlay.toml"].Data, []byte("version = 1\n"), []byte("version = 1\nfailure_lines = \"fail\"\n"), 1)
 			fsys["overlay.toml"] = &fstest.MapFile{Data: strict}
-			c, err = Load(fsys, "overlay.toml")
-			if err != nil {
-				t.Fatal(err)
-			}
-			spec, err = c.Resolve("smp")
-			if err != nil {
-				t.Fatal(err)
-			}
+			spec = resolveFS(t, fsys, "overlay.toml", "smp")
 			r = verifyLog(t, spec, historyLog(t, tc.folder))
 			if r.Verdict != verify.Forbidden || r.Failure.Line != 934 || r.Failure.Marker != "failure-line" {
 				t.Fatalf("strict: %s %+v", r.Verdict, r.Failure)
@@ -390,17 +344,24 @@ func TestHistoryWarnings(t *testing.T) {
 			// A diag marker declared in the overlay silences its line.
 			silenced := bytes.Replace(fsys["overlay.toml"].Data, []byte("\n[ladder.full]"), []byte("\n[[marker]]\ntext = \"policyd: audit emit FAIL\"\nkind = \"diag\"\n\n[[marker]]\ntext = \"rollback fail\"\nmatch = \"substring\"\nkind = \"diag\"\n\n[[marker]]\ntext = \"netstackd: net dns proof fail\"\nkind = \"diag\"\n\n[ladder.full]"), 1)
 			fsys["overlay.toml"] = &fstest.MapFile{Data: silenced}
-			c, err = Load(fsys, "overlay.toml")
-			if err != nil {
-				t.Fatal(err)
-			}
-			spec, err = c.Resolve("smp")
-			if err != nil {
-				t.Fatal(err)
-			}
+			spec = resolveFS(t, fsys, "overlay.toml", "smp")
 			if r := verifyLog(t, spec, historyLog(t, tc.folder)); r.Verdict != verify.Pass || len(r.Warnings) != 0 {
 				t.Fatalf("with diag markers: %s %+v warnings %+v", r.Verdict, r.Failure, r.Warnings)
 			}
 		})
 	}
+}
+
+// resolveFS loads name from fsys and resolves profile.
+func resolveFS(t *testing.T, fsys fs.FS, name, profile string) *verify.Spec {
+	t.Helper()
+	c, err := Load(fsys, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := c.Resolve(profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
 }
