@@ -26,6 +26,15 @@
 #                   I/O: substring matching, the way Python harnesses match
 #   python set      line.strip() looked up in a set: exact-line matching,
 #                   the fastest pure-Python way
+#   taskproof verify  the product path: the taskproof binary verifying a log
+#                   against the upstream manifest itself (profile full, its
+#                   deny-by-default checks on: unexpected and forbidden
+#                   markers, undeclared proof-namespace lines, failure-line
+#                   warnings, the presence rule), whole process, over a log
+#                   of the same size whose markers are the ones full allows;
+#                   compared with grep -F -f over that same log, each the
+#                   best of PRODUCT_RUNS runs taken in turns (default 3;
+#                   PRODUCT_MIN: the lowest ratio accepted, default 3)
 # MB/s is wall-clock; MB/cpu-s divides by the process's user+system CPU
 # time, which says more on a shared machine. x_wall and x_cpu are how many
 # times faster ours-exact is than the tool (by wall-clock, by CPU time).
@@ -79,6 +88,16 @@ run() {
 	fi
 }
 
+# keep_fastest NAME: NAME_try becomes NAME when NAME has no run yet or a
+# slower one (by wall-clock).
+keep_fastest() {
+	local name=$1
+	if [[ ! -f $tmp/$name.time ]] || awk -v a="$(cut -d' ' -f1 "$tmp/${name}_try.time")" -v b="$(cut -d' ' -f1 "$tmp/$name.time")" 'BEGIN { exit !(a < b) }'; then
+		mv "$tmp/${name}_try.time" "$tmp/$name.time"
+		mv "$tmp/${name}_try.out" "$tmp/$name.out"
+	fi
+}
+
 # fig NAME BYTES: "wall cpu mb_s mb_cpu_s rss_kib"
 fig() {
 	read -r wall user sys rss <"$tmp/$1.time"
@@ -88,9 +107,13 @@ fig() {
 }
 
 echo "== building"
-(cd "$repo" && go build -o "$tmp/verifybench" ./bench/cmd/verifybench)
+(cd "$repo" && go build -o "$tmp/verifybench" ./bench/cmd/verifybench && go build -o "$tmp/taskproof" ./cmd/taskproof)
 "$tmp/verifybench" markers "$manifest" >"$tmp/markers.txt"
 nmarkers=$(wc -l <"$tmp/markers.txt")
+profile=${PROFILE:-full}
+# The markers the profile allows or requires, for the product path's log.
+"$tmp/taskproof" contract list --contract "$manifest/manifest.toml" --profile "$profile" --format json |
+	python3 -c 'import json,sys; d=json.load(sys.stdin); print("\n".join(m["text"] for m in d["required"]+d["allowed"]))' >"$tmp/allowed.txt"
 
 echo "== generating a $size console log with $nmarkers markers"
 "$tmp/verifybench" gen -markers "$tmp/markers.txt" -size "$size" -out "$tmp/console.log"
@@ -118,6 +141,25 @@ echo "== python set"
 run py_set python3 "$repo/bench/pymatch.py" set "$tmp/markers.txt" "$tmp/console.log" "$bytes"
 cat "$tmp/py_set.out"
 
+echo "== the product path: taskproof verify --contract $manifest/manifest.toml --profile $profile"
+"$tmp/verifybench" gen -markers "$tmp/allowed.txt" -size "$size" -out "$tmp/product.log"
+pbytes=$(stat -c %s "$tmp/product.log")
+cat "$tmp/product.log" >/dev/null
+# Best of PRODUCT_RUNS, the two taken in turns: on a shared machine one
+# slow run says more about the neighbours than about either tool.
+for ((i = 1; i <= ${PRODUCT_RUNS:-3}; i++)); do
+	run product_try "$tmp/taskproof" verify --contract "$manifest/manifest.toml" --profile "$profile" "$tmp/product.log" || true
+	keep_fastest product
+	LC_ALL=C run grep_product_try grep -c -F -f "$tmp/markers.txt" "$tmp/product.log" || true
+	keep_fastest grep_product
+done
+cat "$tmp/product.out"
+echo "   grep -F -f matching lines: $(cat "$tmp/grep_product.out")"
+if ! grep -q '^PASS: ' "$tmp/product.out"; then
+	echo "verify-vs-grep: taskproof verify did not pass the product log" >&2
+	exit 1
+fi
+
 echo
 echo "== results over $bytes bytes ($lines lines)"
 read -r o_wall o_cpu o_mbs o_mbc o_rss < <(fig ours "$bytes")
@@ -138,4 +180,18 @@ if ((py_re_done < bytes)); then
 fi
 row py_re "python re" "$py_re_done" "$note"
 row py_set "python set" "$bytes"
+echo
+echo "== the product path over $pbytes bytes (ratios to grep -F -f over the same log)"
+printf '%-16s %9s %9s %10s %11s %10s %8s %8s\n' tool wall_s cpu_s MB/s MB/cpu-s rss_KiB x_wall x_cpu
+read -r g_wall g_cpu g_mbs g_mbc g_rss < <(fig grep_product "$pbytes")
+read -r p_wall p_cpu p_mbs p_mbc p_rss < <(fig product "$pbytes")
+pw=$(awk -v a="$p_mbs" -v b="$g_mbs" 'BEGIN { printf "%.1f", a / b }')
+pc=$(awk -v a="$p_mbc" -v b="$g_mbc" 'BEGIN { printf "%.1f", a / b }')
+printf '%-16s %9s %9s %10s %11s %10s %8s %8s\n' "taskproof verify" "$p_wall" "$p_cpu" "$p_mbs" "$p_mbc" "$p_rss" "$pw" "$pc"
+printf '%-16s %9s %9s %10s %11s %10s %8s %8s\n' "grep -F -f" "$g_wall" "$g_cpu" "$g_mbs" "$g_mbc" "$g_rss" "1.0" "1.0"
+min=${PRODUCT_MIN:-3}
+if awk -v r="$pw" -v m="$min" 'BEGIN { exit !(r < m) }'; then
+	echo "verify-vs-grep: taskproof verify is ${pw}x grep -F -f by wall-clock, below ${min}x" >&2
+	exit 1
+fi
 echo "ours exact: peak RSS $o_rss KiB for a $bytes-byte log (the verifier's heap does not grow with the log; see TestMemoryBounded)"

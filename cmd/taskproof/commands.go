@@ -32,10 +32,11 @@ var commands = &command{
 	synopsis: "COMMAND [flags] [args]",
 	subs: []*command{
 		{name: "board", summary: "generate the status board from the task headers (--write, --check)", run: cmdBoard},
-		{name: "contract", summary: "lint the marker contract or list a profile's markers",
-			synopsis: "contract lint|list [flags]", help: helpText("contract"), subs: []*command{
+		{name: "contract", summary: "lint the marker contract, list a profile's markers or write a baseline",
+			synopsis: "contract lint|list|baseline [flags]", help: helpText("contract"), subs: []*command{
 				{name: "lint", summary: "check the contract", run: cmdContractLint},
 				{name: "list", summary: "list a profile's markers", run: cmdContractList},
+				{name: "baseline", summary: "write a ladder from known-good logs", run: cmdContractBaseline},
 			}},
 		{name: "drift", summary: "report where a hand-written board or order file disagrees with the task headers", run: cmdDrift},
 		{name: "evidence", summary: "verify or show a signed evidence bundle",

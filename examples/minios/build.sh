@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds minios variants from minios.s with binutils:
-#   OUTDIR/minios-VARIANT.elf for VARIANT in pass missing fail panic hang linger
+#   OUTDIR/minios-VARIANT.elf for VARIANT in pass missing fail panic hang linger glued
 # Usage: ./build.sh [OUTDIR [VARIANT...]]
 #   OUTDIR defaults to build/ next to this script; no VARIANT builds them all.
 set -euo pipefail
@@ -19,7 +19,7 @@ done
 mkdir -p "$out"
 
 # variant name -> assembler switch ("" for the passing image)
-all=(pass: missing:MISSING fail:FAIL panic:PANIC hang:HANG linger:LINGER)
+all=(pass: missing:MISSING fail:FAIL panic:PANIC hang:HANG linger:LINGER glued:GLUED)
 
 variants=()
 if [ $# -eq 0 ]; then
@@ -34,7 +34,7 @@ for want in "$@"; do
     fi
   done
   if [ -z "$found" ]; then
-    echo "minios: unknown variant '$want'; known: pass missing fail panic hang linger" >&2
+    echo "minios: unknown variant '$want'; known: pass missing fail panic hang linger glued" >&2
     exit 2
   fi
 done

@@ -14,6 +14,9 @@
 #            `KERNEL PANIC: cpu exception 00` and parks the CPU
 #   HANG     stops after `minios: timer ready` and spins forever
 #   LINGER   prints the whole ladder, then spins forever instead of exiting
+#   GLUED    leaves out the first (non-marker) line, so the console shows
+#            "Booting from ROM..minios: boot ok": firmware output glued to a
+#            marker on one line, as real machines print it
 #
 # Exit protocol (isa-debug-exit at port 0xf4; QEMU exits with (value<<1)|1):
 #   EXIT_SUCCESS 0x10 -> QEMU status 33: the ladder completed
@@ -119,7 +122,11 @@ _start:
         mov $EXIT_FAILURE, %eax
         jmp debug_exit
 1:
+        # GLUED leaves this line out: the first line the guest prints is then
+        # a marker, glued to SeaBIOS's "Booting from ROM.." (no newline).
+        .ifndef GLUED
         say "[INFO boot] minios starting"
+        .endif
 
         cmpl $MB_BOOT_MAGIC, boot_magic
         je 1f

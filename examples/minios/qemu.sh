@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Boots one minios variant in QEMU with its console on stdout.
-# Usage: ./qemu.sh VARIANT   (pass missing fail panic hang linger)
+# Usage: ./qemu.sh VARIANT   (pass missing fail panic hang linger glued)
 #
 # Images come from build/ next to this script, or from $MINIOS_BUILD when set
 # (the end-to-end tests build into a temporary directory). A missing image is
@@ -15,9 +15,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 variant=${1:-}
 case "$variant" in
-  pass|missing|fail|panic|hang|linger) ;;
+  pass|missing|fail|panic|hang|linger|glued) ;;
   *)
-    echo "usage: $0 pass|missing|fail|panic|hang|linger" >&2
+    echo "usage: $0 pass|missing|fail|panic|hang|linger|glued" >&2
     exit 2
     ;;
 esac

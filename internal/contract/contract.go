@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -31,6 +32,9 @@ const (
 	FormatTaskproof  Format = "taskproof"         // our own format, [contract] version = 1
 	FormatManifestV2 Format = "proof-manifest-v2" // upstream split tree with [include]
 	FormatManifestV1 Format = "proof-manifest-v1" // upstream single file
+	// FormatOverlay is our format with [contract] extends: a ladder and
+	// more on top of another contract.
+	FormatOverlay Format = "taskproof-overlay"
 )
 
 // DefaultProfileName is the profile a taskproof contract without any
@@ -95,9 +99,11 @@ type markerDecl struct {
 	Kind    verify.Kind
 	Phase   ref // Name "" when the marker has no phase
 	Status  status
-	Min     int
-	Max     int
-	After   []ref
+	// StatusLine is the line of the status key, when set.
+	StatusLine int
+	Min        int
+	Max        int
+	After      []ref
 	// Profiles limits the marker to these profiles and their descendants
 	// (taskproof format); empty means every profile.
 	Profiles []ref
@@ -119,6 +125,7 @@ type profileDecl struct {
 	Name    string
 	Extends ref // Name "" for a root profile
 	Env     map[string]string
+	EnvLine int // line of the env key (or of the table without one)
 	Edits   []edit
 	// Upstream runtime-only profiles run a subset of phases.
 	RuntimeOnly bool
@@ -172,6 +179,17 @@ type Contract struct {
 	// problems are errors found after decoding (unknown references,
 	// duplicates, cycles): Lint reports them and Resolve refuses to run.
 	problems []Finding
+	// failureLines is [contract] failure_lines (undeclared failure lines
+	// warn or fail); failureLinesSet whether the file says.
+	failureLines    verify.FailureLines
+	failureLinesSet bool
+	// defaultMode is [contract] match, the mode of markers that do not say.
+	defaultMode verify.Mode
+	// base is the contract an overlay extends (nil otherwise), extends
+	// where it says so; ladders are the overlay's required ladders.
+	base    *Contract
+	extends ref
+	ladders []*ladderDecl
 }
 
 // Format reports which file format the contract was read from.
@@ -180,13 +198,23 @@ func (c *Contract) Format() Format { return c.format }
 // Root is the name of the contract's root file inside its file system.
 func (c *Contract) Root() string { return c.root }
 
-// Files lists the files the contract was read from, sorted.
+// Files lists the files the contract was read from (an overlay's base
+// included), sorted.
 func (c *Contract) Files() []string {
-	out := make([]string, len(c.files))
-	for i, f := range c.files {
-		out[i] = f.Name
+	var out []string
+	for _, f := range c.allFiles() {
+		out = append(out, f.Name)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// allFiles are the files of the contract and of every contract it extends.
+func (c *Contract) allFiles() []sourceFile {
+	var out []sourceFile
+	for k := c; k != nil; k = k.base {
+		out = append(out, k.files...)
+	}
 	return out
 }
 
@@ -194,7 +222,7 @@ func (c *Contract) Files() []string {
 // name order, each as name, NUL, decimal byte length, NUL, bytes. It
 // changes when any file's name or content changes, for binding evidence.
 func (c *Contract) Hash() string {
-	fs := append([]sourceFile(nil), c.files...)
+	fs := c.allFiles()
 	sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
 	h := sha256.New()
 	for _, f := range fs {
@@ -204,8 +232,11 @@ func (c *Contract) Hash() string {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
-// Profiles lists the profile names, sorted.
+// Profiles lists the profile names, sorted (an overlay's are its base's).
 func (c *Contract) Profiles() []string {
+	if c.base != nil {
+		return c.base.Profiles()
+	}
 	out := make([]string, 0, len(c.profiles))
 	for n := range c.profiles {
 		out = append(out, n)
@@ -229,6 +260,9 @@ func (c *Contract) DefaultProfile() string {
 	}
 	if c.defaultProfile.Name != "" {
 		return c.defaultProfile.Name
+	}
+	if c.base != nil {
+		return c.base.DefaultProfile()
 	}
 	if _, ok := c.profiles[DefaultProfileName]; ok {
 		return DefaultProfileName
@@ -258,6 +292,16 @@ func (c *Contract) Declares(text string) bool {
 		if m.ID == text || matches(m.Mode, m.Text, m.Pattern, text) {
 			return true
 		}
+	}
+	for _, l := range c.ladders {
+		for _, e := range l.Entries {
+			if e.Text == text {
+				return true
+			}
+		}
+	}
+	if c.base != nil {
+		return c.base.Declares(text)
 	}
 	return false
 }
@@ -290,12 +334,27 @@ func (c *Contract) Env(profile string) (map[string]string, error) {
 		for k, v := range p.Env {
 			env[k] = v
 		}
+		// An overlay's own table for the profile adds to its env.
+		for k := c; k != nil && k.base != nil; k = k.base {
+			if own, ok := k.profiles[p.Name]; ok {
+				for key, v := range own.Env {
+					env[key] = v
+				}
+			}
+		}
 	}
 	return env, nil
 }
 
-// chain returns the profile and its ancestors, root first.
+// chain returns the profile and its ancestors, root first. An overlay's
+// profiles are its base's.
 func (c *Contract) chain(profile string) ([]*profileDecl, error) {
+	if c.base != nil {
+		if profile == "" {
+			profile = c.DefaultProfile()
+		}
+		return c.base.chain(profile)
+	}
 	name := profile
 	if name == "" {
 		name = c.DefaultProfile()
@@ -353,6 +412,13 @@ func (c *Contract) defaultProfileKey() string {
 // schema_version is an upstream proof-manifest. Errors name file:line and
 // what was expected.
 func Load(fsys fs.FS, name string) (*Contract, error) {
+	return loadChain(fsys, name, map[string]bool{})
+}
+
+// loadChain reads one contract; seen holds the files of the extends chain so
+// far, so that a cycle is an error.
+func loadChain(fsys fs.FS, name string, seen map[string]bool) (*Contract, error) {
+	seen[name] = true
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return nil, fmt.Errorf("read contract %s: %w", name, err)
@@ -372,7 +438,7 @@ func Load(fsys fs.FS, name string) (*Contract, error) {
 	case doc["contract"] != nil:
 		c.format = FormatTaskproof
 		c.phaseOrder = true
-		err = c.loadNative(fsys, f, doc)
+		err = c.loadNative(fsys, f, doc, seen)
 	case doc["meta"] != nil:
 		err = c.loadManifest(fsys, f, doc)
 	default:
@@ -382,6 +448,9 @@ func Load(fsys fs.FS, name string) (*Contract, error) {
 		return nil, err
 	}
 	c.check()
+	if c.base != nil {
+		c.checkOverlay()
+	}
 	return c, nil
 }
 
@@ -470,12 +539,12 @@ func (c *Contract) addMarker(m *markerDecl) {
 // for Lint and make Resolve fail.
 func (c *Contract) check() {
 	phases := map[string]bool{}
-	for _, p := range c.phases {
+	for _, p := range c.bottom().phases {
 		phases[p.Name] = true
 	}
 	knownPhases := func() string {
-		names := make([]string, len(c.phases))
-		for i, p := range c.phases {
+		names := make([]string, len(c.bottom().phases))
+		for i, p := range c.bottom().phases {
 			names[i] = p.Name
 		}
 		if len(names) == 0 {
@@ -484,12 +553,12 @@ func (c *Contract) check() {
 		return strings.Join(names, ", ")
 	}
 	profile := func(r ref, what string) {
-		if _, ok := c.profiles[r.Name]; !ok {
+		if !slices.Contains(c.Profiles(), r.Name) {
 			c.problem(r.File, r.Line, "unknown-profile", "%s names unknown profile %q; known profiles: %s", what, r.Name, strings.Join(c.Profiles(), ", "))
 		}
 	}
 	marker := func(r ref, what string) {
-		if _, ok := c.byID[r.Name]; !ok {
+		if c.findMarker(r.Name) == nil {
 			c.problem(r.File, r.Line, "unknown-marker", "%s names unknown marker %q; reference a declared marker by its id (the text when no id is set)", what, r.Name)
 		}
 	}
@@ -528,7 +597,7 @@ func (c *Contract) check() {
 			}
 		}
 	}
-	for _, name := range c.Profiles() {
+	for _, name := range sortedProfileNames(c.profiles) {
 		p := c.profiles[name]
 		if p.Extends.Name != "" {
 			profile(p.Extends, fmt.Sprintf("profile %q extends", p.Name))
@@ -553,6 +622,9 @@ func (c *Contract) check() {
 	// finding, never a stack overflow.
 	reported := map[string]bool{}
 	for _, name := range c.Profiles() {
+		if c.base != nil {
+			break // the base reported its own
+		}
 		if _, err := c.chain(name); err != nil {
 			var pe *Error
 			if errors.As(err, &pe) && strings.Contains(pe.Msg, "extends cycle") {
@@ -566,6 +638,11 @@ func (c *Contract) check() {
 	}
 	if c.defaultProfile.Name != "" {
 		profile(c.defaultProfile, "default_profile")
+	}
+	if c.base == nil {
+		for _, l := range c.ladders {
+			profile(ref{Name: l.Profile, File: l.File, Line: l.Line}, fmt.Sprintf("[ladder.%s]", l.Profile))
+		}
 	}
 	for _, r := range c.drop {
 		if _, ok := defaultForbiddenByID()[strings.TrimPrefix(r.Name, "default:")]; !ok {

@@ -61,9 +61,10 @@ var LintRules = []struct{ Rule, What string }{
 	{"order-cycle", "order constraints that no log can satisfy"},
 	{"order-unsatisfiable", "a marker must follow one that is forbidden or unexpected in a profile"},
 	{"empty-required", "a profile requires no marker: nothing to prove is never a pass"},
-	{"substring-overlap", "a substring marker is contained in another marker's text, so it is seen on that line too"},
-	{"prefix-overlap", "a prefix marker starts another marker's text (an error when that one is a failure)"},
-	{"regex-overlap", "a regex marker matches another marker's text"},
+	{"substring-overlap", "a substring marker wins another marker's line, so that marker is never counted (a forbidden text inside it: its line always fails)"},
+	{"prefix-overlap", "a prefix marker wins another marker's line, so that marker is never counted"},
+	{"regex-overlap", "a regex marker wins another marker's line, so that marker is never counted"},
+	{"unknown-group", "a ladder entry names a group the ladder does not declare"},
 	{"run-varying", "text with timestamps, hex addresses, UUIDs or long digit runs, which change between runs"},
 	{"stub-as-ok", "an ok/ready marker whose text says stub or placeholder"},
 	{"stub-says-ok", "a stub marker whose text says ok"},
@@ -163,13 +164,7 @@ func Lint(c *Contract) []Finding {
 				add(SeverityError, file, line, rule, "profile %q: %s", name, errMsg(err))
 				continue
 			}
-			n := 0
-			for _, m := range spec.Markers {
-				if m.Required {
-					n++
-				}
-			}
-			if n == 0 {
+			if !requiresSomething(spec) {
 				add(SeverityError, p.File, p.Line, "empty-required", "profile %q requires no marker: nothing to prove is never a pass; require at least one ok or ready marker", name)
 			}
 		}
@@ -197,43 +192,107 @@ func dedupeFindings(fs []Finding) []Finding {
 	return out
 }
 
-// lintOverlaps flags markers that match another marker's line: the shorter
-// one is then "seen" whenever the longer one is printed, the way upstream
-// sees `ok` inside its own FAIL line.
+// lintOverlaps flags a marker whose line is never counted as that marker
+// because another marker also matches it and wins: a forbidden text
+// inside it (the line always fails), a prefix that beats a substring, an
+// allowed text that hides an unexpected one. Markers that merely contain
+// one another are fine: the verifier counts a line as its most specific
+// marker ("init: start keystored", never "init: start"), so that overlap
+// changes nothing and is not reported.
 func lintOverlaps(c *Contract, add func(Severity, string, int, string, string, ...any)) {
-	bad := func(m *markerDecl) bool { return m.Kind == verify.KindFail }
-	good := func(m *markerDecl) bool { return m.Kind == verify.KindOK || m.Kind == verify.KindReady }
-	for _, a := range c.markers {
-		for _, b := range c.markers {
-			if a == b || b.Mode == verify.Regex || a.Text == b.Text {
-				continue
+	if c.problemsError() != nil {
+		return
+	}
+	type cand struct {
+		m     verify.Marker
+		class int // 0 forbidden, 1 allowed, 2 unexpected: the verifier's order
+		decl  int
+	}
+	type pair struct{ a, b string }
+	type hit struct {
+		profiles    []string
+		severe      bool
+		why         string
+		a, b        verify.Marker
+		aDeclaredAt string
+	}
+	found := map[pair]*hit{}
+	var order []pair
+	for _, name := range c.Profiles() {
+		spec, err := c.Resolution(name)
+		if err != nil {
+			continue // reported as a resolution finding
+		}
+		var all []cand
+		for i, m := range spec.Markers {
+			all = append(all, cand{m, 1, i})
+		}
+		for i, m := range spec.Forbidden {
+			all = append(all, cand{m, 0, i})
+		}
+		for i, m := range spec.Unexpected {
+			all = append(all, cand{m, 2, i})
+		}
+		for _, b := range all {
+			if b.m.Mode == verify.Regex || b.class == 0 {
+				continue // a failure line failing is never a problem
 			}
-			switch a.Mode {
-			case verify.Substring:
-				if strings.Contains(b.Text, a.Text) {
-					why := ""
-					if bad(b) && good(a) {
-						why = " (a success seen inside a failure line)"
-					}
-					add(SeverityError, a.File, a.Line, "substring-overlap", "marker %q (substring match) is also seen on every line of %q at %s:%d%s; use exact or prefix matching, or make the text unique", a.ID, b.ID, b.File, b.Line, why)
+			line := b.m.Text
+			for _, a := range all {
+				if a.m.ID == b.m.ID || a.m.Text == b.m.Text || a.m.Source == "(default)" {
+					continue
 				}
-			case verify.Prefix:
-				if strings.HasPrefix(b.Text, a.Text) {
-					if bad(b) && good(a) {
-						add(SeverityError, a.File, a.Line, "prefix-overlap", "marker %q (prefix match) is also seen on the failure line %q at %s:%d; make the text longer or match exactly", a.ID, b.ID, b.File, b.Line)
-					} else {
-						add(SeverityWarning, a.File, a.Line, "prefix-overlap", "marker %q (prefix match) is also seen on the line of %q at %s:%d", a.ID, b.ID, b.File, b.Line)
+				if !matches(a.m.Mode, a.m.Text, a.m.Pattern, line) {
+					continue
+				}
+				// Does a win b's line? Class first, then mode, then length.
+				wins := a.class < b.class
+				if a.class == b.class {
+					switch {
+					case a.m.Mode != b.m.Mode:
+						wins = a.m.Mode < b.m.Mode
+					case a.m.Mode == verify.Regex:
+						wins = a.decl < b.decl
+					default:
+						wins = len(a.m.Text) > len(b.m.Text)
 					}
 				}
-			case verify.Regex:
-				if a.Pattern != nil && b.Mode == verify.Exact && a.Pattern.MatchString(b.Text) {
-					sev := SeverityWarning
-					if bad(b) && good(a) {
-						sev = SeverityError
+				if !wins {
+					continue
+				}
+				k := pair{a.m.ID, b.m.ID}
+				h := found[k]
+				if h == nil {
+					h = &hit{a: a.m, b: b.m}
+					switch {
+					case a.class == 0:
+						h.why = fmt.Sprintf("it holds the forbidden text %q, so its line fails the run", a.m.Text)
+					case b.class == 2:
+						h.why = fmt.Sprintf("its line counts as %q (allowed there), so printing it where it is unexpected goes unnoticed", a.m.ID)
+					default:
+						h.why = fmt.Sprintf("its line counts as %q (%s match beats %s)", a.m.ID, a.m.Mode, b.m.Mode)
 					}
-					add(sev, a.File, a.Line, "regex-overlap", "marker %q (regex) also matches %q at %s:%d", a.ID, b.ID, b.File, b.Line)
+					found[k] = h
+					order = append(order, k)
+				}
+				h.profiles = append(h.profiles, name)
+				if b.m.Required || a.class == 0 && b.class == 1 {
+					h.severe = true
 				}
 			}
 		}
+	}
+	for _, k := range order {
+		h := found[k]
+		sev := SeverityWarning
+		if h.severe {
+			sev = SeverityError
+		}
+		rule := map[verify.Mode]string{verify.Substring: "substring-overlap", verify.Prefix: "prefix-overlap", verify.Regex: "regex-overlap", verify.Exact: "substring-overlap"}[h.a.Mode]
+		where := "profile " + h.profiles[0]
+		if n := len(h.profiles); n > 1 {
+			where = fmt.Sprintf("profiles %s and %d more", h.profiles[0], n-1)
+		}
+		add(sev, h.a.Source, h.a.Line, rule, "marker %q (%s:%d) is never counted in %s: %s; make the texts distinct or match one of them exactly", h.b.ID, h.b.Source, h.b.Line, where, h.why)
 	}
 }

@@ -89,6 +89,16 @@ type Listing struct {
 	Allowed    []ListedMarker    `json:"allowed"`
 	Forbidden  []ListedMarker    `json:"forbidden"`
 	Unexpected []ListedMarker    `json:"unexpected"`
+	Groups     []ListedGroup     `json:"groups"`
+}
+
+// ListedGroup is a requirement on a set of markers (verify.Group).
+type ListedGroup struct {
+	ID       string   `json:"id"`
+	AnyOf    bool     `json:"any_of"`
+	Members  []string `json:"members"`
+	Triggers []string `json:"when,omitempty"`
+	Why      string   `json:"why"`
 }
 
 // ListedMarker is one marker of a Listing.
@@ -103,6 +113,8 @@ type ListedMarker struct {
 	After  []string `json:"after,omitempty"`
 	Source string   `json:"source"`
 	Line   int      `json:"line,omitempty"`
+	// Why is the rule that gave the marker its status, with file:line.
+	Why string `json:"why,omitempty"`
 }
 
 // NewListing resolves profile ("" for the default) of c, named path.
@@ -136,7 +148,11 @@ func NewListing(c *Contract, profile, path string, display func(string) string) 
 			src = display(m.Source)
 		}
 		return ListedMarker{ID: m.ID, Text: m.Text, Phase: m.Phase, Kind: string(m.Kind), Match: m.Mode.String(),
-			Min: m.Min, Max: m.Max, After: m.After, Source: src, Line: m.Line}
+			Min: m.Min, Max: m.Max, After: m.After, Source: src, Line: m.Line, Why: m.Why}
+	}
+	l.Groups = []ListedGroup{}
+	for _, g := range spec.Groups {
+		l.Groups = append(l.Groups, ListedGroup{ID: g.ID, AnyOf: g.AnyOf, Members: g.Members, Triggers: g.Triggers, Why: g.Why})
 	}
 	for _, m := range spec.Markers {
 		if m.Required {
@@ -214,6 +230,26 @@ func (l *Listing) Text() []byte {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", orDash(m.Phase), m.Kind, m.Match, countRange(g.name, m), text, src, orDash(strings.Join(m.After, ", ")))
 		}
 		tw.Flush()
+		if g.name == "required" {
+			// Which rule made each marker required, with its file:line.
+			for _, m := range g.ms {
+				fmt.Fprintf(&b, "  why %s: %s\n", m.ID, orDash(m.Why))
+			}
+		}
+	}
+	if len(l.Groups) > 0 {
+		fmt.Fprintf(&b, "\ngroups (%d)\n", len(l.Groups))
+	}
+	for _, gr := range l.Groups {
+		what := "all of"
+		if gr.AnyOf {
+			what = "any of"
+		}
+		fmt.Fprintf(&b, "  %s: %s %d markers", gr.ID, what, len(gr.Members))
+		if len(gr.Triggers) > 0 {
+			fmt.Fprintf(&b, ", once one of these appears: %s", strings.Join(gr.Triggers, " | "))
+		}
+		fmt.Fprintf(&b, "\n    why: %s\n    members: %s\n", gr.Why, strings.Join(gr.Members, " | "))
 	}
 	return []byte(b.String())
 }

@@ -162,6 +162,7 @@ func (c *Contract) manifestBody(f *fileCtx, doc map[string]any, only string) err
 		if p.Env, err = pt.stringMap("env"); err != nil {
 			return err
 		}
+		p.EnvLine = pt.line("env")
 		if p.RuntimeOnly, _, err = pt.boolean("runtime_only"); err != nil {
 			return err
 		}

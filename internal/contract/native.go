@@ -13,7 +13,7 @@ import (
 const FormatVersion = 1
 
 var (
-	contractKeys = []string{"version", "default_profile", "log_prefix", "match", "phases", "phase_order", "include", "max_line_bytes", "undeclared"}
+	contractKeys = []string{"version", "default_profile", "log_prefix", "match", "phases", "phase_order", "include", "max_line_bytes", "undeclared", "failure_lines", "extends"}
 	phaseKeys    = []string{"order", "description"}
 	markerKeys   = []string{"id", "text", "match", "kind", "phase", "status", "min", "max", "after", "profiles", "proves", "description"}
 	ruleKeys     = []string{"if", "then", "description"}
@@ -24,14 +24,25 @@ var (
 
 // loadNative reads taskproof's own format: the root file's [contract]
 // table, then the same tables from the root and each included file.
-func (c *Contract) loadNative(fsys fs.FS, f *fileCtx, doc map[string]any) error {
+func (c *Contract) loadNative(fsys fs.FS, f *fileCtx, doc map[string]any, seen map[string]bool) error {
 	root := tbl{f: f, m: doc, what: f.name}
 	ct, _, err := root.sub("contract")
 	if err != nil {
 		return err
 	}
 	t := root.child(ct, 0, "[contract]", "contract")
-	if err := t.known(contractKeys...); err != nil {
+	keys := contractKeys
+	ext, isOverlay, err := t.str("extends")
+	if err != nil {
+		return err
+	}
+	if isOverlay {
+		keys = overlayContractKeys // phases and their order come from the base
+	}
+	if err := t.known(keys...); err != nil {
+		if isOverlay {
+			return fmt.Errorf("%w (an overlay takes its phases and profiles from the contract it extends)", err)
+		}
 		return err
 	}
 	v, ok, err := t.integer("version")
@@ -68,6 +79,20 @@ func (c *Contract) loadNative(fsys fs.FS, f *fileCtx, doc map[string]any) error 
 		if defMode, err = parseMode(s); err != nil {
 			return t.errf("match", "%v", err)
 		}
+	}
+	c.defaultMode = defMode
+	if s, ok, err := t.str("failure_lines"); err != nil {
+		return err
+	} else if ok {
+		switch s {
+		case "warn":
+			c.failureLines = verify.FailureLinesWarn
+		case "fail":
+			c.failureLines = verify.FailureLinesFail
+		default:
+			return t.errf("failure_lines", "failure_lines %q: expected \"warn\" (undeclared failure lines are warnings) or \"fail\" (they fail the run)", s)
+		}
+		c.failureLinesSet = true
 	}
 	if s, ok, err := t.str("phase_order"); err != nil {
 		return err
@@ -119,6 +144,12 @@ func (c *Contract) loadNative(fsys fs.FS, f *fileCtx, doc map[string]any) error 
 		return err
 	}
 
+	if isOverlay {
+		// The base first: the overlay's markers and lists refer to it.
+		if err := c.loadBase(fsys, f, t.ref("extends", ext), seen); err != nil {
+			return err
+		}
+	}
 	if err := c.nativeBody(f, doc, defMode, true); err != nil {
 		return err
 	}
@@ -138,7 +169,7 @@ func (c *Contract) loadNative(fsys fs.FS, f *fileCtx, doc map[string]any) error 
 			}
 		}
 	}
-	if len(c.profiles) == 0 {
+	if len(c.profiles) == 0 && !isOverlay {
 		c.profiles[DefaultProfileName] = &profileDecl{Name: DefaultProfileName, File: f.name, Line: 1}
 	}
 	return nil
@@ -148,7 +179,10 @@ func (c *Contract) loadNative(fsys fs.FS, f *fileCtx, doc map[string]any) error 
 // from one file.
 func (c *Contract) nativeBody(f *fileCtx, doc map[string]any, defMode verify.Mode, isRoot bool) error {
 	root := tbl{f: f, m: doc, what: f.name}
-	allowed := []string{"phase", "marker", "rule", "forbid", "profile"}
+	allowed := []string{"phase", "marker", "rule", "forbid", "profile", "ladder"}
+	if c.base != nil {
+		allowed = []string{"marker", "rule", "forbid", "profile", "ladder"}
+	}
 	if isRoot {
 		allowed = append(allowed, "contract")
 	} else if _, ok := doc["contract"]; ok {
@@ -293,12 +327,22 @@ func (c *Contract) nativeBody(f *fileCtx, doc map[string]any, defMode verify.Mod
 		}
 	}
 
+	// [ladder.NAME]
+	if err := c.decodeLadders(f, root); err != nil {
+		return err
+	}
+
 	// [profile.NAME]
-	return c.decodeProfiles(f, root, profileKeys, func(pt tbl, p *profileDecl) error {
+	keys := profileKeys
+	if c.base != nil {
+		keys = overlayProfileKeys
+	}
+	return c.decodeProfiles(f, root, keys, func(pt tbl, p *profileDecl) error {
 		var err error
 		if p.Env, err = pt.stringMap("env"); err != nil {
 			return err
 		}
+		p.EnvLine = pt.line("env")
 		for _, e := range []struct {
 			key string
 			to  status
@@ -368,6 +412,7 @@ func decodeNativeMarker(mt tbl, defMode verify.Mode) (*markerDecl, error) {
 	if s, ok, err := mt.str("status"); err != nil {
 		return nil, err
 	} else if ok {
+		m.StatusLine = mt.line("status")
 		switch s {
 		case "required":
 			m.Status = stRequired

@@ -21,25 +21,57 @@ var ErrNothingRequired = errors.New("nothing to prove")
 // A contract with problems (see Lint), an unknown profile and a profile
 // that requires nothing are errors.
 func (c *Contract) Resolve(profile string) (*verify.Spec, error) {
-	spec, name, err := c.resolve(profile)
+	r, err := c.resolve(profile)
 	if err != nil {
 		return nil, err
 	}
+	if requiresSomething(r.spec) {
+		return r.spec, nil
+	}
+	p := r.leaf
+	msg := fmt.Sprintf("profile %q requires no marker: nothing to prove is never a pass; require at least one marker of kind ok or ready", p.Name)
+	if c.bottom().format != FormatTaskproof {
+		msg = fmt.Sprintf("profile %q requires no marker: a proof-manifest does not say which markers must appear (upstream keeps that list in its harness); state the ladder in an overlay (taskproof contract baseline LOG... writes one)", p.Name)
+	}
+	return nil, &Error{File: p.File, Line: p.Line, Err: ErrNothingRequired, Msg: msg}
+}
+
+// requiresSomething reports whether a spec can fail for want of a marker:
+// a required marker, or a group that always applies.
+func requiresSomething(spec *verify.Spec) bool {
 	for _, m := range spec.Markers {
 		if m.Required {
-			return spec, nil
+			return true
 		}
 	}
-	p := c.profiles[name]
-	return nil, &Error{File: p.File, Line: p.Line, Err: ErrNothingRequired,
-		Msg: fmt.Sprintf("profile %q requires no marker: nothing to prove is never a pass; require at least one marker of kind ok or ready", name)}
+	for _, g := range spec.Groups {
+		if len(g.Triggers) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Resolution is Resolve without the empty-required check, for listing what
 // a profile contains even when it proves nothing.
 func (c *Contract) Resolution(profile string) (*verify.Spec, error) {
-	spec, _, err := c.resolve(profile)
-	return spec, err
+	r, err := c.resolve(profile)
+	if err != nil {
+		return nil, err
+	}
+	return r.spec, nil
+}
+
+// resolution is one resolved profile.
+type resolution struct {
+	spec *verify.Spec
+	leaf *profileDecl
+	// chain is the profile's extends chain, root first.
+	chain []*profileDecl
+	// fallback are the indexes in spec.Groups of the groups that stand in
+	// for a ladder the contract does not state (a proof-manifest's
+	// completion rule); a ladder replaces them.
+	fallback []int
 }
 
 // Chain returns the profile's extends chain, root first, ending with the
@@ -64,8 +96,15 @@ func (c *Contract) LogPrefix() string {
 	return c.logPrefix.String()
 }
 
-// Markers is the number of markers the contract declares.
-func (c *Contract) Markers() int { return len(c.markers) }
+// Markers is the number of markers the contract declares (an overlay's
+// base's included).
+func (c *Contract) Markers() int {
+	n := 0
+	for k := c; k != nil; k = k.base {
+		n += len(k.markers)
+	}
+	return n
+}
 
 func (c *Contract) problemsError() error {
 	for _, p := range c.problems {
@@ -96,76 +135,145 @@ func kindDefault(k verify.Kind) status {
 	return stAllowed
 }
 
-// statuses computes every marker's status in the profile chain.
-func (c *Contract) statuses(chain []*profileDecl) []status {
+// statuses computes every marker's status in the profile chain, and why:
+// the rule that decided it, with its file and line.
+func (c *Contract) statuses(chain []*profileDecl) ([]status, []string) {
 	out := make([]status, len(c.markers))
-	names := map[string]bool{}
-	for _, p := range chain {
-		names[p.Name] = true
-	}
-	leaf := chain[len(chain)-1]
+	why := make([]string, len(c.markers))
 	if c.format != FormatTaskproof {
-		phases := map[string]bool{}
-		for _, r := range leaf.Phases {
-			phases[r.Name] = true
-		}
+		gates := manifestGates(chain)
 		for i, m := range c.markers {
-			out[i] = manifestStatus(m, names, phases)
+			out[i], why[i] = manifestStatus(m, chain, gates)
 		}
-		return out
-	}
-	edits := make([]map[string]status, len(chain))
-	for i, p := range chain {
-		edits[i] = map[string]status{}
-		for _, e := range p.Edits {
-			for _, r := range e.IDs {
-				edits[i][r.Name] = e.To
-			}
-		}
+		return out, why
 	}
 	for i, m := range c.markers {
-		base := m.Status
-		if base == stUnset {
-			base = kindDefault(m.Kind)
-		}
-		s := base
-		if len(m.Profiles) > 0 {
-			s = stUnexpected
-		}
-		for j, p := range chain {
-			if refsHave(m.Profiles, p.Name) {
-				s = base
+		out[i], why[i] = nativeStatus(m, chain)
+	}
+	return out, why
+}
+
+// nativeStatus walks the chain for one marker of our own format: its
+// status (explicit, else its kind's default), unexpected while its
+// profiles list names no profile of the chain reached so far, and each
+// profile's require/allow/forbid/remove lists.
+func nativeStatus(m *markerDecl, chain []*profileDecl) (status, string) {
+	base := m.Status
+	baseWhy := fmt.Sprintf("status = %q at %s:%d", m.Status, m.File, m.StatusLine)
+	if base == stUnset {
+		base = kindDefault(m.Kind)
+		baseWhy = fmt.Sprintf("kind %s (%s by default) at %s:%d", m.Kind, base, m.File, m.Line)
+	}
+	s, why := base, baseWhy
+	if len(m.Profiles) > 0 {
+		s = stUnexpected
+		why = fmt.Sprintf("profiles at %s:%d names no profile of this chain", m.Profiles[0].File, m.Profiles[0].Line)
+	}
+	for _, p := range chain {
+		for _, r := range m.Profiles {
+			if r.Name == p.Name {
+				s, why = base, fmt.Sprintf("%s; profiles names %s at %s:%d", baseWhy, p.Name, r.File, r.Line)
 			}
-			if e, ok := edits[j][m.ID]; ok {
-				s = e
+		}
+		for _, e := range p.Edits {
+			for _, r := range e.IDs {
+				if r.Name == m.ID {
+					s, why = e.To, fmt.Sprintf("profile %s: %s at %s:%d", p.Name, editKey(e.To), r.File, r.Line)
+				}
 			}
 		}
-		out[i] = s
+	}
+	return s, why
+}
+
+// gate is an upstream env gate: a profile of the chain whose own env sets
+// a REQUIRE_* variable to 1.
+type gate struct {
+	key        string
+	file       string
+	line       int
+	profile    string
+	declaredBy *profileDecl
+}
+
+// manifestGates returns, by profile name, the first REQUIRE_* = "1" gate
+// each profile of the chain declares in its own env.
+func manifestGates(chain []*profileDecl) map[string]gate {
+	out := map[string]gate{}
+	for _, p := range chain {
+		keys := make([]string, 0, len(p.Env))
+		for k := range p.Env {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if strings.HasPrefix(k, "REQUIRE_") && isTruthy(p.Env[k]) {
+				out[p.Name] = gate{key: k, file: p.File, line: p.EnvLine, profile: p.Name, declaredBy: p}
+				break
+			}
+		}
 	}
 	return out
 }
 
-// manifestStatus mirrors upstream's profile projection, with extends
-// honoured (a gate naming a profile covers the profiles extending it):
-// forbidden_when wins; fail markers are forbidden (upstream lets them
-// pass as "expected"); a marker whose emit_when does not name the chain,
-// or whose emit_when_not does, is unexpected; a marker that says what it
-// `proves` and claims ok/ready is required (upstream never checks
-// presence, so that is taskproof's reading); the rest are allowed.
-func manifestStatus(m *markerDecl, chain, phases map[string]bool) status {
-	switch {
-	case refsAny(m.ForbiddenWhen, chain):
-		return stForbidden
-	case m.Kind == verify.KindFail:
-		return stForbidden
-	case len(m.EmitWhen) > 0 && !refsAny(m.EmitWhen, chain):
-		return stUnexpected
-	case refsAny(m.EmitWhenNot, chain):
-		return stUnexpected
-	case m.Proves != "" && (m.Kind == verify.KindOK || m.Kind == verify.KindReady) && (len(phases) == 0 || phases[m.Phase.Name]):
-		return stRequired
+func isTruthy(v string) bool {
+	switch strings.ToLower(v) {
+	case "1", "true", "yes", "on":
+		return true
 	}
-	return stAllowed
+	return false
+}
+
+// manifestStatus is what upstream's harness makes of a marker, with extends
+// honoured (a gate naming a profile covers the profiles extending it, the
+// way they inherit its env):
+//   - forbidden_when names the chain: forbidden (verify-uart);
+//   - the literal says FAIL (kind fail): forbidden, taskproof's rule (upstream
+//     lets its FAIL lines pass);
+//   - emit_when names no profile of the chain, or emit_when_not names one:
+//     unexpected (verify-uart's deny-by-default);
+//   - emit_when names a profile whose env sets a REQUIRE_* gate to 1:
+//     required (the harness requires the markers only emitted under the
+//     profile it gates, as REQUIRE_SMP=1 requires the smp markers);
+//   - anything else is allowed: `proves` and ok/ready wording are
+//     documentation, and the manifest says nothing about presence.
+func manifestStatus(m *markerDecl, chain []*profileDecl, gates map[string]gate) (status, string) {
+	at := func(rs []ref) string { return fmt.Sprintf("%s:%d", rs[0].File, rs[0].Line) }
+	for _, p := range chain {
+		if refsHave(m.ForbiddenWhen, p.Name) {
+			return stForbidden, fmt.Sprintf("forbidden_when names %s at %s", p.Name, at(m.ForbiddenWhen))
+		}
+	}
+	if m.Kind == verify.KindFail {
+		return stForbidden, fmt.Sprintf("the literal reports a failure (kind fail) at %s:%d", m.File, m.Line)
+	}
+	if len(m.EmitWhen) > 0 {
+		// A gate covers the profile that declares it and the profiles
+		// extending it: a marker only emitted under such a profile is
+		// required.
+		named := false
+		var active *gate
+		for _, p := range chain {
+			if g, ok := gates[p.Name]; ok && active == nil {
+				active = &g
+			}
+			if refsHave(m.EmitWhen, p.Name) {
+				named = true
+				if active != nil {
+					return stRequired, fmt.Sprintf("emit_when names %s at %s and profile %s sets %s = %q at %s:%d", p.Name, at(m.EmitWhen), active.profile, active.key, active.declaredBy.Env[active.key], active.file, active.line)
+				}
+			}
+		}
+		if !named {
+			return stUnexpected, fmt.Sprintf("emit_when at %s names no profile of this chain", at(m.EmitWhen))
+		}
+	}
+	for _, p := range chain {
+		if refsHave(m.EmitWhenNot, p.Name) {
+			return stUnexpected, fmt.Sprintf("emit_when_not names %s at %s", p.Name, at(m.EmitWhenNot))
+		}
+	}
+	return stAllowed, fmt.Sprintf("declared at %s:%d (a proof-manifest does not say which markers must appear)", m.File, m.Line)
 }
 
 func refsHave(rs []ref, name string) bool {
@@ -177,25 +285,19 @@ func refsHave(rs []ref, name string) bool {
 	return false
 }
 
-func refsAny(rs []ref, names map[string]bool) bool {
-	for _, r := range rs {
-		if names[r.Name] {
-			return true
-		}
+func (c *Contract) resolve(profile string) (*resolution, error) {
+	if c.base != nil {
+		return c.resolveOverlay(profile)
 	}
-	return false
-}
-
-func (c *Contract) resolve(profile string) (*verify.Spec, string, error) {
 	if err := c.problemsError(); err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	chain, err := c.chain(profile)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	leaf := chain[len(chain)-1]
-	st := c.statuses(chain)
+	st, why := c.statuses(chain)
 
 	spec := &verify.Spec{LogPrefix: c.logPrefix, MaxLineBytes: c.maxLineBytes, Undeclared: c.undeclaredNamespaces()}
 	if len(leaf.Phases) > 0 {
@@ -215,7 +317,7 @@ func (c *Contract) resolve(profile string) (*verify.Spec, string, error) {
 		decl[m.ID] = m
 		vm := verify.Marker{
 			ID: m.ID, Text: m.Text, Mode: m.Mode, Pattern: m.Pattern, Kind: m.Kind,
-			Phase: m.Phase.Name, Max: m.Max, Source: m.File, Line: m.Line,
+			Phase: m.Phase.Name, Max: m.Max, Source: m.File, Line: m.Line, Why: why[i],
 		}
 		switch st[i] {
 		case stRequired:
@@ -251,14 +353,14 @@ func (c *Contract) resolve(profile string) (*verify.Spec, string, error) {
 	for _, m := range c.markers {
 		for _, r := range m.After {
 			if err := edge(m.ID, r, "after"); err != nil {
-				return nil, "", err
+				return nil, err
 			}
 		}
 	}
 	for _, r := range c.rules {
 		for _, t := range r.Then {
 			if err := edge(r.If.Name, t, "rule"); err != nil {
-				return nil, "", err
+				return nil, err
 			}
 		}
 	}
@@ -271,7 +373,11 @@ func (c *Contract) resolve(profile string) (*verify.Spec, string, error) {
 	}
 	if cyc := findCycle(spec.Markers, idx); len(cyc) > 0 {
 		m := decl[cyc[0]]
-		return nil, "", &Error{File: m.File, Line: m.Line, Msg: fmt.Sprintf("order cycle in profile %q: %s; no log can satisfy it", leaf.Name, strings.Join(append(cyc, cyc[0]), " after "))}
+		return nil, &Error{File: m.File, Line: m.Line, Msg: fmt.Sprintf("order cycle in profile %q: %s; no log can satisfy it", leaf.Name, strings.Join(append(cyc, cyc[0]), " after "))}
+	}
+	r := &resolution{spec: spec, leaf: leaf, chain: chain}
+	if c.format != FormatTaskproof {
+		c.presenceGroup(r)
 	}
 
 	// Forbidden patterns: the contract's own, then the defaults not dropped.
@@ -287,7 +393,43 @@ func (c *Contract) resolve(profile string) (*verify.Spec, string, error) {
 			}
 		}
 	}
-	return spec, leaf.Name, nil
+	spec.FailureLines = c.failureLines
+	if l := c.ladderFor(r.chain); l != nil {
+		if err := c.applyLadder(spec, l, r); err != nil {
+			return nil, err
+		}
+		idx := map[string]int{}
+		for i, m := range spec.Markers {
+			idx[m.ID] = i
+		}
+		if cyc := findCycle(spec.Markers, idx); len(cyc) > 0 {
+			m := spec.Markers[idx[cyc[0]]]
+			return nil, &Error{File: m.Source, Line: m.Line, Msg: fmt.Sprintf("order cycle in profile %q: %s; no log can satisfy it", leaf.Name, strings.Join(append(cyc, cyc[0]), " after "))}
+		}
+	}
+	return r, nil
+}
+
+// presenceGroup adds a proof-manifest's presence rule. The manifest does
+// not say which markers must appear (upstream keeps that list in its
+// harness), and nothing to prove is never a pass, so a run must at least
+// print one marker the profile expects: an empty or foreign log never
+// passes. It is deliberately weak; a ladder (an overlay) replaces it.
+func (c *Contract) presenceGroup(r *resolution) {
+	var members []string
+	for _, m := range r.spec.Markers {
+		if !m.Required {
+			members = append(members, m.ID)
+		}
+	}
+	if len(members) == 0 {
+		return
+	}
+	r.fallback = append(r.fallback, len(r.spec.Groups))
+	r.spec.Groups = append(r.spec.Groups, verify.Group{
+		ID: "the manifest's markers", Members: members, AnyOf: true,
+		Why: fmt.Sprintf("taskproof's presence rule for a proof-manifest (%s): the manifest does not say which markers must appear, so at least one it allows in profile %q must; state the ladder in an overlay (taskproof contract baseline)", c.root, r.leaf.Name),
+	})
 }
 
 // phaseEdges orders required markers by phase: in a strict phase each

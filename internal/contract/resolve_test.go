@@ -56,6 +56,17 @@ func summary(s *verify.Spec) []string {
 	for _, m := range s.Unexpected {
 		out = append(out, "U "+m.ID)
 	}
+	for _, g := range s.Groups {
+		kind := "all"
+		if g.AnyOf {
+			kind = "any"
+		}
+		line := "G " + kind + " " + strings.Join(g.Members, ",")
+		if len(g.Triggers) > 0 {
+			line += " when=" + strings.Join(g.Triggers, ",")
+		}
+		out = append(out, line)
+	}
 	return out
 }
 

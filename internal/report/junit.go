@@ -36,6 +36,7 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
 }
 
 type junitFailure struct {
@@ -60,6 +61,7 @@ func (r *Report) JUnit() []byte {
 	for _, p := range []junitProperty{
 		{"contract", r.Contract}, {"profile", r.Profile}, {"log", r.Log},
 		{"command", strings.Join(r.Command, " ")}, {"verdict", r.Verdict},
+		{"warnings", warningCount(r)},
 	} {
 		if p.Value != "" {
 			suite.Properties = append(suite.Properties, p)
@@ -87,7 +89,7 @@ func (r *Report) JUnit() []byte {
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
-	verdict := junitCase{Name: "verdict", Classname: "taskproof", Time: seconds(r.DurationMS)}
+	verdict := junitCase{Name: "verdict", Classname: "taskproof", Time: seconds(r.DurationMS), SystemOut: r.warningsText()}
 	if r.Verdict != "PASS" {
 		msg := r.Verdict
 		if r.Failure != nil && r.Failure.Message != "" {
@@ -120,7 +122,12 @@ func (r *Report) JUnit() []byte {
 func (r *Report) failureBody(c Check) string {
 	f := r.Failure
 	if c.Marker != "" && (f == nil || f.Marker != c.Marker) {
-		return fmt.Sprintf("required marker %q %s (verdict %s)", c.Marker, c.Message, r.Verdict)
+		var b strings.Builder
+		fmt.Fprintf(&b, "required marker %q %s (verdict %s)", c.Marker, c.Message, r.Verdict)
+		for _, n := range c.NearMisses {
+			fmt.Fprintf(&b, "\nnear miss at line %d: %s\n  why: %s\n  fix: %s", n.Line, printable(n.Text), printable(n.Reason), n.Fix)
+		}
+		return b.String()
 	}
 	if f == nil {
 		return ""
@@ -139,7 +146,18 @@ func (r *Report) failureBody(c Check) string {
 	for _, l := range f.numbered() {
 		b.WriteString(l + "\n")
 	}
+	for _, n := range f.NearMisses {
+		fmt.Fprintf(&b, "near miss at line %d: %s\n  why: %s\n  fix: %s\n", n.Line, printable(n.Text), printable(n.Reason), n.Fix)
+	}
 	return b.String()
+}
+
+// warningCount is the "warnings" property: "" (left out) when none.
+func warningCount(r *Report) string {
+	if n := len(r.Warnings) + r.WarningsDropped; n > 0 {
+		return fmt.Sprint(n)
+	}
+	return ""
 }
 
 func seconds(ms int64) string {

@@ -49,6 +49,23 @@ func (r *Report) Markdown() []byte {
 			}
 			fmt.Fprintf(&b, "\n%stext\n%s\n%s\n", fence, text, fence)
 		}
+		if len(f.NearMisses) > 0 {
+			b.WriteString("\nNear misses (lines holding the marker's text that were not accepted):\n\n")
+			for _, n := range f.NearMisses {
+				fmt.Fprintf(&b, "- line %d: %s — %s; fix: %s\n", n.Line, code(n.Text), cell(n.Reason), cell(n.Fix))
+			}
+		}
+		b.WriteString("\n")
+	}
+	if len(r.Warnings) > 0 {
+		n := len(r.Warnings) + r.WarningsDropped
+		fmt.Fprintf(&b, "⚠️ **%d undeclared failure line%s** (declare them as diag markers if a good run prints them; `failure_lines = \"fail\"` fails on them):\n\n", n, plural(n))
+		for _, w := range r.Warnings {
+			fmt.Fprintf(&b, "- line %d: %s\n", w.Line, code(w.Text))
+		}
+		if r.WarningsDropped > 0 {
+			fmt.Fprintf(&b, "- … and %d more\n", r.WarningsDropped)
+		}
 		b.WriteString("\n")
 	}
 	if len(r.Checks) > 0 {

@@ -38,8 +38,31 @@ type Report struct {
 	// allow (verify reads the whole log, so all of them; run stops at the
 	// first), for the upstream-style "what is unexpected here" report.
 	Unexpected []Marker `json:"unexpected,omitempty"`
-	Failure    *Failure `json:"failure"`
-	Process    *Process `json:"process,omitempty"`
+	// Warnings are the lines that report a failure no marker declares
+	// (FAIL, fail, failed, failure, error at the end of a line, or as a word
+	// in a proof namespace); WarningsDropped counts those left out.
+	Warnings        []Warning `json:"warnings"`
+	WarningsDropped int       `json:"warnings_dropped,omitempty"`
+	Failure         *Failure  `json:"failure"`
+	Process         *Process  `json:"process,omitempty"`
+}
+
+// Warning is an undeclared failure line.
+type Warning struct {
+	Line  int    `json:"line"`
+	Text  string `json:"text"`
+	Word  string `json:"word"`
+	Phase string `json:"phase,omitempty"`
+}
+
+// NearMiss is a line that holds a required marker's text but was not
+// accepted as it: why, and what would make it count.
+type NearMiss struct {
+	Marker string `json:"marker"`
+	Line   int    `json:"line"`
+	Text   string `json:"text"`
+	Reason string `json:"reason"`
+	Fix    string `json:"fix"`
 }
 
 // Marker is one occurrence of a marker.
@@ -62,6 +85,11 @@ type Check struct {
 	AtMS   *int64 `json:"at_ms"` // first occurrence, null when unknown
 	// Message says why the check failed, "" when it passed.
 	Message string `json:"message,omitempty"`
+	// Why is the rule that made the marker required, with file:line.
+	Why string `json:"why,omitempty"`
+	// NearMisses are lines that hold the marker's text but were not
+	// accepted as it (failed checks only).
+	NearMisses []NearMiss `json:"near_misses,omitempty"`
 }
 
 // Failure is why the verdict is not PASS.
@@ -74,6 +102,9 @@ type Failure struct {
 	Excerpt []string `json:"excerpt"`
 	// ExcerptStart is the log line number of Excerpt[0]; 0 when empty.
 	ExcerptStart int `json:"excerpt_start"`
+	// NearMisses are lines where the failed marker appears but was not
+	// accepted (MISSING and ORDER), with why and the fix.
+	NearMisses []NearMiss `json:"near_misses,omitempty"`
 }
 
 // numbered renders the excerpt with log line numbers ("  12 | text"),
@@ -122,13 +153,22 @@ func New(spec *verify.Spec, res verify.Result, marks []Timed) *Report {
 		}
 	}
 	r := &Report{
-		Verdict:  string(res.Verdict),
-		Lines:    res.Lines,
-		Bytes:    res.Bytes,
-		Required: res.Required,
-		Found:    res.Found,
-		Markers:  []Marker{},
-		Checks:   []Check{},
+		Verdict:         string(res.Verdict),
+		Lines:           res.Lines,
+		Bytes:           res.Bytes,
+		Required:        res.Required,
+		Found:           res.Found,
+		Markers:         []Marker{},
+		Checks:          []Check{},
+		Warnings:        []Warning{},
+		WarningsDropped: res.WarningsDropped,
+	}
+	for _, w := range res.Warnings {
+		r.Warnings = append(r.Warnings, Warning{Line: w.Line, Text: w.Text, Word: w.Word, Phase: w.Phase})
+	}
+	near := map[string][]NearMiss{}
+	for _, n := range res.NearMisses {
+		near[n.Marker] = append(near[n.Marker], nearMiss(n))
 	}
 	type first struct {
 		count int
@@ -159,13 +199,13 @@ func New(spec *verify.Spec, res verify.Result, marks []Timed) *Report {
 		if r.Failure.Excerpt == nil {
 			r.Failure.Excerpt = []string{}
 		}
+		for _, n := range f.NearMisses {
+			r.Failure.NearMisses = append(r.Failure.NearMisses, nearMiss(n))
+		}
 	}
 	if spec != nil {
-		for _, m := range spec.Markers {
-			if !m.Required {
-				continue
-			}
-			c := Check{Marker: m.ID, Phase: m.Phase, Min: max(m.Min, 1)}
+		check := func(m verify.Marker, why string) {
+			c := Check{Marker: m.ID, Phase: m.Phase, Min: max(m.Min, 1), Why: why}
 			if f := seen[m.ID]; f != nil {
 				c.Count, c.Line, c.AtMS = f.count, f.line, f.at
 			}
@@ -179,10 +219,48 @@ func New(spec *verify.Spec, res verify.Result, marks []Timed) *Report {
 			case !c.Passed:
 				c.Message = fmt.Sprintf("appeared %d times, needs %d", c.Count, c.Min)
 			}
+			if !c.Passed {
+				c.NearMisses = near[m.ID]
+			}
+			r.Checks = append(r.Checks, c)
+		}
+		byID := map[string]verify.Marker{}
+		for _, m := range spec.Markers {
+			byID[m.ID] = m
+			if m.Required {
+				check(m, m.Why)
+			}
+		}
+		// Groups that apply: their members (or, for an any-of group, the
+		// group) are checks too.
+		for _, g := range spec.Groups {
+			active := len(g.Triggers) == 0
+			for _, t := range g.Triggers {
+				active = active || seen[t] != nil
+			}
+			if !active {
+				continue
+			}
+			if !g.AnyOf {
+				for _, id := range g.Members {
+					check(byID[id], g.Why)
+				}
+				continue
+			}
+			c := Check{Marker: g.ID, Min: 1, Why: g.Why, Message: fmt.Sprintf("none of its %d markers appeared", len(g.Members))}
+			for _, id := range g.Members {
+				if f := seen[id]; f != nil && (c.Line == 0 || f.line < c.Line) {
+					c.Count, c.Line, c.AtMS, c.Passed, c.Message = f.count, f.line, f.at, true, ""
+				}
+			}
 			r.Checks = append(r.Checks, c)
 		}
 	}
 	return r
+}
+
+func nearMiss(n verify.NearMiss) NearMiss {
+	return NearMiss{Marker: n.Marker, Line: n.Line, Text: n.Text, Reason: n.Reason, Fix: n.Fix}
 }
 
 // JSON renders r with 2-space indentation and a trailing newline.
@@ -203,7 +281,7 @@ func (r *Report) JSON() []byte {
 // ("in 0.8s" for run, "in 1234 lines" for verify).
 func (r *Report) Text(unit string) string {
 	if r.Verdict == string(verify.Pass) {
-		return fmt.Sprintf("PASS: %d/%d markers %s\n", r.Found, r.Required, unit)
+		return fmt.Sprintf("PASS: %d/%d markers %s\n", r.Found, r.Required, unit) + r.warningsText()
 	}
 	var b strings.Builder
 	msg := ""
@@ -234,6 +312,12 @@ func (r *Report) Text(unit string) string {
 				fmt.Fprintf(&b, "   %s\n", l)
 			}
 		}
+		if len(f.NearMisses) > 0 {
+			b.WriteString("  near misses (the marker's text, not accepted):\n")
+			for _, n := range f.NearMisses {
+				fmt.Fprintf(&b, "    line %d: %s\n      why: %s\n      fix: %s\n", n.Line, printable(n.Text), printable(n.Reason), n.Fix)
+			}
+		}
 	}
 	if len(r.Unexpected) > 1 {
 		fmt.Fprintf(&b, "  unexpected markers (%d):\n", len(r.Unexpected))
@@ -242,5 +326,34 @@ func (r *Report) Text(unit string) string {
 		}
 	}
 	fmt.Fprintf(&b, "  markers: %d/%d required seen %s\n", r.Found, r.Required, unit)
+	b.WriteString(r.warningsText())
 	return b.String()
+}
+
+// warningsText lists the undeclared failure lines, "" when there are none.
+func (r *Report) warningsText() string {
+	if len(r.Warnings) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	n := len(r.Warnings) + r.WarningsDropped
+	fmt.Fprintf(&b, "  warning: %d undeclared failure line%s (declare them as diag markers if a good run prints them; failure_lines = \"fail\" fails on them):\n", n, plural(n))
+	for _, w := range r.Warnings {
+		where := fmt.Sprint(w.Line)
+		if r.Log != "" && r.Log != "-" {
+			where = fmt.Sprintf("%s:%d", r.Log, w.Line)
+		}
+		fmt.Fprintf(&b, "    %s: %s\n", where, printable(w.Text))
+	}
+	if r.WarningsDropped > 0 {
+		fmt.Fprintf(&b, "    ... and %d more\n", r.WarningsDropped)
+	}
+	return b.String()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

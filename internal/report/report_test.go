@@ -30,6 +30,10 @@ func obs(id string, kind verify.Kind, phase string, line int) verify.Observation
 func cases() map[string]*Report {
 	pass := verify.Result{
 		Verdict: verify.Pass, Lines: 40, Bytes: 900, Required: 3, Found: 3,
+		Warnings: []verify.Warning{
+			{Line: 14, Text: "policyd: audit emit FAIL", Word: "FAIL", Phase: "kernel"},
+			{Line: 20, Text: "init: rollback fail", Word: "fail", Phase: "kernel"},
+		},
 	}
 	passMarks := []Timed{
 		{obs("boot ok", verify.KindOK, "boot", 3), 12 * time.Millisecond, true},
@@ -72,7 +76,25 @@ func cases() map[string]*Report {
 	r3.Tool, r3.ExitCode, r3.DurationMS = "run", 4, 3000
 	r3.Command = []string{"sh", "-c", "echo boot ok; sleep 60"}
 	r3.Process = &Process{TimedOut: true, Killed: true}
-	return map[string]*Report{"pass": r1, "forbidden": r2, "timeout": r3}
+	near := []verify.NearMiss{
+		{Marker: "mm: ready | 4 pages", Line: 5, Text: "[ERROR mm] mm: ready | 4 pages", Reason: `the prefix "[ERROR mm]" reports a failure`, Fix: "the guest reported a failure on this line"},
+		{Marker: "mm: ready | 4 pages", Line: 7, Text: "mm: ready | 4 pages (retry)", Reason: `text after the marker ("(retry)")`, Fix: "a marker ends its line"},
+	}
+	absent := verify.Result{
+		Verdict: verify.Missing, Lines: 9, Bytes: 120, Required: 3, Found: 2, NearMisses: near,
+		Failure: &verify.Failure{Kind: verify.Missing, Marker: "mm: ready | 4 pages", Phase: "kernel",
+			Message: `required marker "mm: ready | 4 pages" never appeared; 2 of 3 required markers seen`,
+			Excerpt: []string{"tick", "tick"}, ExcerptStart: 8, NearMisses: near},
+		WarningsDropped: 1,
+		Warnings:        []verify.Warning{{Line: 6, Text: "mm: map error", Word: "error", Phase: "boot"}},
+	}
+	r4 := New(spec(), absent, []Timed{
+		{obs("boot ok", verify.KindOK, "boot", 1), 0, false},
+		{obs("tick", verify.KindOK, "kernel", 8), 0, false},
+		{obs("tick", verify.KindOK, "kernel", 9), 0, false},
+	})
+	r4.Tool, r4.ExitCode, r4.Log = "verify", 1, "console.log"
+	return map[string]*Report{"pass": r1, "forbidden": r2, "timeout": r3, "missing": r4}
 }
 
 func TestGolden(t *testing.T) {
@@ -104,6 +126,7 @@ func TestChecks(t *testing.T) {
 		"pass":      "+boot ok,+mm: ready | 4 pages,+tick",
 		"forbidden": "+boot ok,-mm: ready | 4 pages,-tick",
 		"timeout":   "+boot ok,-mm: ready | 4 pages,-tick", // tick seen once, needs 2
+		"missing":   "+boot ok,-mm: ready | 4 pages,+tick",
 	} {
 		if got := checks(c[name]); got != want {
 			t.Errorf("%s checks = %s, want %s", name, got, want)
@@ -176,5 +199,20 @@ func TestJUnitIsValidXML(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(doc.Body, ""), `mm: init <&> "x"`) {
 		t.Errorf("excerpt not round-tripped through XML: %q", doc.Body)
+	}
+}
+
+// TestWarningsInEveryOutput: undeclared failure lines reach the text, the
+// JSON report, JUnit and the job summary, each with its line number.
+func TestWarningsInEveryOutput(t *testing.T) {
+	r := cases()["pass"]
+	for name, out := range map[string]string{
+		"text": r.Text("in 1s"), "json": string(r.JSON()), "junit": string(r.JUnit()), "markdown": string(r.Markdown()),
+	} {
+		for _, want := range []string{"14", "policyd: audit emit FAIL", "20", "init: rollback fail"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s output lacks %q:\n%s", name, want, out)
+			}
+		}
 	}
 }

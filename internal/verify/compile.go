@@ -15,6 +15,11 @@ const (
 	DefaultMaxSeen          = 10000
 	// observationTextBytes caps Observation.Text.
 	observationTextBytes = 256
+	// MaxNearMisses is how many near misses are kept per marker.
+	MaxNearMisses = 3
+	// MaxWarnings is how many undeclared failure lines Result.Warnings
+	// keeps; the rest are counted.
+	MaxWarnings = 100
 	// lazyLiteralMax is how many literals make "few": few are found by
 	// anchor bytes; of many, the long ones by eight-byte windows.
 	lazyLiteralMax = 12
@@ -39,6 +44,10 @@ type Options struct {
 	// unexpected marker of a log, say). The verdict stays the first
 	// failure. By default later lines are only counted.
 	KeepMatching bool
+
+	// Tests force the two-stage matching of large writes (parallel.go)
+	// on small inputs.
+	parallelMin, workers int
 }
 
 // Marker classes, also the order in which a segment is checked.
@@ -67,8 +76,31 @@ type cmarker struct {
 	min, max int
 	after    []int32
 	afterIDs []string
-	lit      int32 // literal id used as a prefilter, -1 when none
-	where    string
+	// afterIfSeen are markers that, if they appear, must come before this
+	// one; precede is the reverse: markers that list this one there.
+	afterIfSeen    []int32
+	afterIfSeenIDs []string
+	precede        []int32
+	lit            int32 // literal id used as a prefilter, -1 when none
+	where          string
+	why            string
+	// claims is true for markers whose line must not report a failure
+	// (every kind but diag, fail); firstWord whether the text starts with
+	// a word rune (the glue rule).
+	claims    bool
+	firstWord bool
+	// group is the index of the Group the marker is a member of, -1 when
+	// none.
+	group int32
+}
+
+// cgroup is a compiled Group.
+type cgroup struct {
+	id       string
+	members  []int32
+	triggers []int32
+	anyOf    bool
+	why      string
 }
 
 // exactEntry is what an exact-text lookup finds, per class; -1 for none.
@@ -78,7 +110,7 @@ type exactEntry struct {
 
 var noExact = exactEntry{cls: [numClasses]int32{-1, -1, -1}}
 
-var errEmptyRequired = errors.New("verify: the spec has no required marker; nothing to prove is never a pass")
+var errEmptyRequired = errors.New("verify: the spec has no required marker and no group that always applies; nothing to prove is never a pass")
 
 // New compiles and validates spec. It fails on an empty required set,
 // duplicate IDs, unknown or cyclic After references, markers whose text
@@ -90,12 +122,16 @@ func New(spec *Spec, opts Options) (*Verifier, error) {
 	if spec.MaxLineBytes < 0 {
 		return nil, fmt.Errorf("verify: max line bytes is %d; want 0 (default %d) or more", spec.MaxLineBytes, DefaultMaxLineBytes)
 	}
-	v := &Verifier{opts: opts, maxLine: spec.MaxLineBytes, orderPred: -1}
+	v := &Verifier{opts: opts, maxLine: spec.MaxLineBytes, orderPred: -1, failOther: -1, failureLines: spec.FailureLines}
+	if spec.FailureLines != FailureLinesWarn && spec.FailureLines != FailureLinesFail {
+		return nil, fmt.Errorf("verify: unknown failure-lines policy %d", spec.FailureLines)
+	}
 	for _, u := range spec.Undeclared {
 		if strings.TrimSpace(u) == "" {
 			return nil, errors.New("verify: an undeclared-namespace prefix is empty; it would match every line")
 		}
 		v.undeclared = append(v.undeclared, []byte(u))
+		v.nsFirst[u[0]] = true
 	}
 	if v.maxLine == 0 {
 		v.maxLine = DefaultMaxLineBytes
@@ -122,6 +158,7 @@ func New(spec *Spec, opts Options) (*Verifier, error) {
 	if err := v.compileLogPrefix(spec.LogPrefix); err != nil {
 		return nil, err
 	}
+	v.setParallel(opts)
 	v.ring = newExcerptRing(v.excerptN+1, v.excerptBytes)
 	return v, nil
 }
@@ -176,7 +213,10 @@ func (v *Verifier) compileMarkers(spec *Spec) error {
 			v.phaseMissing[m.phaseIdx]++
 		}
 	}
-	if v.required == 0 {
+	if err := v.compileGroups(spec.Groups, ids); err != nil {
+		return err
+	}
+	if v.required == 0 && !v.alwaysGroup {
 		return errEmptyRequired
 	}
 	// After edges.
@@ -196,6 +236,17 @@ func (v *Verifier) compileMarkers(spec *Spec) error {
 			}
 			m.after = append(m.after, j)
 		}
+		for _, a := range m.afterIfSeenIDs {
+			j, ok := ids[a]
+			if !ok || v.ms[j].class != classAllowed || m.class != classAllowed {
+				return fmt.Errorf("verify: marker %q%s: after-if-seen names %q, which is not a required or allowed marker", m.id, m.where, a)
+			}
+			if int(j) == i {
+				return fmt.Errorf("verify: marker %q%s: after-if-seen names the marker itself", m.id, m.where)
+			}
+			m.afterIfSeen = append(m.afterIfSeen, j)
+			v.ms[j].precede = append(v.ms[j].precede, int32(i))
+		}
 	}
 	if cycle := v.afterCycle(); cycle != "" {
 		return fmt.Errorf("verify: after edges form a cycle, so no order can satisfy them: %s", cycle)
@@ -207,7 +258,8 @@ func compileMarker(src *Marker, class, i int) (cmarker, error) {
 	m := cmarker{
 		id: src.ID, text: src.Text, mode: src.Mode, re: src.Pattern, kind: src.Kind,
 		phase: src.Phase, class: class, required: src.Required, min: src.Min, max: src.Max, lit: -1,
-		afterIDs: src.After,
+		afterIDs: src.After, afterIfSeenIDs: src.AfterIfSeen, why: src.Why, group: -1,
+		claims: src.Kind != KindDiag && src.Kind != KindFail,
 	}
 	if src.Source != "" {
 		m.where = fmt.Sprintf(" (%s:%d)", src.Source, src.Line)
@@ -260,7 +312,53 @@ func compileMarker(src *Marker, class, i int) (cmarker, error) {
 	if m.required && m.max > 0 && m.max < m.min {
 		return m, fmt.Errorf("verify: marker %q%s: max %d is below min %d, so it can never pass", m.id, m.where, m.max, m.min)
 	}
+	m.firstWord = firstRuneIsWord(m.text)
 	return m, nil
+}
+
+// compileGroups resolves group members and triggers. A member must be an
+// allowed marker that is not required on its own and belongs to one group.
+func (v *Verifier) compileGroups(groups []Group, ids map[string]int32) error {
+	for gi, g := range groups {
+		name := g.ID
+		if name == "" {
+			name = fmt.Sprintf("group %d", gi+1)
+		}
+		if len(g.Members) == 0 {
+			return fmt.Errorf("verify: %s has no members; a group requires at least one marker", name)
+		}
+		cg := cgroup{id: name, anyOf: g.AnyOf, why: g.Why}
+		for _, id := range g.Members {
+			j, ok := ids[id]
+			if !ok || v.ms[j].class != classAllowed {
+				return fmt.Errorf("verify: %s: member %q is not a required or allowed marker", name, id)
+			}
+			m := &v.ms[j]
+			if m.required {
+				return fmt.Errorf("verify: %s: member %q is required on its own; a group member is required only through its group", name, id)
+			}
+			if m.group >= 0 {
+				return fmt.Errorf("verify: %s: member %q is already a member of %s", name, id, v.groups[m.group].id)
+			}
+			m.group = int32(len(v.groups))
+			if m.min == 0 {
+				m.min = 1
+			}
+			cg.members = append(cg.members, j)
+		}
+		for _, id := range g.Triggers {
+			j, ok := ids[id]
+			if !ok || v.ms[j].class != classAllowed {
+				return fmt.Errorf("verify: %s: trigger %q is not a required or allowed marker", name, id)
+			}
+			cg.triggers = append(cg.triggers, j)
+		}
+		if len(cg.triggers) == 0 {
+			v.alwaysGroup = true
+		}
+		v.groups = append(v.groups, cg)
+	}
+	return nil
 }
 
 // afterCycle returns a cycle in the After edges as "a -> b -> a", or "".
@@ -272,7 +370,7 @@ func (v *Verifier) afterCycle() string {
 	visit = func(i int32) bool {
 		state[i] = 1
 		stack = append(stack, i)
-		for _, j := range v.ms[i].after {
+		for _, j := range append(v.ms[i].after[:len(v.ms[i].after):len(v.ms[i].after)], v.ms[i].afterIfSeen...) {
 			if state[j] == 1 {
 				var names []string
 				k := len(stack) - 1
@@ -339,11 +437,27 @@ func (v *Verifier) buildIndexes() error {
 			v.exact[m.text] = e
 			n := len(m.text)
 			v.maxExact = max(v.maxExact, n)
+			// Glue and prefixes before a marker that ends its line: the
+			// suffix trie finds every exact text that ends a segment.
+			if v.suffix == nil {
+				v.suffix = newPrefixTrie()
+			}
+			v.suffix.add(reverseString(m.text), mi)
+			// A required marker's text at the start of a longer line is a
+			// near miss ("SELFTEST: ipc ok FAIL"): the trie finds it.
+			if m.class == classAllowed && (m.required || m.group >= 0) {
+				if v.trie == nil {
+					v.trie = newPrefixTrie()
+				}
+				v.trie.add(m.text, mi)
+				v.needBody = true
+			}
 		case Prefix:
 			if v.trie == nil {
 				v.trie = newPrefixTrie()
 			}
 			v.trie.add(m.text, mi)
+			v.needBody = true
 		case Substring:
 			m.lit = addLit(m.text, mi)
 		case Regex:
@@ -391,6 +505,14 @@ func (v *Verifier) buildIndexes() error {
 	}
 	v.counts = make([]int, len(v.ms))
 	return nil
+}
+
+func reverseString(s string) string {
+	b := []byte(s)
+	for i, j := 0, len(b)-1; i < j; i, j = i+1, j-1 {
+		b[i], b[j] = b[j], b[i]
+	}
+	return string(b)
 }
 
 func (v *Verifier) compileLogPrefix(re *regexp.Regexp) error {

@@ -46,9 +46,19 @@
 //
 // # Matching
 //
-// Exact markers match a segment equal to Text (Text trimmed the same way),
-// Prefix markers a segment starting with Text, Substring markers a segment
-// containing Text, Regex markers a segment in which Pattern finds a match.
+// Exact markers match a segment that ends with Text after nothing but
+// well-known prefix tokens (printk timestamps, "[LEVEL tag]", "<6>", clock
+// times, level words) or text glued on without a newline ("Booting from
+// ROM..NEURON"), and not inside a longer word; Prefix markers a segment
+// starting with Text, after such tokens; Substring markers a segment
+// containing Text; Regex markers a segment in which Pattern finds a match.
+// A marker that claims success (every kind but diag and fail) is never
+// counted on a segment that reports a failure around it ("ipc ok FAIL",
+// "[ERROR x] ipc ok"). The lines where a required marker's text appeared
+// but was not accepted are Result.NearMisses, with why and the fix. A
+// segment no marker claims that reports a failure is a Warning, or fails
+// the run under FailureLinesFail. docs/contract.md ("The console-line
+// model") states the rules with examples; line.go implements them.
 // Literal texts may not contain '\n', '\r', ESC or NUL: a cleaned segment
 // never does, so such a marker could never match. Since segments are
 // trimmed, a prefix or substring marker that ends in a space (upstream has

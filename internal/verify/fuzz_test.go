@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -57,7 +58,39 @@ func fuzzSpecs() []*Spec {
 		medium.Markers = append(medium.Markers, Marker{Text: fmt.Sprintf("m%d ok!", i), Mode: Substring})
 	}
 	medium.Forbidden = []Marker{{Text: "m1 ok! x", Mode: Substring}}
-	return []*Spec{base, many, long, medium}
+	// Literals of eleven to fourteen bytes: the stride-8 four-byte tier,
+	// probed with the eight-byte tier from one load.
+	for i := range lazyLiteralMax + 4 {
+		medium.Markers = append(medium.Markers, Marker{Text: fmt.Sprintf("init: up s%d", i), Mode: Substring})
+	}
+	medium.Markers = append(medium.Markers, Marker{Text: "init: start keystored", Mode: Substring})
+	// The console-line model: glue, prefix tokens, failure lines in a
+	// proof namespace, groups and order with optional markers.
+	console := &Spec{
+		Phases: []string{"boot", "run"},
+		Markers: []Marker{
+			{Text: "NEURON", Mode: Exact, Phase: "boot", Required: true},
+			{Text: "Run /init", Mode: Exact, Phase: "boot", Required: true, After: []string{"NEURON"}},
+			{Text: "init: start", Mode: Exact, Phase: "run"},
+			{Text: "init: up", Mode: Exact, Phase: "run", AfterIfSeen: []string{"init: start"}},
+			{Text: "svc: ready", Mode: Substring, Phase: "run"},
+			{Text: "ok", Mode: Exact, Kind: KindDiag},
+			{Text: "SELFTEST: a ok", Mode: Exact, Required: true},
+			{Text: "dbg: x FAIL", Mode: Exact, Kind: KindDiag},
+			{Text: "stat: ", Mode: Prefix},
+			{Text: `^n[0-9]$`, Mode: Regex},
+		},
+		Forbidden:  []Marker{{Text: "boom FAIL", Mode: Exact, Kind: KindFail}},
+		Undeclared: []string{"SELFTEST: "},
+		Groups:     []Group{{ID: "svc", Members: []string{"init: start", "init: up"}, Triggers: []string{"svc: ready"}}},
+	}
+	strict := *console
+	strict.FailureLines = FailureLinesFail
+	anyOf := &Spec{
+		Markers: []Marker{{Text: "end a", Mode: Exact}, {Text: "end b", Mode: Substring}, {Text: "x", Mode: Exact}},
+		Groups:  []Group{{ID: "end", Members: []string{"end a", "end b"}, AnyOf: true}},
+	}
+	return []*Spec{base, many, long, medium, console, &strict, anyOf}
 }
 
 func FuzzVerifier(f *testing.F) {
@@ -84,6 +117,13 @@ func FuzzVerifier(f *testing.F) {
 		"\x1b[31mpanic: x\n",
 		"thread panicked at src\rKernel panic\n",
 		"m1 ok!m2 ok! m13 ok!\x1b[0m\nm1 ok! x\nend",
+		"xinit: up s3\n  init: up s12 init: start keystored\ninit: up s1\rinit: up s15\nend\n",
+		"Booting from ROM..NEURON\r\n[    3.544346] Run /init\r\nSELFTEST: a ok\n",
+		"xNEURON\nNEURON FAIL\n[ERROR x] Run /init\nwaiting for Run /init\n<6>[ 1.0] Run /init\n",
+		"svc: ready\ninit: up\ninit: start\n\x1b[1mpolicyd: audit emit FAIL\x1b[0m\ninit: rollback fail\n",
+		"SELFTEST: a ok FAIL\nSELFTEST: net 3 error x\n[INFO t] SELFTEST: b FAIL 2\ndbg: x FAIL\nboom FAIL\n",
+		"12:00:01 INFO stat: 1\nstat: x failed\n[DEBUG y]n4\nUB[DEBUG sched] init: start\n",
+		"end b FAIL\nend a\n",
 	}
 	for i, s := range seeds {
 		f.Add([]byte(s), []byte{byte(i), 3, 1, 7}, uint8(i))
@@ -126,12 +166,26 @@ func FuzzVerifier(f *testing.F) {
 		if diff := compareResults(whole, verifyChunks(t, spec, Options{}, data, at, end)); diff != "" {
 			t.Fatalf("chunked at %v: %s", at, diff)
 		}
+		// Two-stage matching of large writes (forced on every write here)
+		// is the sequential pass.
+		for _, w := range []int{2, 3} {
+			par := Options{parallelMin: 1, workers: w}
+			if diff := compareResults(whole, verifyChunks(t, spec, par, data, nil, end)); diff != "" {
+				t.Fatalf("%d workers: %s", w, diff)
+			}
+			if diff := compareResults(whole, verifyChunks(t, spec, par, data, at, end)); diff != "" {
+				t.Fatalf("%d workers, chunked at %v: %s", w, at, diff)
+			}
+		}
 
 		// The indexes agree with a plain reading of the rules, also when
 		// matching goes on after a failure.
 		keep := verifyChunks(t, spec, Options{KeepMatching: true}, data, nil, end)
 		if diff := compareResults(keep, verifyChunks(t, spec, Options{KeepMatching: true}, data, at, end)); diff != "" {
 			t.Fatalf("keep matching, chunked at %v: %s", at, diff)
+		}
+		if diff := compareResults(keep, verifyChunks(t, spec, Options{KeepMatching: true, parallelMin: 1, workers: 2}, data, at, end)); diff != "" {
+			t.Fatalf("keep matching, 2 workers, chunked at %v: %s", at, diff)
 		}
 		for _, c := range []struct {
 			r    Result
@@ -145,7 +199,10 @@ func FuzzVerifier(f *testing.F) {
 			for _, o := range c.r.Seen {
 				got.seen = append(got.seen, fmt.Sprintf("%d:%s", o.Line, o.Marker))
 			}
-			if got.verdict != ref.verdict || got.marker != ref.marker || got.line != ref.line || !slices.Equal(got.seen, ref.seen) {
+			for _, w := range c.r.Warnings {
+				got.warnings = append(got.warnings, fmt.Sprintf("%d:%s", w.Line, w.Word))
+			}
+			if got.verdict != ref.verdict || got.marker != ref.marker || got.line != ref.line || !slices.Equal(got.seen, ref.seen) || !slices.Equal(got.warnings, ref.warnings) {
 				t.Fatalf("keep=%v\nverifier  %+v\nreference %+v", c.keep, got, ref)
 			}
 		}
@@ -153,10 +210,11 @@ func FuzzVerifier(f *testing.F) {
 }
 
 type refResult struct {
-	verdict Verdict
-	marker  string
-	line    int
-	seen    []string
+	verdict  Verdict
+	marker   string
+	line     int
+	seen     []string
+	warnings []string
 }
 
 // reference is a deliberately naive implementation of the matching rules
@@ -208,7 +266,14 @@ func reference(spec *Spec, data []byte, end End, keep bool) refResult {
 			segCut := cut && k == len(segs)-1
 			m := refMatch(v, s, segCut)
 			if m == nil {
-				continue
+				m = refUnmatched(spec, s)
+				if m == nil {
+					continue
+				}
+				if m.kind == "" { // a warning, not a marker
+					res.warnings = append(res.warnings, fmt.Sprintf("%d:%s", i+1, m.id))
+					continue
+				}
 			}
 			res.seen = append(res.seen, fmt.Sprintf("%d:%s", i+1, m.id))
 			fail := func(kind Verdict) {
@@ -234,8 +299,12 @@ func reference(spec *Spec, data []byte, end End, keep bool) refResult {
 							}
 						}
 					}
-					fail(Order) // and not counted
-					continue
+					fail(Order) // and counted: it did appear
+				}
+				if counts[m.id] == 0 && slices.ContainsFunc(spec.Markers, func(o Marker) bool {
+					return slices.Contains(o.AfterIfSeen, m.id) && counts[refID(o)] > 0
+				}) {
+					fail(Order)
 				}
 				counts[m.id]++
 				if m.max > 0 && counts[m.id] > m.max {
@@ -245,18 +314,35 @@ func reference(spec *Spec, data []byte, end End, keep bool) refResult {
 		}
 	}
 	if failed {
-		// A required predecessor that never appeared is MISSING, not ORDER.
+		// A required predecessor that never appeared is MISSING, not ORDER;
+		// the first missing required marker (phase, then declaration order)
+		// is named.
 		if res.verdict == Order && pred != "" && counts[pred] == 0 {
 			res.verdict, res.marker = Missing, pred
+			groupReq, _ := refGroups(spec, counts)
+			for _, p := range v.phases {
+				found := false
+				for i := range v.ms {
+					if m := &v.ms[i]; m.phase == p && (m.required || groupReq[m.id]) && counts[m.id] == 0 {
+						res.marker, found = m.id, true
+						break
+					}
+				}
+				if found {
+					break
+				}
+			}
 		}
 		return res
 	}
-	// The verdict table.
+	// The verdict table. A member of an applying all-of group counts as
+	// required.
+	groupReq, anyOfShort := refGroups(spec, counts)
 	var short, missing *cmarker
 	for _, p := range v.phases {
 		for i := range v.ms {
 			m := &v.ms[i]
-			if m.phase != p || !m.required {
+			if m.phase != p || !m.required && !groupReq[m.id] {
 				continue
 			}
 			if short == nil && counts[m.id] < m.min {
@@ -264,6 +350,13 @@ func reference(spec *Spec, data []byte, end End, keep bool) refResult {
 			}
 			if missing == nil && counts[m.id] == 0 {
 				missing = m
+			}
+		}
+	}
+	if short == nil && anyOfShort != "" {
+		for i := range v.ms {
+			if v.ms[i].id == anyOfShort {
+				short, missing = &v.ms[i], &v.ms[i]
 			}
 		}
 	}
@@ -287,10 +380,86 @@ func reference(spec *Spec, data []byte, end End, keep bool) refResult {
 	return res
 }
 
+// refGroups returns the members of applying all-of groups, and the first
+// member of an applying any-of group that has none of its members.
+func refGroups(spec *Spec, counts map[string]int) (map[string]bool, string) {
+	groupReq := map[string]bool{}
+	anyOfShort := ""
+	for _, g := range spec.Groups {
+		active := len(g.Triggers) == 0 || slices.ContainsFunc(g.Triggers, func(t string) bool { return counts[t] > 0 })
+		if !active {
+			continue
+		}
+		if !g.AnyOf {
+			for _, id := range g.Members {
+				groupReq[id] = true
+			}
+		} else if !slices.ContainsFunc(g.Members, func(id string) bool { return counts[id] > 0 }) && anyOfShort == "" {
+			anyOfShort = g.Members[0]
+		}
+	}
+	return groupReq, anyOfShort
+}
+
+// refID is a spec marker's id as the verifier computes it.
+func refID(m Marker) string {
+	if m.ID != "" {
+		return m.ID
+	}
+	if m.Mode == Exact {
+		return strings.Trim(m.Text, " \t")
+	}
+	if m.Mode == Prefix {
+		return strings.TrimLeft(m.Text, " \t")
+	}
+	return m.Text
+}
+
+// refUnmatched handles a segment no marker matched: a value-free line in
+// an undeclared namespace is unexpected; a failure line is a warning
+// (returned as a marker without kind, its id the failure word) or, under
+// FailureLinesFail, the forbidden "failure-line".
+func refUnmatched(spec *Spec, s []byte) *cmarker {
+	for _, p := range spec.Undeclared {
+		if bytes.HasPrefix(s, []byte(p)) {
+			if bytes.IndexAny(s, "0123456789=") >= 0 {
+				break
+			}
+			return &cmarker{id: string(s), kind: KindDiag, class: classUnexpected}
+		}
+	}
+	w := lastWordFailure(s)
+	if w == nil {
+		b := s[leadingTokens(s):]
+		for _, p := range spec.Undeclared {
+			if bytes.HasPrefix(b, []byte(p)) {
+				w = failureWordIn(b[len(p):])
+				break
+			}
+		}
+	}
+	if w == nil {
+		return nil
+	}
+	if spec.FailureLines == FailureLinesFail {
+		return &cmarker{id: "failure-line", kind: KindFail, class: classForbidden}
+	}
+	return &cmarker{id: string(w)}
+}
+
 // refMatch returns the marker a segment is an occurrence of: forbidden
-// first, then allowed, then unexpected; by mode, then the longest prefix
-// or substring text, then declaration order.
+// first, then allowed, then unexpected; by mode (exact, prefix, regex,
+// substring), then the longest text (regexes: declaration order), then
+// declaration order. It applies the console-line model naively: an exact
+// text may end the segment after an acceptable lead, a prefix text may
+// start its body (the segment after prefix tokens), a regex matches the
+// segment as it is, and a success marker is never seen on a line that
+// reports a failure outside its text.
 func refMatch(v *Verifier, s []byte, segCut bool) *cmarker {
+	body := s
+	if k := leadingTokens(s); k > 0 && k < len(s) {
+		body = s[k:]
+	}
 	for _, class := range []int{classForbidden, classAllowed, classUnexpected} {
 		for _, mode := range []Mode{Exact, Prefix, Regex, Substring} {
 			var best *cmarker
@@ -299,18 +468,30 @@ func refMatch(v *Verifier, s []byte, segCut bool) *cmarker {
 				if m.class != class || m.mode != mode {
 					continue
 				}
+				claims := m.class == classAllowed && m.claims
 				var ok bool
 				switch mode {
 				case Exact:
-					ok = !segCut && string(s) == m.text
+					if segCut || !bytes.HasSuffix(s, []byte(m.text)) {
+						break
+					}
+					ok = len(s) == len(m.text) || checkLead(s[:len(s)-len(m.text)], m.firstWord, claims) == leadOK
 				case Prefix:
-					ok = bytes.HasPrefix(s, []byte(m.text))
+					for _, seg := range [][]byte{s, body} {
+						if bytes.HasPrefix(seg, []byte(m.text)) && !(claims && reportsFailure(seg[len(m.text):])) {
+							ok = true
+						}
+					}
 				case Regex:
-					ok = m.re.Match(s)
+					if loc := m.re.FindIndex(s); loc != nil {
+						ok = !(claims && (reportsFailure(s[:loc[0]]) || reportsFailure(s[loc[1]:])))
+					}
 				case Substring:
-					ok = bytes.Contains(s, []byte(m.text))
+					if i := bytes.Index(s, []byte(m.text)); i >= 0 {
+						ok = !(claims && (reportsFailure(s[:i]) || reportsFailure(s[i+len(m.text):])))
+					}
 				}
-				if ok && (best == nil || (mode == Prefix || mode == Substring) && len(m.text) > len(best.text)) {
+				if ok && (best == nil || mode != Regex && len(m.text) > len(best.text)) {
 					best = m
 				}
 			}

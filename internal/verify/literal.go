@@ -352,11 +352,12 @@ func indexByteFrom(p []byte, from int, c byte) int {
 // "SELFTEST: ... ok" markers does not make every such line a candidate
 // for all of them.
 //
-// Two tiers: eight-byte windows probed every fourth byte for literals of
-// eleven bytes or more, four-byte windows probed every second byte for
-// literals of five bytes or more. Shorter literals use an Aho-Corasick
-// automaton. The verifier uses a set only for many literals; a handful is
-// cheaper through anchor bytes (literalHits).
+// Three tiers: eight-byte windows probed every eighth byte for literals of
+// fifteen bytes or more; four-byte windows probed every eighth byte for
+// literals of eleven to fourteen (both from one eight-byte load); four-byte
+// windows probed every second byte for literals of five to ten. Shorter
+// literals use an Aho-Corasick automaton. The verifier uses a set only for
+// many literals; a handful is cheaper through anchor bytes (literalHits).
 type literalSet struct {
 	lits    [][]byte // all literals, indexed by literal id
 	tiers   []*windowTier
@@ -364,12 +365,27 @@ type literalSet struct {
 	shortID []int32 // automaton literal id -> literal id
 }
 
+// literalScratch is the per-caller scratch of positions.
+type literalScratch struct {
+	candL, candM []int
+}
+
 type windowTier struct {
-	w, s    int
-	minLen  int // w+s-1
-	shift   uint
-	bloom   []uint64 // sized to stay in L1: a probe that misses costs more than the whole rest
-	windows map[uint64][]litWindow
+	w, s   int
+	minLen int // w+s-1
+	// bloom holds two bits per window, both from one multiply: 16 KiB,
+	// which stays in L1 (a probe that misses costs more than the whole
+	// rest), and two bits keep false hits rare. Its size is a constant so
+	// that probing needs no bounds check.
+	bloom *[bloomWords]uint64
+	// The windows: an open-addressing table of distinct window values
+	// (tab holds index+1 into vals, 0 for empty), and for each value the
+	// literals that use it, wins[first[d]:first[d+1]].
+	tab      []uint32
+	tabShift uint
+	vals     []uint64
+	first    []int32
+	wins     []litWindow
 }
 
 type litWindow struct {
@@ -378,15 +394,53 @@ type litWindow struct {
 }
 
 const (
-	// windowMinLiteral is the shortest literal the eight-byte tier takes.
-	windowMinLiteral = 8 + 4 - 1
-	// shortWindowMin is the shortest literal the four-byte tier takes.
+	// longWindowMin is the shortest literal the eight-byte tier takes
+	// (probed every eighth byte).
+	longWindowMin = 8 + 8 - 1
+	// windowMinLiteral is the shortest literal the stride-8 four-byte tier
+	// takes; shorter literals need a finer stride.
+	windowMinLiteral = 4 + 8 - 1
+	// shortWindowMin is the shortest literal the stride-2 four-byte tier
+	// takes.
 	shortWindowMin = 4 + 2 - 1
 )
 
-// key hashes a window into the tier's bitset.
-func (t *windowTier) key(x uint64) uint64 {
-	return (x * 0x9e3779b97f4a7c15) >> t.shift
+// Multipliers of the tier's hashes.
+const (
+	bloomMul = 0x9e3779b97f4a7c15
+	tabMul   = 0xc2b2ae3d27d4eb4f
+)
+
+// The bloom filter: 2^bloomBitsLog bits.
+const (
+	bloomBitsLog = 17
+	bloomWords   = 1 << bloomBitsLog / 64
+)
+
+// bloomKeys are the two bits of window x.
+func bloomKeys(x uint64) (uint64, uint64) {
+	h := x * bloomMul
+	return h >> (64 - bloomBitsLog), (h >> (64 - 2*bloomBitsLog)) & (1<<bloomBitsLog - 1)
+}
+
+// hit reports whether the bloom filter holds window x: both bits set.
+func (t *windowTier) hit(x uint64) bool {
+	k1, k2 := bloomKeys(x)
+	return t.bloom[k1>>6]&(1<<(k1&63)) != 0 && t.bloom[k2>>6]&(1<<(k2&63)) != 0
+}
+
+// lookup returns the literals indexed by window x.
+func (t *windowTier) lookup(x uint64) []litWindow {
+	mask := uint64(len(t.tab) - 1)
+	for h := (x * tabMul) >> t.tabShift; ; h = (h + 1) & mask {
+		e := t.tab[h]
+		if e == 0 {
+			return nil
+		}
+		if t.vals[e-1] == x {
+			return t.wins[t.first[e-1]:t.first[e]]
+		}
+	}
 }
 
 // window loads the w-byte window at b[i:].
@@ -397,17 +451,17 @@ func window(b []byte, i, w int) uint64 {
 	return uint64(binary.LittleEndian.Uint32(b[i:]))
 }
 
-// newLiteralSet indexes the literals ids: those of at least
-// windowMinLiteral bytes in the eight-byte tier, the rest of at least
-// shortWindowMin bytes in the four-byte tier, shorter ones in an automaton.
+// newLiteralSet indexes the literals ids in the tiers above.
 func newLiteralSet(lits [][]byte, ids []int32) *literalSet {
 	ls := &literalSet{lits: lits}
-	var tier8, tier4 []int32
+	var long, mid, tier4 []int32
 	var short []string
 	for _, id := range ids {
 		switch l := lits[id]; {
+		case len(l) >= longWindowMin:
+			long = append(long, id)
 		case len(l) >= windowMinLiteral:
-			tier8 = append(tier8, id)
+			mid = append(mid, id)
 		case len(l) >= shortWindowMin:
 			tier4 = append(tier4, id)
 		default:
@@ -415,8 +469,13 @@ func newLiteralSet(lits [][]byte, ids []int32) *literalSet {
 			short = append(short, string(l))
 		}
 	}
-	if len(tier8) > 0 {
-		ls.tiers = append(ls.tiers, newWindowTier(lits, tier8, 8, 4))
+	// The two stride-8 tiers first: positions probes them together, one
+	// load for both.
+	if len(long) > 0 {
+		ls.tiers = append(ls.tiers, newWindowTier(lits, long, 8, 8))
+	}
+	if len(mid) > 0 {
+		ls.tiers = append(ls.tiers, newWindowTier(lits, mid, 4, 8))
 	}
 	if len(tier4) > 0 {
 		ls.tiers = append(ls.tiers, newWindowTier(lits, tier4, 4, 2))
@@ -428,12 +487,7 @@ func newLiteralSet(lits [][]byte, ids []int32) *literalSet {
 }
 
 func newWindowTier(lits [][]byte, ids []int32, w, s int) *windowTier {
-	// 64 bits per window keeps false hits near 1.5%; at most 16 KiB.
-	bits := uint(12)
-	for 1<<bits < 64*s*len(ids) && bits < 17 {
-		bits++
-	}
-	t := &windowTier{w: w, s: s, minLen: w + s - 1, shift: 64 - bits, bloom: make([]uint64, 1<<bits/64), windows: map[uint64][]litWindow{}}
+	t := &windowTier{w: w, s: s, minLen: w + s - 1, bloom: new([bloomWords]uint64)}
 	shared := map[uint64]int{} // window value -> how many literals hold it
 	for _, id := range ids {
 		l := lits[id]
@@ -445,6 +499,8 @@ func newWindowTier(lits [][]byte, ids []int32, w, s int) *windowTier {
 			}
 		}
 	}
+	byValue := map[uint64][]litWindow{}
+	var order []uint64
 	for _, id := range ids {
 		l := lits[id]
 		// The run of s windows whose most shared window is the least
@@ -461,11 +517,32 @@ func newWindowTier(lits [][]byte, ids []int32, w, s int) *windowTier {
 		}
 		for k := range s {
 			x := window(l, best+k, w)
-			t.windows[x] = append(t.windows[x], litWindow{id: id, off: best + k})
-			key := t.key(x)
-			t.bloom[key/64] |= 1 << (key % 64)
+			if _, ok := byValue[x]; !ok {
+				order = append(order, x)
+			}
+			byValue[x] = append(byValue[x], litWindow{id: id, off: best + k})
+			k1, k2 := bloomKeys(x)
+			t.bloom[k1>>6] |= 1 << (k1 & 63)
+			t.bloom[k2>>6] |= 1 << (k2 & 63)
 		}
 	}
+	tb := uint(4)
+	for 1<<tb < 2*len(order) {
+		tb++
+	}
+	t.tab, t.tabShift = make([]uint32, 1<<tb), 64-tb
+	for d, x := range order {
+		t.vals = append(t.vals, x)
+		t.first = append(t.first, int32(len(t.wins)))
+		t.wins = append(t.wins, byValue[x]...)
+		mask := uint64(len(t.tab) - 1)
+		h := (x * tabMul) >> t.tabShift
+		for t.tab[h] != 0 {
+			h = (h + 1) & mask
+		}
+		t.tab[h] = uint32(d + 1)
+	}
+	t.first = append(t.first, int32(len(t.wins)))
 	return t
 }
 
@@ -478,7 +555,7 @@ func (ls *literalSet) find(s []byte, out []int32) []int32 {
 		if t.w == 8 {
 			out = t.find8(ls.lits, s, out)
 		} else {
-			out = t.find4(ls.lits, s, out)
+			out = t.find4(ls.lits, s, out, t.s)
 		}
 	}
 	if ls.short != nil {
@@ -492,21 +569,17 @@ func (ls *literalSet) find(s []byte, out []int32) []int32 {
 }
 
 func (t *windowTier) find8(lits [][]byte, s []byte, out []int32) []int32 {
-	bloom, shift := t.bloom, t.shift
-	for i := 0; i+8 <= len(s); i += 4 {
-		x := binary.LittleEndian.Uint64(s[i:])
-		if key := (x * 0x9e3779b97f4a7c15) >> shift; bloom[key/64]&(1<<(key%64)) != 0 {
+	for i := 0; i+8 <= len(s); i += 8 {
+		if x := binary.LittleEndian.Uint64(s[i:]); t.hit(x) {
 			out = t.check(lits, s, i, x, out)
 		}
 	}
 	return out
 }
 
-func (t *windowTier) find4(lits [][]byte, s []byte, out []int32) []int32 {
-	bloom, shift := t.bloom, t.shift
-	for i := 0; i+4 <= len(s); i += 2 {
-		x := uint64(binary.LittleEndian.Uint32(s[i:]))
-		if key := (x * 0x9e3779b97f4a7c15) >> shift; bloom[key/64]&(1<<(key%64)) != 0 {
+func (t *windowTier) find4(lits [][]byte, s []byte, out []int32, stride int) []int32 {
+	for i := 0; i+4 <= len(s); i += stride {
+		if x := uint64(binary.LittleEndian.Uint32(s[i:])); t.hit(x) {
 			out = t.check(lits, s, i, x, out)
 		}
 	}
@@ -515,11 +588,120 @@ func (t *windowTier) find4(lits [][]byte, s []byte, out []int32) []int32 {
 
 // check compares the literals indexed by window x with s around i.
 func (t *windowTier) check(lits [][]byte, s []byte, i int, x uint64, out []int32) []int32 {
-	for _, w := range t.windows[x] {
+	for _, w := range t.lookup(x) {
 		l := lits[w.id]
 		st := i - w.off
 		if st >= 0 && st+len(l) <= len(s) && string(s[st:st+len(l)]) == string(l) {
 			out = append(out, w.id)
+		}
+	}
+	return out
+}
+
+// probe8 collects the positions a+8k of p whose eight-byte window (into
+// candL) or, with mid, whose low four bytes (into candM) have both bloom
+// bits set: the hot loop of positions, kept free of calls.
+func probe8(p []byte, a int, lb *[bloomWords]uint64, mid *windowTier, candL, candM []int) ([]int, []int) {
+	i := a
+	if mid == nil {
+		for ; i+8 <= len(p); i += 8 {
+			h := binary.LittleEndian.Uint64(p[i:]) * bloomMul
+			if k := h >> (64 - bloomBitsLog); lb[k>>6]&(1<<(k&63)) != 0 {
+				if k := (h >> (64 - 2*bloomBitsLog)) & (1<<bloomBitsLog - 1); lb[k>>6]&(1<<(k&63)) != 0 {
+					candL = append(candL, i)
+				}
+			}
+		}
+		return candL, candM
+	}
+	mb := mid.bloom
+	for ; i+8 <= len(p); i += 8 {
+		x := binary.LittleEndian.Uint64(p[i:])
+		h := x * bloomMul
+		if k := h >> (64 - bloomBitsLog); lb[k>>6]&(1<<(k&63)) != 0 {
+			if k := (h >> (64 - 2*bloomBitsLog)) & (1<<bloomBitsLog - 1); lb[k>>6]&(1<<(k&63)) != 0 {
+				candL = append(candL, i)
+			}
+		}
+		h = (x & 0xffffffff) * bloomMul
+		if k := h >> (64 - bloomBitsLog); mb[k>>6]&(1<<(k&63)) != 0 {
+			if k := (h >> (64 - 2*bloomBitsLog)) & (1<<bloomBitsLog - 1); mb[k>>6]&(1<<(k&63)) != 0 {
+				candM = append(candM, i)
+			}
+		}
+	}
+	if i+4 <= len(p) {
+		if k := (uint64(binary.LittleEndian.Uint32(p[i:])) * bloomMul) >> (64 - bloomBitsLog); mb[k>>6]&(1<<(k&63)) != 0 {
+			candM = append(candM, i)
+		}
+	}
+	return candL, candM
+}
+
+// verifyAt checks window x at p[i:] against the bloom filter, then the
+// literals indexed by it, compared in place.
+func (ls *literalSet) verifyAt(t *windowTier, p []byte, a, i int, x uint64, out []int) []int {
+	if !t.hit(x) {
+		return out
+	}
+	for _, w := range t.lookup(x) {
+		l := ls.lits[w.id]
+		st := i - w.off
+		if st >= a && st+len(l) <= len(p) && string(p[st:st+len(l)]) == string(l) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// positions appends to out the start of every literal occurrence in
+// p[a:b], a range of complete lines (unsorted; literals hold no '\n', so
+// none crosses a line). It probes the whole range in one loop per tier:
+// a worker sifting lines asks it once per range, not once per line.
+func (ls *literalSet) positions(p []byte, a, b int, sc *literalScratch, out []int) []int {
+	p = p[:b]
+	tiers := ls.tiers
+	if len(tiers) > 0 && tiers[0].w == 8 {
+		// The eight-byte tier, and the stride-8 four-byte tier when there
+		// is one, from one load per position; the loop only collects the
+		// positions whose first bloom bit is set, verifyAt does the rest.
+		long := tiers[0]
+		var mid *windowTier
+		if len(tiers) > 1 && tiers[1].w == 4 && tiers[1].s == 8 {
+			mid, tiers = tiers[1], tiers[2:]
+		} else {
+			tiers = tiers[1:]
+		}
+		sc.candL, sc.candM = probe8(p, a, long.bloom, mid, sc.candL[:0], sc.candM[:0])
+		for _, i := range sc.candL {
+			out = ls.verifyAt(long, p, a, i, binary.LittleEndian.Uint64(p[i:]), out)
+		}
+		for _, i := range sc.candM {
+			out = ls.verifyAt(mid, p, a, i, uint64(binary.LittleEndian.Uint32(p[i:])), out)
+		}
+	}
+	for _, t := range tiers {
+		bloom := t.bloom
+		for i := a; i+4 <= len(p); i += t.s {
+			h := uint64(binary.LittleEndian.Uint32(p[i:])) * bloomMul
+			if k := h >> (64 - bloomBitsLog); bloom[k>>6]&(1<<(k&63)) == 0 {
+				continue
+			}
+			out = ls.verifyAt(t, p, a, i, uint64(binary.LittleEndian.Uint32(p[i:])), out)
+		}
+	}
+	if ls.short != nil {
+		var ids []int32
+		s := int32(0)
+		ac := ls.short
+		for i := a; i < b; i++ {
+			s = ac.delta[int(s)*ac.stride+int(ac.class[p[i]])]
+			if o := ac.out[s]; o != nil {
+				ids = append(ids[:0], o...)
+				for _, id := range ids {
+					out = append(out, i+1-len(ls.lits[ls.shortID[id]]))
+				}
+			}
 		}
 	}
 	return out

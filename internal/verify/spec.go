@@ -64,10 +64,43 @@ type Marker struct {
 	// into After edges; checking only immediate predecessors keeps a strict
 	// ladder linear.
 	After []string
+	// AfterIfSeen lists IDs that, if they appear at all, must appear
+	// before this marker's first occurrence: order with a marker that a
+	// run may leave out (a Group member). It is checked when the listed
+	// marker first appears.
+	AfterIfSeen []string
 	// Source and Line say where the contract declared the marker.
 	Source string
 	Line   int
+	// Why says which rule gave the marker its status in this profile, with
+	// the file and line of that rule ("ladder.smp entry (overlay.toml:12)").
+	Why string
 }
+
+// Group is a requirement on a set of allowed markers beyond each marker's
+// own: all of Members once any Trigger appeared (upstream's metricsd
+// entries, required only when the log shows metricsd started), or, with
+// AnyOf, at least one of Members.
+type Group struct {
+	ID       string
+	Members  []string // marker IDs of Spec.Markers
+	Triggers []string // marker IDs; none means the group always applies
+	AnyOf    bool
+	// Why says which rule declared the group, with its file and line.
+	Why string
+}
+
+// FailureLines is what the verifier does with a line that reports a
+// failure the spec does not declare (see the package documentation).
+type FailureLines int
+
+const (
+	// FailureLinesWarn lists such lines as warnings; the verdict is
+	// unchanged.
+	FailureLinesWarn FailureLines = iota
+	// FailureLinesFail fails the run on the first such line (FORBIDDEN).
+	FailureLinesFail
+)
 
 // Spec is everything one verification checks, already resolved for one
 // profile.
@@ -96,4 +129,8 @@ type Spec struct {
 	// MaxLineBytes caps how much of one line is matched; the rest of a
 	// longer line is counted but not buffered. 0 means 64 KiB.
 	MaxLineBytes int
+	// Groups are requirements on sets of markers (see Group).
+	Groups []Group
+	// FailureLines says whether undeclared failure lines warn or fail.
+	FailureLines FailureLines
 }

@@ -36,7 +36,18 @@ type Verifier struct {
 	lazy          bool        // hits finds some literals per chunk (few, or the short ones)
 	hits          literalHits
 	logPrefix     *anchoredMatcher
-	undeclared    [][]byte // Spec.Undeclared prefixes
+	undeclared    [][]byte    // Spec.Undeclared prefixes
+	nsFirst       [256]bool   // the first bytes of undeclared
+	suffix        *prefixTrie // reversed exact texts: the texts that end a segment
+	needBody      bool        // prefix markers or near-miss probes: strip lead tokens
+	groups        []cgroup
+	alwaysGroup   bool // a group without triggers: it always applies
+	failureLines  FailureLines
+	workers       int  // goroutines of a large write's first stage (parallel.go)
+	parallelMin   int  // the smallest chunk matched in two stages
+	twoStage      bool // the spec allows two stages
+	lineAnchors   bool // lines check their anchor literals themselves (the second stage)
+	regions       []region
 
 	// Verification state.
 	counts       []int
@@ -44,6 +55,11 @@ type Verifier struct {
 	phaseMissing []int // required markers per phase not yet at their minimum
 	failure      *Failure
 	orderPred    int32 // a required marker missing when its successor appeared, -1 for none
+	failOther    int32 // the other marker of an ORDER failure, -1 for none
+	lastPhase    string
+	near         [][]NearMiss // per marker, allocated on the first near miss
+	warnings     []Warning
+	warnDropped  int
 	seen         []Observation
 	seenDropped  int
 	lines        int
@@ -71,14 +87,18 @@ type Verifier struct {
 	segCut    bool // the segment being matched ends where the line was cut
 
 	// Literal candidates of the current line or segment.
-	cands      []int32
-	candsValid bool // cands come from the chunk scan and need checking per segment
-	litMark    []uint32
-	gen        uint32
-	found      []int32   // markers the trie walk found in the segment
-	litFound   []int32   // literals the literal set found in the segment
-	ends       []lineEnd // the block of lines scanChunk is matching
-	best       [numClasses][4]int32
+	cands       []int32
+	candsValid  bool // cands come from the chunk scan and need checking per segment
+	litMark     []uint32
+	gen         uint32
+	found       []int32   // markers the trie walk found in the segment
+	bodyFrom    int       // found[bodyFrom:] were found in the segment's body
+	bodyChecked bool      // validBody ran for the segment
+	sfx         []int32   // exact markers whose text ends the segment
+	accepted    []int32   // allowed candidates accepted for the segment
+	litFound    []int32   // literals the literal set found in the segment
+	ends        []lineEnd // the block of lines scanChunk is matching
+	best        [numClasses][4]int32
 }
 
 // Progress is a snapshot for a live progress line.
@@ -132,9 +152,52 @@ func (v *Verifier) Write(p []byte) (int, error) {
 }
 
 // Decided reports whether the outcome is known: a definite failure, or
-// every required marker seen at its minimum count (a tentative PASS).
+// every required marker seen at its minimum count and every applying group
+// complete (a tentative PASS).
 func (v *Verifier) Decided() bool {
-	return v.failure != nil || v.satisfied == v.required || v.finished
+	return v.failure != nil || v.satisfied == v.required && v.groupsDone() || v.finished
+}
+
+// groupActive reports whether group g applies: it has no trigger, or one
+// of its triggers appeared.
+func (v *Verifier) groupActive(g *cgroup) bool {
+	if len(g.triggers) == 0 {
+		return true
+	}
+	for _, t := range g.triggers {
+		if v.counts[t] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// groupDone reports whether an applying group's condition holds.
+func (v *Verifier) groupDone(g *cgroup) bool {
+	if g.anyOf {
+		for _, mi := range g.members {
+			if v.counts[mi] >= v.ms[mi].min {
+				return true
+			}
+		}
+		return false
+	}
+	for _, mi := range g.members {
+		if v.counts[mi] < v.ms[mi].min {
+			return false
+		}
+	}
+	return true
+}
+
+// groupsDone reports whether every applying group is complete.
+func (v *Verifier) groupsDone() bool {
+	for i := range v.groups {
+		if g := &v.groups[i]; v.groupActive(g) && !v.groupDone(g) {
+			return false
+		}
+	}
+	return true
 }
 
 // Progress returns counters for a live progress line.
@@ -214,10 +277,11 @@ const blockLines = 1024
 // interior CR. ESC, NUL and literal positions are tracked for the whole
 // chunk, so a line pays for none of them unless it holds one.
 func (v *Verifier) scanChunk(p []byte, pos int) int {
+	if v.twoStage && len(p)-pos >= v.parallelMin {
+		return v.scanParallel(p, pos)
+	}
 	v.cur, v.curStart = p, pos
-	// The next ESC, NUL and CR at or after the current line; each is
-	// searched again only once a line passed it.
-	escAt, nulAt, crAt := -1, -1, -1
+	st := scanState{escAt: -1, nulAt: -1, crAt: -1}
 	if v.lazy {
 		v.hits.reset(p, pos)
 	}
@@ -252,62 +316,13 @@ func (v *Verifier) scanChunk(p []byte, pos int) int {
 		interiorCR := bytes.Count(p[pos:ends[len(ends)-1].nl], crByte) != trailing
 
 		// Pass 2: match.
-		maxLine, lazy := v.maxLine, v.lazy
 		for _, le := range ends {
 			v.lines++
-			end, e, cut := le.nl, le.text, false
-			if le.nl-pos > maxLine {
-				end, cut = pos+v.maxLine, true
-				e = pos + len(trimLineEnd(p[pos:end]))
-				v.longLines++
-			}
-			v.lineStart, v.lineEnd, v.lineCut = pos, end, cut
-			if escAt < pos {
-				escAt = indexByteFrom(p, pos, esc)
-			}
-			if nulAt < pos {
-				nulAt = indexByteFrom(p, pos, 0)
-			}
-			if escAt < end || nulAt < end {
-				v.candsValid = false
-				v.slowLine(p[pos:end], nulAt < end)
-			} else {
-				if lazy {
-					v.cands = v.cands[:0]
-					if v.hits.min < le.nl {
-						for i, at := range v.hits.next {
-							if at < le.nl {
-								for _, k := range v.hits.anchors[i].lits {
-									v.cands = append(v.cands, v.hits.ids[k])
-								}
-							}
-						}
-					}
-					v.candsValid = true
-				}
-				if interiorCR || cut {
-					if crAt < pos {
-						crAt = indexByteFrom(p, pos, '\r')
-					}
-				} else {
-					crAt = le.nl // none before the line end
-				}
-				if crAt < e {
-					v.segments(p[pos:e])
-				} else {
-					v.segCut = cut
-					v.matchSegment(p[pos:e])
-				}
-			}
-			pos = le.nl + 1
-			if v.stopped() {
-				v.countOnly(p[pos:])
+			if v.matchLine(p, pos, le, interiorCR, &st) {
 				v.cur = nil
 				return len(p)
 			}
-			if lazy && v.hits.min < pos {
-				v.hits.advance(p, pos)
-			}
+			pos = le.nl + 1
 		}
 	}
 	v.pushChunkLines(p, v.curStart, pos)
@@ -316,6 +331,70 @@ func (v *Verifier) scanChunk(p []byte, pos int) int {
 }
 
 var crByte = []byte{'\r'}
+
+// scanState is where the next ESC, NUL and CR are at or after the line
+// being matched; each is searched again only once a line passed it.
+type scanState struct{ escAt, nulAt, crAt int }
+
+// matchLine matches the complete line p[pos:le.nl] as line v.lines and
+// reports whether matching stopped (the rest of p is then counted).
+// interiorCR says whether the line's block may hold a CR before a line end.
+func (v *Verifier) matchLine(p []byte, pos int, le lineEnd, interiorCR bool, st *scanState) bool {
+	end, e, cut := le.nl, le.text, false
+	if le.nl-pos > v.maxLine {
+		end, cut = pos+v.maxLine, true
+		e = pos + len(trimLineEnd(p[pos:end]))
+		v.longLines++
+	}
+	v.lineStart, v.lineEnd, v.lineCut = pos, end, cut
+	if st.escAt < pos {
+		st.escAt = indexByteFrom(p, pos, esc)
+	}
+	if st.nulAt < pos {
+		st.nulAt = indexByteFrom(p, pos, 0)
+	}
+	if st.escAt < end || st.nulAt < end {
+		v.candsValid = false
+		v.slowLine(p[pos:end], st.nulAt < end)
+	} else {
+		v.candsValid = false
+		if v.lazy && !v.lineAnchors {
+			v.cands = v.cands[:0]
+			if v.hits.min < le.nl {
+				for i, at := range v.hits.next {
+					if at < le.nl {
+						for _, k := range v.hits.anchors[i].lits {
+							v.cands = append(v.cands, v.hits.ids[k])
+						}
+					}
+				}
+			}
+			v.candsValid = true
+		}
+		if interiorCR || cut {
+			if st.crAt < pos {
+				st.crAt = indexByteFrom(p, pos, '\r')
+			}
+		} else {
+			st.crAt = le.nl // none before the line end
+		}
+		if st.crAt < e {
+			v.segments(p[pos:e])
+		} else {
+			v.segCut = cut
+			v.matchSegment(p[pos:e])
+		}
+	}
+	next := le.nl + 1
+	if v.stopped() {
+		v.countOnly(p[next:])
+		return true
+	}
+	if v.lazy && !v.lineAnchors && v.hits.min < next {
+		v.hits.advance(p, next)
+	}
+	return false
+}
 
 // lineEnd is where a line's '\n' is and where its text ends before
 // trailing CRs, spaces and tabs.
@@ -363,6 +442,16 @@ func (v *Verifier) matchSegment(s []byte) {
 			}
 		}
 	}
+	// The body is the segment after its well-known prefix tokens: what a
+	// prefix marker may start. A token that reports a failure ends the
+	// prefix; that is checked only when the body is used (validBody).
+	body := s
+	v.bodyChecked = false
+	if v.needBody && mayStartToken(s[0]) {
+		if k := leadingTokens(s); k > 0 && k < len(s) {
+			body = s[k:]
+		}
+	}
 	var e exactEntry
 	hasExact := false
 	// A cut segment is longer than what was kept: it equals no exact text.
@@ -374,18 +463,32 @@ func (v *Verifier) matchSegment(s []byte) {
 	if !hasExact {
 		e = noExact
 	}
+	v.sfx = v.sfx[:0]
+	if v.suffix != nil && !v.segCut && v.suffix.root[s[len(s)-1]] != 0 {
+		v.sfx = v.suffix.walkBack(s, v.sfx)
+	}
 	v.found = v.found[:0]
-	if v.trie != nil && v.trie.root[s[0]] != 0 {
-		v.found = v.trie.walk(s, v.found)
+	if v.trie != nil {
+		if v.trie.root[s[0]] != 0 {
+			v.found = v.trie.walk(s, v.found)
+		}
+		v.bodyFrom = len(v.found)
+		if len(body) < len(s) && v.trie.root[body[0]] != 0 {
+			if v.found = v.trie.walk(body, v.found); len(v.found) > v.bodyFrom {
+				if body = v.validBody(s, body); len(body) == len(s) {
+					v.found = v.found[:v.bodyFrom] // a prefix token reports a failure
+				}
+			}
+		}
 	}
 	v.litFound = v.litFound[:0]
 	if v.litSet != nil {
 		v.litFound = v.litSet.find(s, v.litFound)
 	}
-	// Only exact markers can match unless the trie or the literal set
-	// found something, an anchored literal may be in the segment, or a
-	// regex must run on every line.
-	if len(v.found) == 0 && len(v.litFound) == 0 && len(v.regexAlways) == 0 && (!v.lazy || v.candsValid && len(v.cands) == 0) {
+	// Only a whole-line exact marker can match unless an index found
+	// something, an anchored literal may be in the segment, or a regex
+	// must run on every line.
+	if len(v.found) == 0 && len(v.litFound) == 0 && len(v.regexAlways) == 0 && (!v.lazy || v.candsValid && len(v.cands) == 0) && !v.properSuffix(s) {
 		switch {
 		case e.cls[classForbidden] >= 0:
 			v.hitForbidden(e.cls[classForbidden], s)
@@ -394,36 +497,189 @@ func (v *Verifier) matchSegment(s []byte) {
 		case e.cls[classUnexpected] >= 0:
 			v.hitUnexpected(e.cls[classUnexpected], s)
 		default:
-			if v.undeclared != nil {
-				v.checkUndeclared(s)
-			}
+			v.unmatched(s)
 		}
 		return
 	}
-	v.matchAll(s, e)
+	v.matchAll(s, body, e)
+}
+
+// validBody returns body unless one of the prefix tokens before it reports
+// a failure ("[ERROR x] ..."), in which case the line has no body.
+func (v *Verifier) validBody(s, body []byte) []byte {
+	if len(body) == len(s) || v.bodyChecked {
+		return body
+	}
+	v.bodyChecked = true
+	if tokensReportFailure(s[:len(s)-len(body)]) {
+		return s
+	}
+	return body
+}
+
+// properSuffix reports whether the suffix walk found a text shorter than s.
+func (v *Verifier) properSuffix(s []byte) bool {
+	for _, mi := range v.sfx {
+		if len(v.ms[mi].text) < len(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// unmatched handles a segment that is no marker's occurrence: the
+// deny-by-default namespaces, then the undeclared failure lines.
+func (v *Verifier) unmatched(s []byte) {
+	if v.undeclared != nil && v.checkUndeclared(s) {
+		return
+	}
+	if w := v.failureWord(s); w != nil {
+		v.failureLine(s, w)
+	}
+}
+
+// failureWord returns the word that makes s a failure line: a failure word
+// ending it, or one standing as a word under a proof namespace
+// (Spec.Undeclared), after the line's prefix tokens; nil when s is none.
+func (v *Verifier) failureWord(s []byte) []byte {
+	if w := lastWordFailure(s); w != nil {
+		return w
+	}
+	if v.undeclared == nil {
+		return nil
+	}
+	p := v.namespace(s)
+	b := s
+	if p == nil && mayStartToken(s[0]) {
+		b = s[leadingTokens(s):]
+		p = v.namespace(b)
+	}
+	if p != nil {
+		return failureWordIn(b[len(p):])
+	}
+	return nil
+}
+
+// namespace returns the undeclared namespace b starts with, or nil.
+func (v *Verifier) namespace(b []byte) []byte {
+	if len(b) == 0 || !v.nsFirst[b[0]] {
+		return nil
+	}
+	for _, p := range v.undeclared {
+		if len(b) >= len(p) && string(b[:len(p)]) == string(p) {
+			return p
+		}
+	}
+	return nil
+}
+
+// failureLine records an undeclared failure line: a warning, or under
+// FailureLinesFail a FORBIDDEN failure.
+func (v *Verifier) failureLine(s, word []byte) {
+	if v.failureLines == FailureLinesFail {
+		m := &cmarker{id: "failure-line", kind: KindFail, class: classForbidden}
+		v.observe(m, s)
+		v.fail(Forbidden, m, fmt.Sprintf("line %d %q reports a failure (%q) that no marker declares, and the contract fails on undeclared failure lines; declare it (kind diag if it is expected in a good run, fail otherwise) or fix the guest", v.lines, capText(s, observationTextBytes), word))
+		return
+	}
+	if len(v.warnings) >= MaxWarnings {
+		v.warnDropped++
+		return
+	}
+	phase := v.lastPhase
+	if phase == "" {
+		phase = v.currentPhase()
+	}
+	v.warnings = append(v.warnings, Warning{Line: v.lines, Text: capText(s, observationTextBytes), Word: string(word), Phase: phase})
 }
 
 // checkUndeclared fails on a value-free line in a proof namespace that no
-// marker of the spec matched (Spec.Undeclared).
-func (v *Verifier) checkUndeclared(s []byte) {
-	for _, p := range v.undeclared {
-		if !bytes.HasPrefix(s, p) {
-			continue
-		}
+// marker of the spec matched (Spec.Undeclared), and reports whether it did.
+func (v *Verifier) checkUndeclared(s []byte) bool {
+	if p := v.namespace(s); p != nil {
 		if bytes.IndexAny(s, "0123456789=") >= 0 {
-			return // a line carrying values is a diagnostic, not a marker
+			return false // a line carrying values is a diagnostic, not a marker
 		}
 		m := &cmarker{id: string(s), kind: KindDiag, class: classUnexpected, phase: v.currentPhase()}
 		v.observe(m, s)
 		v.fail(Unexpected, m, fmt.Sprintf("line %d %q is in the %q marker namespace but is not declared for this profile", v.lines, s, strings.TrimSpace(string(p))))
+		return true
+	}
+	return false
+}
+
+// wantNear reports whether a near miss of marker mi is worth keeping: it
+// is required (or a group member), still short, and has room.
+func (v *Verifier) wantNear(mi int32) bool {
+	m := &v.ms[mi]
+	if m.class != classAllowed || !m.required && m.group < 0 || v.counts[mi] >= m.min {
+		return false
+	}
+	return v.near == nil || len(v.near[mi]) < MaxNearMisses
+}
+
+// nearMiss records that the current line holds marker mi's text but was
+// not accepted as it.
+func (v *Verifier) nearMiss(mi int32, s []byte, reason, fix string) {
+	if !v.wantNear(mi) {
 		return
 	}
+	if v.near == nil {
+		v.near = make([][]NearMiss, len(v.ms))
+	}
+	for _, n := range v.near[mi] {
+		if n.Line == v.lines {
+			return // one per line (a segment of it already said why)
+		}
+	}
+	v.near[mi] = append(v.near[mi], NearMiss{Marker: v.ms[mi].id, Line: v.lines, Text: capText(s, observationTextBytes), Reason: reason, Fix: fix})
+}
+
+// Near-miss texts, shared by the matching paths.
+const (
+	fixAfterText   = `a marker ends its line: print it on a line of its own, or use match = "prefix" if a value follows it`
+	fixBeforeText  = `set log_prefix to strip what comes before it, or use match = "substring"`
+	fixGlued       = `the guest printed the marker without a newline after a word; print a newline before it, or use match = "substring"`
+	fixFailureLine = `the guest reported a failure on this line; a line that reports a failure is never a marker of success`
+	fixOtherMarker = `print the marker on a line of its own, or make the two markers' texts distinct`
+)
+
+// leadNearMiss explains a rejected lead.
+func leadNearMiss(lv leadVerdict, lead []byte) (reason, fix string) {
+	switch lv {
+	case leadInsideWord:
+		return fmt.Sprintf("the marker continues the word before it (%q)", lastWord(lead)), fixGlued
+	case leadFailPrefix:
+		return fmt.Sprintf("the prefix %q reports a failure", strings.TrimSpace(string(lead))), fixFailureLine
+	case leadFailureText:
+		return fmt.Sprintf("the text before the marker (%q) reports a failure", strings.TrimSpace(string(lead))), fixFailureLine
+	}
+	return fmt.Sprintf("text before the marker (%q) is not a known prefix", strings.TrimSpace(string(lead))), fixBeforeText
+}
+
+// afterNearMiss explains text after a marker that must end its line.
+func afterNearMiss(after []byte) (reason, fix string) {
+	a := strings.TrimSpace(string(after))
+	if reportsFailure(after) {
+		return fmt.Sprintf("the line goes on after the marker and reports a failure (%q)", a), fixFailureLine
+	}
+	return fmt.Sprintf("text after the marker (%q)", a), fixAfterText
+}
+
+// lastWord returns the last blank-delimited word of b.
+func lastWord(b []byte) string {
+	i := len(b)
+	for i > 0 && !isBlank(b[i-1]) {
+		i--
+	}
+	return string(b[i:])
 }
 
 // matchAll checks a segment against every mode and decides by class,
-// then mode, then text length and declaration order (see record). v.found
-// and v.litFound hold what the trie walk and the literal set found.
-func (v *Verifier) matchAll(s []byte, e exactEntry) {
+// then mode, then text length and declaration order (see record). v.found,
+// v.sfx and v.litFound hold what the trie walk, the suffix walk and the
+// literal set found; body is the segment after its prefix tokens.
+func (v *Verifier) matchAll(s, body []byte, e exactEntry) {
 	hit := false
 	for c := range v.best {
 		v.best[c] = [4]int32{-1, -1, -1, -1}
@@ -432,19 +688,55 @@ func (v *Verifier) matchAll(s []byte, e exactEntry) {
 			hit = true
 		}
 	}
-	for _, mi := range v.found { // from the trie walk in matchSegment
-		// Prefix markers, and regex markers anchored on this literal.
-		if m := &v.ms[mi]; m.mode == Prefix {
+	v.accepted = v.accepted[:0]
+	if e.cls[classAllowed] >= 0 {
+		v.accepted = append(v.accepted, e.cls[classAllowed])
+	}
+	for _, mi := range v.sfx { // exact texts that end the segment
+		m := &v.ms[mi]
+		if len(m.text) >= len(s) {
+			continue // the whole segment: found by the exact map
+		}
+		lead := s[:len(s)-len(m.text)]
+		if lv := checkLead(lead, m.firstWord, m.class == classAllowed && m.claims); lv != leadOK {
+			if v.wantNear(mi) {
+				reason, fix := leadNearMiss(lv, lead)
+				v.nearMiss(mi, s, reason, fix)
+			}
+			continue
+		}
+		v.record(mi, Exact)
+		hit = true
+	}
+	for i, mi := range v.found { // from the trie walks in matchSegment
+		seg := s
+		if i >= v.bodyFrom {
+			seg = body
+		}
+		switch m := &v.ms[mi]; m.mode {
+		case Prefix:
+			if m.class == classAllowed && m.claims && reportsFailure(seg[len(m.text):]) {
+				if v.wantNear(mi) {
+					reason, fix := afterNearMiss(seg[len(m.text):])
+					v.nearMiss(mi, s, reason, fix)
+				}
+				continue
+			}
 			v.record(mi, Prefix)
 			hit = true
-		} else if m.re.Match(s) {
-			v.record(mi, Regex)
-			hit = true
+		case Exact: // a near-miss probe: the text starts a longer line
+			if len(seg) > len(m.text) && v.wantNear(mi) {
+				reason, fix := afterNearMiss(seg[len(m.text):])
+				v.nearMiss(mi, s, reason, fix)
+			}
+		default: // a regex anchored on this literal, found at the start of s
+			if i < v.bodyFrom && v.regexHit(mi, s) {
+				hit = true
+			}
 		}
 	}
 	for _, mi := range v.regexAlways {
-		if v.ms[mi].re.Match(s) {
-			v.record(mi, Regex)
+		if v.regexHit(mi, s) {
 			hit = true
 		}
 	}
@@ -483,15 +775,20 @@ func (v *Verifier) matchAll(s []byte, e exactEntry) {
 		}
 	}
 	if !hit {
-		if v.undeclared != nil {
-			v.checkUndeclared(s)
-		}
+		v.unmatched(s)
 		return
 	}
 	for c := range v.best {
 		for _, mi := range v.best[c] {
 			if mi < 0 {
 				continue
+			}
+			// The line is this marker's: every other required candidate
+			// missed it.
+			for _, o := range v.accepted {
+				if o != mi && v.wantNear(o) {
+					v.nearMiss(o, s, fmt.Sprintf("the line counts as marker %q, which matches it more closely", v.ms[mi].id), fixOtherMarker)
+				}
 			}
 			switch c {
 			case classForbidden:
@@ -506,32 +803,71 @@ func (v *Verifier) matchAll(s []byte, e exactEntry) {
 	}
 }
 
-// litHit records the markers that use literal id and match s.
+// regexHit records regex marker mi when it matches the segment (a regex
+// sees the line as it is after the log prefix: its pattern decides what may
+// come before the match) and, for a marker that claims success, no failure
+// is reported around the match.
+func (v *Verifier) regexHit(mi int32, s []byte) bool {
+	m := &v.ms[mi]
+	if m.class != classAllowed || !m.claims {
+		if !m.re.Match(s) {
+			return false
+		}
+		v.record(mi, Regex)
+		return true
+	}
+	loc := m.re.FindIndex(s)
+	if loc == nil {
+		return false
+	}
+	if reportsFailure(s[:loc[0]]) || reportsFailure(s[loc[1]:]) {
+		if v.wantNear(mi) {
+			v.nearMiss(mi, s, "the line reports a failure around the match", fixFailureLine)
+		}
+		return false
+	}
+	v.record(mi, Regex)
+	return true
+}
+
+// litHit records the markers that use literal id and match s. A line that
+// reports a failure outside a success marker's text is not that marker.
 func (v *Verifier) litHit(id int32, s []byte) bool {
 	hit := false
 	for _, mi := range v.litUsers[id] {
 		m := &v.ms[mi]
-		if m.mode == Substring {
-			v.record(mi, Substring)
-			hit = true
-		} else if m.re.Match(s) {
-			v.record(mi, Regex)
-			hit = true
+		if m.mode != Substring {
+			hit = v.regexHit(mi, s) || hit
+			continue
 		}
+		if m.class == classAllowed && m.claims {
+			i := bytes.Index(s, v.lits[id])
+			if reportsFailure(s[:i]) || reportsFailure(s[i+len(m.text):]) {
+				if v.wantNear(mi) {
+					v.nearMiss(mi, s, "the line reports a failure besides the marker's text", fixFailureLine)
+				}
+				continue
+			}
+		}
+		v.record(mi, Substring)
+		hit = true
 	}
 	return hit
 }
 
 // record keeps mi as the class's candidate for mode if it beats the one
-// held: for prefix and substring markers the longer text (the more
+// held: for exact, prefix and substring markers the longer text (the more
 // specific marker), then the earlier declaration.
 func (v *Verifier) record(mi int32, mode Mode) {
+	if v.ms[mi].class == classAllowed {
+		v.accepted = append(v.accepted, mi)
+	}
 	b := &v.best[v.ms[mi].class][mode]
 	if *b < 0 {
 		*b = mi
 		return
 	}
-	if mode == Prefix || mode == Substring {
+	if mode != Regex {
 		if n, held := len(v.ms[mi].text), len(v.ms[*b].text); n != held {
 			if n > held {
 				*b = mi
@@ -563,20 +899,36 @@ func (v *Verifier) hitUnexpected(mi int32, s []byte) {
 func (v *Verifier) hitAllowed(mi int32, s []byte) {
 	m := &v.ms[mi]
 	c := v.counts[mi]
+	// An occurrence out of order fails the run and still counts: the
+	// marker did appear, and the markers after it are judged on their own.
 	if c == 0 {
 		for _, a := range m.after {
 			if v.counts[a] == 0 {
-				v.observe(m, s)
-				if v.failure == nil && v.ms[a].required {
-					v.orderPred = a
+				if v.failure == nil {
+					if v.ms[a].required {
+						v.orderPred = a
+					}
+					v.failOther = a
 				}
 				v.fail(Order, m, fmt.Sprintf("marker %q appeared at line %d before %q, which must appear first", m.id, v.lines, v.ms[a].id))
-				return
+				break
+			}
+		}
+		for _, p := range m.precede {
+			if v.counts[p] > 0 {
+				if v.failure == nil {
+					v.failOther = p
+				}
+				v.fail(Order, m, fmt.Sprintf("marker %q appeared at line %d after %q, which must come after it", m.id, v.lines, v.ms[p].id))
+				break
 			}
 		}
 	}
 	c++
 	v.counts[mi] = c
+	if m.phase != "" {
+		v.lastPhase = m.phase
+	}
 	v.observe(m, s)
 	if m.max > 0 && c > m.max {
 		v.fail(Count, m, fmt.Sprintf("marker %q appeared %d times, more than its maximum of %d (the last at line %d)", m.id, c, m.max, v.lines))
@@ -617,7 +969,12 @@ func (v *Verifier) fail(kind Verdict, m *cmarker, msg string) {
 	if v.failure != nil {
 		return
 	}
+	// A line without a phase of its own (a panic) happened in the phase
+	// of the last marker seen before it.
 	phase := m.phase
+	if phase == "" {
+		phase = v.lastPhase
+	}
 	if phase == "" {
 		phase = v.currentPhase()
 	}
@@ -717,8 +1074,38 @@ func (v *Verifier) Finish(end End) Result {
 	r := Result{
 		Seen: v.seen, Lines: v.lines, Bytes: v.bytes, Required: v.required, Found: v.satisfied,
 		SeenDropped: v.seenDropped, LongLines: v.longLines,
+		Warnings: v.warnings, WarningsDropped: v.warnDropped,
 	}
 	r.Failure = v.resolve(end)
+	r.NearMisses = v.shortNearMisses()
+	// Members of an applying group count as required: a ladder of 148
+	// lines, 12 of them required once metricsd started, is 148/148.
+	for i := range v.groups {
+		g := &v.groups[i]
+		if !v.groupActive(g) {
+			continue
+		}
+		if g.anyOf {
+			r.Required++
+			if v.groupDone(g) {
+				r.Found++
+			}
+			continue
+		}
+		for _, mi := range g.members {
+			r.Required++
+			if v.counts[mi] >= v.ms[mi].min {
+				r.Found++
+			}
+		}
+	}
+	if f := r.Failure; f != nil && (f.Kind == Missing || f.Kind == Order || f.Kind == Count || f.Kind == Timeout || f.Kind == Crash) {
+		for i := range v.ms {
+			if v.ms[i].class == classAllowed && (v.ms[i].id == f.Marker || int32(i) == v.failOther && f.Kind == Order) && v.near != nil {
+				f.NearMisses = append(f.NearMisses, v.near[i]...)
+			}
+		}
+	}
 	r.Verdict = Pass
 	if r.Failure != nil {
 		r.Verdict = r.Failure.Kind
@@ -744,14 +1131,24 @@ func (v *Verifier) resolve(end End) *Failure {
 		// and never appeared afterwards (as far as the stream was read),
 		// is missing rather than out of order: name it and its phase.
 		if v.failure.Kind == Order && v.orderPred >= 0 && v.counts[v.orderPred] == 0 {
-			p := &v.ms[v.orderPred]
+			// Name the first missing marker (phase order, then declaration
+			// order): in a ladder with several gaps, the earliest one.
+			pi := v.orderPred
+			if first := v.firstShort(func(c, _ int) bool { return c == 0 }); first >= 0 {
+				pi = first
+			}
+			p := &v.ms[pi]
 			f := *v.failure
 			f.Kind = Missing
 			f.Marker, f.Phase = p.id, p.phase
 			if f.Phase == "" {
 				f.Phase = v.failure.Phase
 			}
-			f.Message = fmt.Sprintf("required marker %q never appeared: %q came at line %d without it, and it must come first", p.id, v.failure.Marker, v.failure.Line)
+			if pi == v.orderPred {
+				f.Message = fmt.Sprintf("required marker %q never appeared: %q came at line %d without it, and it must come first", p.id, v.failure.Marker, v.failure.Line)
+			} else {
+				f.Message = fmt.Sprintf("required marker %q never appeared (and %q came at line %d without %q, which must come first)", p.id, v.failure.Marker, v.failure.Line, v.ms[v.orderPred].id)
+			}
 			return &f
 		}
 		return v.failure
@@ -759,12 +1156,23 @@ func (v *Verifier) resolve(end End) *Failure {
 	if end.StartErr != nil {
 		return &Failure{Kind: Infra, Message: fmt.Sprintf("the command could not be started: %v", end.StartErr)}
 	}
-	if v.satisfied == v.required {
+	if v.satisfied == v.required && v.groupsDone() {
 		return nil
 	}
 	short := v.firstShort(func(c, min int) bool { return c < min })
+	var anyOf *cgroup
+	if short < 0 { // every marker is there; an any-of group is not
+		for i := range v.groups {
+			if g := &v.groups[i]; v.groupActive(g) && !v.groupDone(g) {
+				anyOf = g
+				short = g.members[0]
+				break
+			}
+		}
+	}
 	m := &v.ms[short]
 	progress := fmt.Sprintf("%d of %d required markers seen", v.satisfied, v.required)
+	why := v.groupWhy(m)
 	f := &Failure{Marker: m.id, Phase: m.phase}
 	if f.Phase == "" {
 		f.Phase = v.currentPhase()
@@ -790,14 +1198,18 @@ func (v *Verifier) resolve(end End) *Failure {
 			f.Message = fmt.Sprintf("the stream ended with %d lines but no text (only blanks, escape sequences or NULs); %s", v.lines, progress)
 		}
 	default:
-		if missing := v.firstShort(func(c, _ int) bool { return c == 0 }); missing >= 0 {
+		if anyOf != nil {
+			f.Kind = Missing
+			f.Message = fmt.Sprintf("none of the %d markers of %s appeared (%s); %s", len(anyOf.members), anyOf.id, anyOf.why, progress)
+		} else if missing := v.firstShort(func(c, _ int) bool { return c == 0 }); missing >= 0 {
 			m = &v.ms[missing]
+			why = v.groupWhy(m)
 			f.Kind = Missing
 			f.Marker, f.Phase = m.id, m.phase
 			if f.Phase == "" {
 				f.Phase = v.currentPhase()
 			}
-			f.Message = fmt.Sprintf("required marker %q never appeared; %s", m.id, progress)
+			f.Message = fmt.Sprintf("required marker %q never appeared%s; %s", m.id, why, progress)
 		} else {
 			f.Kind = Count
 			f.Message = fmt.Sprintf("required marker %q appeared %d times, fewer than its minimum of %d; %s", m.id, v.counts[short], m.min, progress)
@@ -807,17 +1219,80 @@ func (v *Verifier) resolve(end End) *Failure {
 	return f
 }
 
-// firstShort returns the first required marker, by phase order then
-// declaration order, whose count and minimum satisfy short; -1 when none.
+// firstShort returns the first required marker or member of an applying
+// all-of group, by phase order then declaration order, whose count and
+// minimum satisfy short; -1 when none.
 func (v *Verifier) firstShort(short func(count, min int) bool) int32 {
-	for _, ms := range v.phaseRequired {
+	best := int32(-1)
+	for pi, ms := range v.phaseRequired {
 		for _, mi := range ms {
 			if short(v.counts[mi], v.ms[mi].min) {
-				return mi
+				best = mi
+				break
 			}
+		}
+		for gi := range v.groups {
+			g := &v.groups[gi]
+			if g.anyOf || !v.groupActive(g) {
+				continue
+			}
+			for _, mi := range g.members {
+				if v.ms[mi].phaseIdx == pi && short(v.counts[mi], v.ms[mi].min) && (best < 0 || mi < best) {
+					best = mi
+					break
+				}
+			}
+		}
+		if best >= 0 {
+			return best
 		}
 	}
 	return -1
+}
+
+// groupWhy says why a group member is required, "" for other markers.
+func (v *Verifier) groupWhy(m *cmarker) string {
+	if m.group < 0 {
+		return ""
+	}
+	g := &v.groups[m.group]
+	for _, t := range g.triggers {
+		if v.counts[t] > 0 {
+			return fmt.Sprintf(" (required by %s because %q appeared)", g.id, v.ms[t].id)
+		}
+	}
+	return fmt.Sprintf(" (required by %s)", g.id)
+}
+
+// shortNearMisses lists the near misses of every marker still short at
+// the end, in the order firstShort reports markers.
+func (v *Verifier) shortNearMisses() []NearMiss {
+	if v.near == nil {
+		return nil
+	}
+	var out []NearMiss
+	for pi, ms := range v.phaseRequired {
+		var idx []int32
+		for _, mi := range ms {
+			idx = append(idx, mi)
+		}
+		for gi := range v.groups {
+			if g := &v.groups[gi]; v.groupActive(g) {
+				for _, mi := range g.members {
+					if v.ms[mi].phaseIdx == pi {
+						idx = append(idx, mi)
+					}
+				}
+			}
+		}
+		slices.Sort(idx)
+		for _, mi := range idx {
+			if v.counts[mi] < v.ms[mi].min {
+				out = append(out, v.near[mi]...)
+			}
+		}
+	}
+	return out
 }
 
 func okExit(end End) bool {

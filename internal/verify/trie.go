@@ -76,3 +76,21 @@ func (t *prefixTrie) walk(s []byte, out []int32) []int32 {
 	}
 	return out
 }
+
+// walkBack appends to out every marker whose reversed text the trie holds
+// and that ends s: a trie built from reversed texts walked from the end
+// of the segment finds the texts that are suffixes of it.
+func (t *prefixTrie) walkBack(s []byte, out []int32) []int32 {
+	if len(s) == 0 {
+		return out
+	}
+	n := t.root[s[len(s)-1]]
+	for i := len(s) - 2; n != 0; i-- {
+		out = append(out, t.nodes[n].markers...)
+		if i < 0 {
+			return out
+		}
+		n = t.child(n, s[i])
+	}
+	return out
+}

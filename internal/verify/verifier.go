@@ -40,6 +40,29 @@ type Failure struct {
 	// ExcerptStart is the stream line number of Excerpt[0] (consecutive
 	// lines follow), 0 when the excerpt is empty.
 	ExcerptStart int
+	// NearMisses are lines where the failed marker (for ORDER also the
+	// marker it had to follow) appears but was not accepted.
+	NearMisses []NearMiss
+}
+
+// NearMiss is a line that holds a required marker's text but was not
+// accepted as that marker: why, and what would make it count.
+type NearMiss struct {
+	Marker string
+	Line   int
+	Text   string // the line, cleaned and capped
+	Reason string
+	Fix    string
+}
+
+// Warning is a line that reports a failure (FAIL, fail, failed, failure,
+// error ending it, or standing as a word in a proof namespace) that no
+// marker of the spec declares.
+type Warning struct {
+	Line  int
+	Text  string // the line, cleaned and capped
+	Word  string // the failure word
+	Phase string // the phase of the last marker seen before it
 }
 
 // End describes how the stream ended, as the harness saw it.
@@ -72,4 +95,12 @@ type Result struct {
 	// LongLines counts lines longer than Spec.MaxLineBytes, of which only
 	// the first MaxLineBytes bytes were matched.
 	LongLines int
+	// NearMisses lists, for every required marker (and member of an
+	// applying group) still short at the end, the lines where its text
+	// appeared but was not accepted: at most MaxNearMisses per marker.
+	NearMisses []NearMiss
+	// Warnings are the undeclared failure lines (at most MaxWarnings);
+	// WarningsDropped counts the ones left out.
+	Warnings        []Warning
+	WarningsDropped int
 }

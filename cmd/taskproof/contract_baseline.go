@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/taskproof/taskproof/internal/atomicfile"
+	"github.com/taskproof/taskproof/internal/contract"
+	"github.com/taskproof/taskproof/internal/proofrun"
+	"github.com/taskproof/taskproof/internal/repo"
+)
+
+// contractBaselineOptions are the inputs of `taskproof contract baseline`.
+type contractBaselineOptions struct {
+	Contract string // the contract the overlay extends; "" = the repository's, if any
+	Root     string
+	Profile  string
+	Out      string // "" = stdout
+	Logs     []string
+}
+
+const contractBaselineSynopsis = "contract baseline [--contract FILE] [--profile P] [--out FILE] LOG..."
+
+func cmdContractBaseline(ctx context.Context, env *cliEnv, args []string) error {
+	o := contractBaselineOptions{}
+	fs := newFlagSet(env, "contract baseline", contractBaselineSynopsis)
+	fs.StringVar(&o.Contract, "contract", "", "contract `FILE` the overlay extends (default: [proof] contract of taskproof.toml under --root, when it exists)")
+	fs.rootFlag(&o.Root)
+	fs.StringVar(&o.Profile, "profile", "", "the `PROFILE` the ladder is for (default: the contract's default profile)")
+	fs.StringVar(&o.Out, "out", "", "write to `FILE` instead of stdout")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("want at least one LOG (a known-good console log)\nusage: taskproof %s", contractBaselineSynopsis)
+	}
+	o.Logs = pos
+	return runContractBaseline(o, env)
+}
+
+func runContractBaseline(o contractBaselineOptions, env *cliEnv) error {
+	opts := contract.BaselineOptions{Profile: o.Profile}
+	c, err := baselineBase(o, env)
+	if err != nil {
+		return err
+	}
+	if c != nil {
+		opts.Base = c.Contract
+		from := "."
+		if o.Out != "" {
+			from = filepath.Dir(o.Out)
+		}
+		abs, err := filepath.Abs(c.Path)
+		if err != nil {
+			return err
+		}
+		absFrom, err := filepath.Abs(from)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(absFrom, abs)
+		if err != nil {
+			return usagef("cannot write extends for %s relative to %s: %v", c.Path, from, err)
+		}
+		opts.BasePath = filepath.ToSlash(rel)
+	}
+	if o.Out != "" {
+		if _, err := os.Stat(o.Out); err == nil {
+			return usagef("%s exists; remove it or choose another --out (a baseline never overwrites a contract)", o.Out)
+		}
+		if err := proofrun.CheckOutputs(o.Out); err != nil {
+			return err
+		}
+	}
+	for _, p := range o.Logs {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return usagef("read log: %v", err)
+		}
+		opts.Logs = append(opts.Logs, contract.BaselineLog{Name: p, Data: data})
+	}
+	out, err := contract.Baseline(opts)
+	if errors.Is(err, contract.ErrNoBaseline) {
+		return findings(err)
+	}
+	if err != nil {
+		return err
+	}
+	if o.Out == "" {
+		return write(env.stdout, out)
+	}
+	if err := atomicfile.Write(o.Out, out, 0o644); err != nil {
+		return infra(err)
+	}
+	fmt.Fprintf(env.stderr, "taskproof contract baseline: wrote %s from %d log(s)\n", o.Out, len(o.Logs))
+	return nil
+}
+
+// baselineBase is the contract the overlay extends: --contract, else the
+// repository's when it exists, else none (nil).
+func baselineBase(o contractBaselineOptions, env *cliEnv) (*repo.Contract, error) {
+	r := env.openRepo(o.Root)
+	var missing *repo.MissingContractError
+	if o.Contract != "" {
+		c, err := r.ContractFile(o.Contract)
+		if errors.As(err, &missing) {
+			return nil, usagef("cannot read contract %s: %v", missing.Path, missing.Err)
+		}
+		return c, err
+	}
+	c, err := r.Contract()
+	if errors.As(err, &missing) {
+		return nil, nil
+	}
+	return c, err
+}

@@ -1,0 +1,341 @@
+package verify
+
+import (
+	"bytes"
+	"io"
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// A large write (a log file read in big chunks) is matched in two stages:
+// workers split their share of the chunk into lines and set aside the
+// quiet ones, which match no marker, start no proof namespace and report
+// no failure (most console lines); then the lines that are left are
+// matched in order, exactly as a sequential pass would. The first stage
+// only reads the compiled spec, so it runs on all cores; the verdict,
+// observations and excerpts are those of the sequential pass.
+
+// defaultParallelMin is the smallest chunk matched in two stages: the 32
+// KiB reads of io.Copy from a log file are, a trickle of console output
+// is not.
+const defaultParallelMin = 16 << 10
+
+// maxWorkers bounds the first stage's goroutines.
+const maxWorkers = 8
+
+// lineRef is a line the first stage did not set aside.
+type lineRef struct {
+	idx       int32 // 1-based line number within its region
+	start, nl int
+}
+
+// region is one worker's share of a chunk: complete lines.
+type region struct {
+	start, end int
+	lines      int
+	sawText    bool
+	refs       []lineRef
+	// trailingCRs counts the CRs that end lines ("\r\n", "\r\r\n").
+	trailingCRs int
+	found       []int32 // scratch
+	hits        []int   // scratch: literal positions
+	scratch     literalScratch
+}
+
+func (v *Verifier) setParallel(opts Options) {
+	v.workers = min(runtime.GOMAXPROCS(0), maxWorkers)
+	v.parallelMin = defaultParallelMin
+	if opts.parallelMin > 0 {
+		v.parallelMin = opts.parallelMin
+	}
+	if opts.workers > 0 {
+		v.workers = opts.workers
+	}
+	// A log prefix runs through a lazily built DFA, and a regex without a
+	// literal on every line: neither is shared across goroutines, and
+	// neither leaves a line quiet, so such a spec is matched in one pass.
+	v.twoStage = v.logPrefix == nil && len(v.regexAlways) == 0
+}
+
+// scanParallel matches the complete lines of p from pos (see above) and
+// returns the index after the last '\n' it consumed.
+func (v *Verifier) scanParallel(p []byte, pos int) int {
+	end := bytes.LastIndexByte(p[pos:], '\n')
+	if end < 0 {
+		return pos
+	}
+	end += pos + 1
+	n := v.workers
+	size := (end - pos + n - 1) / n
+	if len(v.regions) < n {
+		v.regions = make([]region, n) // kept: their scratch is reused
+	}
+	regions := v.regions[:0]
+	for at := pos; at < end; {
+		cut := min(at+size, end)
+		if cut < end {
+			cut = indexByteFrom(p, cut-1, '\n') + 1
+		}
+		r := v.regions[len(regions)]
+		r.start, r.end, r.lines, r.sawText, r.refs = at, cut, 0, false, r.refs[:0]
+		regions = append(regions, r)
+		at = cut
+	}
+	if len(regions) == 1 {
+		v.sift(p, &regions[0])
+	} else {
+		var wg sync.WaitGroup
+		for i := range regions {
+			wg.Add(1)
+			go func(r *region) {
+				defer wg.Done()
+				v.sift(p, r)
+			}(&regions[i])
+		}
+		wg.Wait()
+	}
+
+	v.cur, v.curStart = p, pos
+	st := scanState{escAt: -1, nulAt: -1, crAt: -1}
+	// The few lines left check their anchor literals themselves (see
+	// matchAll): no chunk-wide anchor scan in the sequential stage.
+	v.lineAnchors = true
+	defer func() { v.lineAnchors = false }()
+	base := v.lines
+	for i := range regions {
+		r := &regions[i]
+		v.sawText = v.sawText || r.sawText
+		for _, ref := range r.refs {
+			v.lines = base + int(ref.idx)
+			e := ref.nl
+			for e > ref.start && (p[e-1] == '\r' || isBlank(p[e-1])) {
+				e--
+			}
+			if v.matchLine(p, ref.start, lineEnd{nl: ref.nl, text: e}, true, &st) {
+				v.cur = nil
+				return len(p)
+			}
+		}
+		base += r.lines
+	}
+	v.lines = base
+	copy(v.regions, regions) // keep the grown scratch
+	v.pushChunkLines(p, v.curStart, end)
+	v.cur = nil
+	return end
+}
+
+// sift is the first stage for one region: it counts the lines and keeps
+// those that are not quiet.
+func (v *Verifier) sift(p []byte, r *region) {
+	v.siftRegion(p, r, false)
+	// Most consoles end lines with "\r\n" and hold no other CR: when the
+	// region's CRs all end lines, no line held an interior one. Otherwise
+	// (a progress line rewritten with '\r') sift again, looking.
+	if bytes.Count(p[r.start:r.end], crByte) != r.trailingCRs {
+		r.refs, r.sawText = r.refs[:0], false
+		v.siftRegion(p, r, true)
+	}
+}
+
+// siftRegion is one pass of sift; interiorCR says whether a line may hold
+// a CR before its end.
+func (v *Verifier) siftRegion(p []byte, r *region, interiorCR bool) {
+	// The worker's own anchors, scanning its region only.
+	var lh literalHits
+	if v.lazy {
+		lh = v.hits.clone()
+		lh.reset(p[:r.end], r.start)
+	}
+	idx := int32(0)
+	r.trailingCRs = 0
+	// The literals of the whole region, found in one probe loop; a line
+	// holding none needs no literal check of its own.
+	hp := 0
+	if v.litSet != nil {
+		r.hits = v.litSet.positions(p, r.start, r.end, &r.scratch, r.hits[:0])
+		slices.Sort(r.hits)
+	}
+	// The next ESC and NUL of the region: a line before both needs no
+	// cleaning.
+	escAt, nulAt := -1, -1
+	for pos := r.start; pos < r.end; {
+		nl := pos + bytes.IndexByte(p[pos:r.end], '\n')
+		idx++
+		if escAt < pos {
+			escAt = indexByteFrom(p[:r.end], pos, esc)
+		}
+		if nulAt < pos {
+			nulAt = indexByteFrom(p[:r.end], pos, 0)
+		}
+		e := nl
+		for e > pos && (p[e-1] == '\r' || isBlank(p[e-1])) {
+			if p[e-1] == '\r' {
+				r.trailingCRs++
+			}
+			e--
+		}
+		quiet := escAt > nl && nulAt > nl
+		if quiet && interiorCR && bytes.IndexByte(p[pos:e], '\r') >= 0 {
+			quiet = false
+		}
+		for hp < len(r.hits) && r.hits[hp] < pos {
+			hp++
+		}
+		if hp < len(r.hits) && r.hits[hp] < nl {
+			quiet = false
+		}
+		if !quiet || !v.quiet(p, pos, nl, e, &lh, r) {
+			r.refs = append(r.refs, lineRef{idx: idx, start: pos, nl: nl})
+		}
+		pos = nl + 1
+		if v.lazy && lh.min < pos {
+			lh.advance(p[:r.end], pos)
+		}
+	}
+	r.lines = int(idx)
+}
+
+// quiet reports whether the clean line p[pos:nl] (no ESC, NUL or interior
+// CR: sift checked) does nothing at all: it is not cut, and no index of the
+// spec finds anything in it; it starts no undeclared namespace and reports
+// no failure. It only reads v.
+// A line that is not quiet is matched in full by the second stage, so this
+// may err on the side of false.
+func (v *Verifier) quiet(p []byte, pos, nl, e int, lh *literalHits, r *region) bool {
+	if nl-pos > v.maxLine {
+		return false
+	}
+	s := trimBlank(p[pos:e])
+	if len(s) == 0 {
+		return true
+	}
+	r.sawText = true
+	if len(s) <= v.maxExact {
+		if k := exactKey(s); v.exactBloom[k/64]&(1<<(k%64)) != 0 {
+			if _, ok := v.exact[string(s)]; ok {
+				return false
+			}
+		}
+	}
+	if v.suffix != nil && v.suffix.root[s[len(s)-1]] != 0 {
+		if r.found = v.suffix.walkBack(s, r.found[:0]); len(r.found) > 0 {
+			return false
+		}
+	}
+	if v.trie != nil {
+		if v.trie.root[s[0]] != 0 {
+			if r.found = v.trie.walk(s, r.found[:0]); len(r.found) > 0 {
+				return false
+			}
+		}
+		if v.needBody && mayStartToken(s[0]) {
+			if k := leadingTokens(s); k > 0 && k < len(s) && v.trie.root[s[k]] != 0 {
+				if r.found = v.trie.walk(s[k:], r.found[:0]); len(r.found) > 0 {
+					return false
+				}
+			}
+		}
+	}
+	if v.lazy && lh.min < nl {
+		for _, at := range lh.next {
+			if at < nl {
+				return false
+			}
+		}
+	}
+	// The failure-line rules of failureWord, with the cheap tests first:
+	// a line in a namespace goes to the second stage whole; otherwise a
+	// failure word must end the line or stand in a namespace behind the
+	// line's prefix tokens.
+	if v.nsFirst[s[0]] && v.namespace(s) != nil {
+		return false
+	}
+	if charClass[s[len(s)-1]]&(ccClosePunct|ccFailEnd) != 0 && lastWordFailure(s) != nil {
+		return false
+	}
+	if v.undeclared != nil && charClass[s[0]]&ccTokenStart != 0 {
+		if k := leadingTokens(s); k > 0 && k < len(s) && v.nsFirst[s[k]] {
+			if p := v.namespace(s[k:]); p != nil && failureWordIn(s[k+len(p):]) != nil {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// clone returns a copy of h for a worker: the same anchors, its own
+// positions, never resampled.
+func (h *literalHits) clone() literalHits {
+	c := *h
+	c.next = make([]int, len(h.next))
+	c.sinceSample = -1 << 62
+	return c
+}
+
+// readChunk is how much ReadFrom reads at once, and readAhead how many
+// chunks it reads ahead of matching.
+const (
+	readChunk = 1 << 20
+	readAhead = 3
+)
+
+// ReadFrom writes everything r holds to v (io.Copy into a Verifier ends
+// here): one goroutine reads ahead in large chunks while the verifier
+// matches the previous ones on every core, so reading a log file and
+// matching it overlap. Memory stays bounded by readAhead+1 chunks.
+func (v *Verifier) ReadFrom(r io.Reader) (int64, error) {
+	type chunk struct {
+		buf []byte
+		n   int
+		err error
+	}
+	free := make(chan []byte, readAhead+1)
+	for range readAhead + 1 {
+		free <- make([]byte, readChunk)
+	}
+	full := make(chan chunk, readAhead)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(full)
+		for {
+			var buf []byte
+			select {
+			case buf = <-free:
+			case <-done:
+				return
+			}
+			n, err := io.ReadFull(r, buf)
+			if err == io.ErrUnexpectedEOF {
+				err = io.EOF
+			}
+			select {
+			case full <- chunk{buf, n, err}:
+			case <-done:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	var total int64
+	for c := range full {
+		if c.n > 0 {
+			if _, err := v.Write(c.buf[:c.n]); err != nil {
+				return total, err
+			}
+			total += int64(c.n)
+		}
+		if c.err == io.EOF {
+			return total, nil
+		}
+		if c.err != nil {
+			return total, c.err
+		}
+		free <- c.buf
+	}
+	return total, nil
+}
