@@ -9,15 +9,23 @@ import (
 	"path/filepath"
 
 	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/repo"
 )
 
-// readEvidenceBundle reads a bundle; failing to is a usage error (exit 2).
-func readEvidenceBundle(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
+// openEvidenceBundle opens a bundle within the limits of taskproof.toml
+// at root ([evidence]). A file that cannot be opened is a usage error
+// (exit 2); a bundle that cannot be read comes back as the
+// *evidence.VerifyError in bad, for the caller to report.
+func openEvidenceBundle(path, root string) (b *evidence.Bundle, bad error, err error) {
+	cfg, err := repo.Open(root).Config()
 	if err != nil {
-		return nil, fmt.Errorf("read bundle: %w", err)
+		return nil, nil, err
 	}
-	return data, nil
+	b, err = evidence.OpenFile(path, evidence.LimitsOf(cfg.Evidence))
+	if err != nil && evidence.Problems(err) == nil {
+		return nil, nil, fmt.Errorf("read bundle: %w", err)
+	}
+	return b, err, nil
 }
 
 // evidencePubPath is --pub, or the repository's default public key.
@@ -77,7 +85,7 @@ func runEvidenceVerify(ctx context.Context, o evidenceOptions, env *cliEnv) erro
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	data, err := readEvidenceBundle(o.Bundle)
+	bundle, bad, err := openEvidenceBundle(o.Bundle, o.Root)
 	if err != nil {
 		return err
 	}
@@ -85,7 +93,7 @@ func runEvidenceVerify(ctx context.Context, o evidenceOptions, env *cliEnv) erro
 	if err != nil {
 		return err
 	}
-	res, err := evidence.NewVerifyReport(o.Bundle, data, pub, evidence.VerifyOptions{Commit: o.Commit})
+	res, err := evidence.NewVerifyReport(o.Bundle, bundle, bad, pub, evidence.VerifyOptions{Commit: o.Commit})
 	if err != nil {
 		return err
 	}
@@ -127,9 +135,12 @@ func runEvidenceShow(ctx context.Context, o evidenceOptions, env *cliEnv) error 
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	data, err := readEvidenceBundle(o.Bundle)
+	bundle, bad, err := openEvidenceBundle(o.Bundle, o.Root)
 	if err != nil {
 		return err
+	}
+	if bad != nil {
+		return fmt.Errorf("%s: %w", o.Bundle, bad)
 	}
 	var pub ed25519.PublicKey
 	keyPath := evidencePubPath(o.Pub, o.Root)
@@ -138,7 +149,7 @@ func runEvidenceShow(ctx context.Context, o evidenceOptions, env *cliEnv) error 
 			return err
 		}
 	}
-	res, err := evidence.NewShowReport(o.Bundle, data, pub, keyPath)
+	res, err := evidence.NewShowReport(o.Bundle, bundle, pub, keyPath)
 	if err != nil {
 		return err
 	}

@@ -47,32 +47,31 @@ func runEvidenceMD(ctx context.Context, o evidenceMDOptions, env *cliEnv) error 
 		return usagef("%s has no task id; its evidence is named by the id", doc.Path)
 	}
 	rel := proofstate.BundleRel(doc.ID)
-	data, err := os.ReadFile(proofstate.BundlePath(r.Root, doc.ID))
-	if errors.Is(err, fs.ErrNotExist) {
+	path := proofstate.BundlePath(r.Root, doc.ID)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return findings(fmt.Errorf("no evidence for %s at %s; run taskproof prove %s", doc.ID, rel, doc.ID))
-	}
-	if err != nil {
-		return fmt.Errorf("read bundle: %w", err)
 	}
 	pub, err := proofstate.LoadPublicKey(r.Root)
 	if err != nil {
 		return err
 	}
 	a := proofstate.Assess(ctx, r, doc, nil, pub)
-	var files []evidence.File
-	var pred evidence.Predicate
-	if a.Verified != nil {
-		files, pred = a.Verified.Files, a.Verified.Predicate
+	in := prove.MarkdownInput{Bundle: rel, Assessment: a, Tail: o.Tail}
+	if v := a.Verified; v != nil {
+		in.Digest, in.Predicate, in.Open = v.Digest, v.Predicate, v.Open
 	} else {
-		c, err := evidence.Read(data)
+		// Unverified: show what the bundle claims, read within the same limits.
+		b, err := evidence.OpenFile(path, proofstate.BundleLimits(r))
+		var c *evidence.Contents
+		if err == nil {
+			c, err = b.Contents()
+		}
 		if err != nil {
 			return findings(fmt.Errorf("%s is not a readable bundle: %w", rel, err))
 		}
-		files, pred = c.Files, c.Statement.Predicate
+		in.Digest, in.Predicate, in.Open = b.Digest, c.Statement.Predicate, b.Open
 	}
-	md, problems := prove.Markdown(prove.MarkdownInput{
-		Bundle: rel, Digest: evidence.BundleDigest(data), Assessment: a, Predicate: pred, Files: files, Tail: o.Tail,
-	})
+	md, problems := prove.Markdown(in)
 	if err := write(env.stdout, md); err != nil {
 		return err
 	}

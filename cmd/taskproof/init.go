@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
 	"github.com/taskproof/taskproof/internal/config"
+	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/scaffold"
 )
 
@@ -30,6 +32,16 @@ func cmdInit(ctx context.Context, env *cliEnv, args []string) error {
 // runInit writes the commented default configuration and prints its path.
 func runInit(ctx context.Context, o initOptions, env *cliEnv) error {
 	target := filepath.Join(o.Root, config.FileName)
+	if st, err := os.Stat(o.Root); err != nil || !st.IsDir() {
+		return usagef("cannot write %s: the directory does not exist; use --root to point at the repository", target)
+	}
+	ignoreFile, changed, err := evidence.IgnoreKey(filepath.Join(o.Root, evidence.DefaultPrivateKeyFile))
+	if err != nil {
+		return infra(err)
+	}
+	if changed {
+		fmt.Fprintln(env.stdout, ignoreFile)
+	}
 	if err := atomicfile.Create(target, scaffold.ConfigFile(), 0o644); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return findings(fmt.Errorf("%s already exists; refusing to overwrite it (edit it, or remove it and run init again)", target))

@@ -77,8 +77,13 @@ func runKeygen(ctx context.Context, o keygenOptions, env *cliEnv) error {
 		}
 		return infra(err)
 	}
+	ignoreFile, _, err := evidence.IgnoreKey(keyPath)
+	if err != nil {
+		return infra(fmt.Errorf("wrote %s but could not make git ignore it: %w; add /%s to %s by hand", keyPath, err, filepath.Base(keyPath), ignoreFile))
+	}
 	fmt.Fprintf(env.stdout, "private key: %s (mode 0600; keep it secret, never commit it)\n", keyPath)
 	fmt.Fprintf(env.stdout, "public key:  %s (commit it; evidence verify reads it)\n", pubPath)
+	fmt.Fprintf(env.stdout, "ignored:     %s lists %s, so git add -A leaves the private key out\n", ignoreFile, filepath.Base(keyPath))
 	fmt.Fprintf(env.stdout, "key id:      %s\n", evidence.KeyID(pub))
 	return nil
 }

@@ -15,7 +15,8 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"taskproof": main,
+		"taskproof":      main,
+		"taskproof-peak": peakMain,
 	})
 }
 

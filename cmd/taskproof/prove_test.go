@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -84,10 +85,10 @@ func verifiedBundle(t *testing.T, root, id, commit string) *evidence.Verified {
 
 func bundleFile(t *testing.T, v *evidence.Verified, name string) []byte {
 	t.Helper()
-	for _, f := range v.Files {
-		if f.Name == name {
-			return f.Data
-		}
+	if data, err := v.ReadFile(name); err == nil {
+		return data
+	} else if !errors.Is(err, evidence.ErrNoFile) {
+		t.Fatal(err)
 	}
 	var names []string
 	for _, f := range v.Files {
@@ -222,7 +223,7 @@ func TestProveGoTests(t *testing.T) {
 	}
 	v2 := verifiedBundle(t, root, "0010", head)
 	if !reflect.DeepEqual(v.Files, v2.Files) {
-		diffFiles(t, v.Files, v2.Files)
+		diffFiles(t, v, v2)
 	}
 	if !reflect.DeepEqual(v.Predicate.WithoutRun(), v2.Predicate.WithoutRun()) {
 		t.Errorf("predicates differ beyond run:\n%+v\n%+v", v.Predicate.WithoutRun(), v2.Predicate.WithoutRun())
@@ -280,12 +281,12 @@ func TestProveGoTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range c.Files {
-		if c.Files[i].Name == "tests/1.json" {
-			c.Files[i].Data = bytes.Replace(c.Files[i].Data, []byte(`"passed"`), []byte(`"skipped"`), 1)
+	tampered := rebuildTar(t, c, func(name string, data []byte) []byte {
+		if name == "tests/1.json" {
+			return bytes.Replace(data, []byte(`"passed"`), []byte(`"skipped"`), 1)
 		}
-	}
-	tampered := rebuildTar(t, c)
+		return data
+	})
 	if err := os.WriteFile(bp, tampered, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -300,9 +301,9 @@ func TestProveGoTests(t *testing.T) {
 	}
 }
 
-// rebuildTar writes a bundle's entries back as a tar with one file changed,
-// the way an attacker would (statement and envelope untouched).
-func rebuildTar(t *testing.T, c *evidence.Contents) []byte {
+// rebuildTar writes a bundle's entries back as a tar with files changed by
+// edit, the way an attacker would (statement and envelope untouched).
+func rebuildTar(t *testing.T, c *evidence.Contents, edit func(name string, data []byte) []byte) []byte {
 	t.Helper()
 	dir := t.TempDir()
 	write := func(name string, data []byte) {
@@ -315,7 +316,11 @@ func rebuildTar(t *testing.T, c *evidence.Contents) []byte {
 	write(evidence.EnvelopeEntry, c.EnvelopeJSON)
 	write(evidence.StatementEntry, c.StatementJSON)
 	for _, f := range c.Files {
-		write(evidence.FilesPrefix+f.Name, f.Data)
+		data, err := c.ReadFile(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(evidence.FilesPrefix+f.Name, edit(f.Name, data))
 	}
 	out := filepath.Join(t.TempDir(), "b.tar")
 	if _, err := exec.LookPath("tar"); err != nil {
@@ -332,15 +337,18 @@ func rebuildTar(t *testing.T, c *evidence.Contents) []byte {
 	return data
 }
 
-func diffFiles(t *testing.T, a, b []evidence.File) {
+func diffFiles(t *testing.T, va, vb *evidence.Verified) {
 	t.Helper()
+	a, b := va.Files, vb.Files
 	if len(a) != len(b) {
 		t.Errorf("bundle files differ in number: %d and %d", len(a), len(b))
 		return
 	}
 	for i := range a {
-		if a[i].Name != b[i].Name || !bytes.Equal(a[i].Data, b[i].Data) {
-			t.Errorf("bundle file %s differs between two proves of the same commit:\n--- first\n%s\n--- second\n%s", a[i].Name, a[i].Data, b[i].Data)
+		if a[i] != b[i] {
+			da, _ := va.ReadFile(a[i].Name)
+			db, _ := vb.ReadFile(b[i].Name)
+			t.Errorf("bundle file %s differs between two proves of the same commit:\n--- first\n%s\n--- second\n%s", a[i].Name, da, db)
 		}
 	}
 }
@@ -518,7 +526,7 @@ func TestQEMUProveDeterministic(t *testing.T) {
 		vs = append(vs, verifiedBundle(t, root, "0001", head))
 	}
 	if !reflect.DeepEqual(vs[0].Files, vs[1].Files) {
-		diffFiles(t, vs[0].Files, vs[1].Files)
+		diffFiles(t, vs[0], vs[1])
 	}
 	if !reflect.DeepEqual(vs[0].Predicate.WithoutRun(), vs[1].Predicate.WithoutRun()) {
 		t.Errorf("predicates differ beyond run:\n%+v\n%+v", vs[0].Predicate.WithoutRun(), vs[1].Predicate.WithoutRun())

@@ -81,6 +81,12 @@ func (s *stRepo) taskPath() string { return filepath.Join(s.root, "tasks/TASK-00
 // given verdict; commit "" means HEAD.
 func (s *stRepo) prove(t *testing.T, key ed25519.PrivateKey, verdict, commit string) {
 	t.Helper()
+	s.proveFiles(t, key, verdict, commit, []evidence.File{{Name: "qemu.log", Data: []byte("boot: ok\n")}})
+}
+
+// proveFiles is prove with the given evidence files.
+func (s *stRepo) proveFiles(t *testing.T, key ed25519.PrivateKey, verdict, commit string, files []evidence.File) {
+	t.Helper()
 	r := repo.Open(s.root)
 	doc, err := r.Task("TASK-0001")
 	if err != nil {
@@ -97,7 +103,7 @@ func (s *stRepo) prove(t *testing.T, key ed25519.PrivateKey, verdict, commit str
 	if verdict != evidence.Proven {
 		item.Reason = "marker missing from the log"
 	}
-	b, err := evidence.Build([]evidence.File{{Name: "qemu.log", Data: []byte("boot: ok\n")}}, evidence.Predicate{
+	b, err := evidence.Build(files, evidence.Predicate{
 		TaskID: "TASK-0001", Commit: commit, ContractHash: cur.ContractHash, AllowlistHash: cur.AllowlistHash,
 		StopConditionsHash: cur.StopConditionsHash, Verdict: verdict, Items: []evidence.Item{item},
 	}, key)

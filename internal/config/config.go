@@ -18,12 +18,13 @@ const FileName = "taskproof.toml"
 
 // Config is the whole configuration. Paths are relative to the repository root.
 type Config struct {
-	Tasks   Tasks   `toml:"tasks"`
-	Status  Status  `toml:"status"`
-	Groups  []Group `toml:"groups"`
-	Proof   Proof   `toml:"proof"`
-	Scope   Scope   `toml:"scope"`
-	Hygiene Hygiene `toml:"hygiene"`
+	Tasks    Tasks    `toml:"tasks"`
+	Status   Status   `toml:"status"`
+	Groups   []Group  `toml:"groups"`
+	Proof    Proof    `toml:"proof"`
+	Scope    Scope    `toml:"scope"`
+	Hygiene  Hygiene  `toml:"hygiene"`
+	Evidence Evidence `toml:"evidence"`
 }
 
 // Tasks says where task documents live.
@@ -66,12 +67,31 @@ type Hygiene struct {
 	StubPaths   []string `toml:"stub_paths"`   // globs of files that are stubs (besides names containing stub/placeholder)
 }
 
+// Evidence bounds reading evidence bundles, which may come from others (CI
+// artefacts, pull requests): a bundle file or entry above a limit is
+// refused before it is read.
+type Evidence struct {
+	MaxBundleBytes int64 `toml:"max_bundle_bytes"` // a whole bundle file
+	MaxEntryBytes  int64 `toml:"max_entry_bytes"`  // one entry (a log, a report)
+}
+
+// Default and largest evidence limits; package evidence reads bundles
+// within them (evidence.LimitsOf).
+const (
+	DefaultMaxBundleBytes = 256 << 20 // a whole bundle file
+	DefaultMaxEntryBytes  = 64 << 20  // one entry
+	MaxEvidenceLimit      = 1<<33 - 1 // the largest size a ustar header can express
+)
+
 // DefaultDaemonPaths are where the template's "no unwrap/expect in daemons"
 // applies when taskproof.toml does not say: daemon and service trees.
 var DefaultDaemonPaths = []string{"**/daemons/**", "**/services/**"}
 
 // DefaultStubPaths are directories of stubs.
 var DefaultStubPaths = []string{"**/stubs/**"}
+
+// minEvidenceLimit is the smallest evidence limit: below it no real bundle fits.
+const minEvidenceLimit = 4096
 
 // DefaultVocabulary is the template's status vocabulary.
 var DefaultVocabulary = []string{"Draft", "In Progress", "In Review", "Done", "Blocked", "Deferred", "Superseded"}
@@ -109,6 +129,7 @@ func Default() *Config {
 			DaemonPaths: append([]string(nil), DefaultDaemonPaths...),
 			StubPaths:   append([]string(nil), DefaultStubPaths...),
 		},
+		Evidence: Evidence{MaxBundleBytes: DefaultMaxBundleBytes, MaxEntryBytes: DefaultMaxEntryBytes},
 	}
 }
 
@@ -150,6 +171,8 @@ func Parse(name string, data []byte) (*Config, error) {
 	set(md, &c.Scope.AlwaysAllow, f.Scope.AlwaysAllow, "scope", "always_allow")
 	set(md, &c.Hygiene.DaemonPaths, f.Hygiene.DaemonPaths, "hygiene", "daemon_paths")
 	set(md, &c.Hygiene.StubPaths, f.Hygiene.StubPaths, "hygiene", "stub_paths")
+	set(md, &c.Evidence.MaxBundleBytes, f.Evidence.MaxBundleBytes, "evidence", "max_bundle_bytes")
+	set(md, &c.Evidence.MaxEntryBytes, f.Evidence.MaxEntryBytes, "evidence", "max_entry_bytes")
 	if err := c.validate(name); err != nil {
 		return nil, err
 	}
@@ -200,6 +223,17 @@ func (c *Config) validate(name string) error {
 				return fmt.Errorf("%s: %s entry %q is not a valid glob (unbalanced [ or {); use doublestar syntax such as \"source/services/**\"", name, l.key, g)
 			}
 		}
+	}
+	for _, l := range []struct {
+		key string
+		n   int64
+	}{{"max_bundle_bytes", c.Evidence.MaxBundleBytes}, {"max_entry_bytes", c.Evidence.MaxEntryBytes}} {
+		if l.n < minEvidenceLimit || l.n > MaxEvidenceLimit {
+			return fmt.Errorf("%s: [evidence] %s = %d: expected a byte count from %d to %d", name, l.key, l.n, minEvidenceLimit, int64(MaxEvidenceLimit))
+		}
+	}
+	if c.Evidence.MaxEntryBytes > c.Evidence.MaxBundleBytes {
+		return fmt.Errorf("%s: [evidence] max_entry_bytes (%d) is above max_bundle_bytes (%d); an entry cannot be larger than its bundle", name, c.Evidence.MaxEntryBytes, c.Evidence.MaxBundleBytes)
 	}
 	seen := map[string]bool{}
 	for i, g := range c.Groups {

@@ -43,6 +43,11 @@ func TestParseErrors(t *testing.T) {
 		{"[hygiene]\ndaemon_paths = [\"src/{a,b\"]\n", "[hygiene] daemon_paths entry \"src/{a,b\" is not a valid glob"},
 		{"[hygiene]\nstub_paths = [\"\"]\n", "[hygiene] stub_paths has an empty entry"},
 		{"[scope]\nalways_allow = [\"x/[ab\"]\n", "[scope] always_allow entry \"x/[ab\" is not a valid glob"},
+		{"[evidence]\nmax_bundle_bytes = 0\n", "[evidence] max_bundle_bytes = 0: expected a byte count from 4096 to 8589934591"},
+		{"[evidence]\nmax_entry_bytes = 8589934592\n", "[evidence] max_entry_bytes = 8589934592: expected a byte count"},
+		{"[evidence]\nmax_bundle_bytes = 65536\nmax_entry_bytes = 65537\n", "max_entry_bytes (65537) is above max_bundle_bytes (65536)"},
+		{"[evidence]\nmax_bundle_bytes = \"1G\"\n", `"evidence.max_bundle_bytes"): incompatible types`},
+		{"[evidence]\nmax_bytes = 1\n", "unknown key evidence.max_bytes"},
 	} {
 		_, err := Parse("taskproof.toml", []byte(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -70,5 +75,22 @@ func TestHygieneDefaultsAndOverrides(t *testing.T) {
 	}
 	if len(c.Hygiene.DaemonPaths) != 0 || len(c.Hygiene.StubPaths) != 2 {
 		t.Errorf("overrides: %+v", c.Hygiene)
+	}
+}
+
+func TestEvidenceDefaults(t *testing.T) {
+	c, err := Parse("taskproof.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Evidence.MaxBundleBytes != DefaultMaxBundleBytes || c.Evidence.MaxEntryBytes != DefaultMaxEntryBytes {
+		t.Errorf("default limits %+v", c.Evidence)
+	}
+	c, err = Parse("taskproof.toml", []byte("[evidence]\nmax_entry_bytes = 1048576\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Evidence.MaxBundleBytes != DefaultMaxBundleBytes || c.Evidence.MaxEntryBytes != 1<<20 {
+		t.Errorf("limits %+v", c.Evidence)
 	}
 }

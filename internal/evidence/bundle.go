@@ -6,10 +6,8 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"time"
@@ -186,96 +184,3 @@ func sha256Hex(b []byte) string {
 // BundleDigest is "sha256:" and the hex SHA-256 of the whole bundle file,
 // the handle to quote for a bundle (e.g. in a pull request).
 func BundleDigest(bundle []byte) string { return "sha256:" + sha256Hex(bundle) }
-
-// Contents is a bundle as read, before any check: what `evidence show`
-// prints when no key is available. Nothing in it is authenticated.
-type Contents struct {
-	Files         []File    // the files/ entries with the prefix removed, sorted by name
-	EnvelopeJSON  []byte    // envelope.json as stored
-	StatementJSON []byte    // statement.json as stored
-	Envelope      Envelope  // envelope.json decoded
-	Statement     Statement // statement.json decoded (not the signed payload)
-}
-
-// Read parses a bundle without checking signatures or digests. It fails
-// with a *VerifyError of reason Malformed when the archive or its JSON
-// cannot be read, or it holds anything but regular files named as Build
-// names them (directories of files/ are tolerated so a bundle repacked with
-// tar(1) still reads; links, devices, duplicates and other names are not).
-func Read(bundle []byte) (*Contents, error) {
-	c, err := readArchive(bundle)
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(c.EnvelopeJSON, &c.Envelope); err != nil {
-		return nil, malformed("%s is not valid JSON: %v", EnvelopeEntry, err)
-	}
-	if err := json.Unmarshal(c.StatementJSON, &c.Statement); err != nil {
-		return nil, malformed("%s is not valid JSON: %v", StatementEntry, err)
-	}
-	return c, nil
-}
-
-// readArchive splits a bundle into its entries, leaving the JSON undecoded.
-func readArchive(bundle []byte) (*Contents, error) {
-	tr := tar.NewReader(bytes.NewReader(bundle))
-	c := &Contents{}
-	seen := map[string]bool{}
-	var haveEnv, haveSt bool
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, malformed("not a readable tar archive: %v", err)
-		}
-		switch hdr.Typeflag {
-		case tar.TypeReg:
-		case tar.TypeDir:
-			d := strings.TrimSuffix(hdr.Name, "/")
-			if d+"/" == FilesPrefix {
-				continue
-			}
-			if rest, ok := strings.CutPrefix(d, FilesPrefix); ok && CheckName(rest) == nil {
-				continue
-			}
-			return nil, malformed("unexpected directory entry %q", hdr.Name)
-		default:
-			return nil, malformed("entry %q is not a regular file (type %q); bundles hold regular files only", hdr.Name, string(hdr.Typeflag))
-		}
-		if seen[hdr.Name] {
-			return nil, malformed("entry %q appears twice; a bundle names each file once", hdr.Name)
-		}
-		seen[hdr.Name] = true
-		data, err := io.ReadAll(tr)
-		if err != nil {
-			return nil, malformed("entry %q: %v", hdr.Name, err)
-		}
-		switch {
-		case hdr.Name == EnvelopeEntry:
-			c.EnvelopeJSON, haveEnv = data, true
-		case hdr.Name == StatementEntry:
-			c.StatementJSON, haveSt = data, true
-		case strings.HasPrefix(hdr.Name, FilesPrefix):
-			name := hdr.Name[len(FilesPrefix):]
-			if err := CheckName(name); err != nil {
-				return nil, malformed("entry %q: %v", hdr.Name, err)
-			}
-			c.Files = append(c.Files, File{Name: name, Data: data})
-		default:
-			return nil, malformed("unexpected entry %q; a bundle holds %s, %s and %s*", hdr.Name, EnvelopeEntry, StatementEntry, FilesPrefix)
-		}
-	}
-	if !haveEnv {
-		return nil, malformed("no %s entry; this is not a taskproof evidence bundle", EnvelopeEntry)
-	}
-	if !haveSt {
-		return nil, malformed("no %s entry; this is not a taskproof evidence bundle", StatementEntry)
-	}
-	if err := checkNames(c.Files); err != nil {
-		return nil, malformed("%v", err)
-	}
-	sort.Slice(c.Files, func(i, j int) bool { return c.Files[i].Name < c.Files[j].Name })
-	return c, nil
-}

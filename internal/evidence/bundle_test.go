@@ -39,8 +39,12 @@ func TestRoundTrip(t *testing.T) {
 		if i > 0 && v.Files[i-1].Name >= f.Name {
 			t.Errorf("files not sorted: %s before %s", v.Files[i-1].Name, f.Name)
 		}
-		if want[f.Name] != string(f.Data) {
-			t.Errorf("file %s: got %q, want %q", f.Name, f.Data, want[f.Name])
+		data, err := v.ReadFile(f.Name)
+		if err != nil {
+			t.Fatalf("ReadFile(%s): %v", f.Name, err)
+		}
+		if want[f.Name] != string(data) || f.Size != int64(len(data)) || f.SHA256 != sha256Hex(data) {
+			t.Errorf("file %s: got %q (%+v), want %q", f.Name, data, f, want[f.Name])
 		}
 	}
 	if len(v.Statement.Subject) != len(files) || v.Statement.Subject[0].Name != "files/config.json" {

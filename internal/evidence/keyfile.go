@@ -1,9 +1,10 @@
 package evidence
 
-// This file is the package's only file I/O: reading key files for the CLI
-// (prove signs, evidence verify and status set check).
+// Key files for the CLI: reading them (prove signs, evidence verify and
+// status set check) and keeping the private one out of version control.
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
@@ -12,6 +13,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
+
+	"github.com/taskproof/taskproof/internal/atomicfile"
 )
 
 // Default key locations, relative to the repository root.
@@ -120,4 +124,61 @@ func readKeyFile(path string) ([]byte, fs.FileMode, error) {
 		return nil, 0, fmt.Errorf("read key %s: file is larger than %d KiB; not a key file", path, maxKeyFile>>10)
 	}
 	return data, st.Mode(), nil
+}
+
+// IgnoreKey makes git ignore the private key file at keyPath: it adds the
+// rule "/NAME" to the .gitignore in the key's directory (creating the
+// directory with mode 0700 and the file when missing), so `git add -A`
+// never stages the key. It is idempotent: a .gitignore that already lists
+// the key is left alone. It returns the .gitignore's path and whether it
+// wrote it. A key git already tracks stays tracked (git rm --cached it).
+func IgnoreKey(keyPath string) (ignoreFile string, changed bool, err error) {
+	dir, name := filepath.Split(keyPath)
+	if dir == "" {
+		dir = "."
+	}
+	ignoreFile = filepath.Join(dir, ".gitignore")
+	rule := "/" + gitignoreEscape(name)
+	data, err := os.ReadFile(ignoreFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return ignoreFile, false, fmt.Errorf("create key directory: %w", err)
+		}
+	case err != nil:
+		return ignoreFile, false, fmt.Errorf("read %s: %w", ignoreFile, err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if l := strings.TrimRight(line, "\r"); l == rule || l == rule[1:] {
+			return ignoreFile, false, nil
+		}
+	}
+	var b bytes.Buffer
+	b.Write(data)
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		b.WriteByte('\n')
+	}
+	b.WriteString("# taskproof: the private signing key never goes into version control\n")
+	b.WriteString(rule + "\n")
+	if err := atomicfile.Write(ignoreFile, b.Bytes(), 0o644); err != nil {
+		return ignoreFile, false, err
+	}
+	return ignoreFile, true, nil
+}
+
+// gitignoreEscape quotes the characters a .gitignore pattern treats
+// specially, so the rule matches the one file name.
+func gitignoreEscape(name string) string {
+	var b strings.Builder
+	for i, c := range name {
+		switch {
+		case strings.ContainsRune("\\*?[", c), i == 0 && (c == '#' || c == '!'):
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	if strings.HasSuffix(name, " ") {
+		return strings.TrimSuffix(b.String(), " ") + "\\ "
+	}
+	return b.String()
 }

@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -134,5 +135,74 @@ func TestReadPublicKeyFile(t *testing.T) {
 	}
 	if _, err := ReadPublicKeyFile(big); err == nil || !strings.Contains(err.Error(), "not a key file") {
 		t.Errorf("big file: %v", err)
+	}
+}
+
+// TestIgnoreKey: the rule is added once, after any existing rules, and it
+// is what real git then ignores (git check-ignore), odd names included.
+func TestIgnoreKey(t *testing.T) {
+	const header = "# taskproof: the private signing key never goes into version control\n"
+	for _, tc := range []struct {
+		name, existing, key, want string
+		changed                   bool
+	}{
+		{name: "no file", key: "signing.key", want: header + "/signing.key\n", changed: true},
+		{name: "other rules, no final newline", existing: "ledger.db", key: "signing.key", want: "ledger.db\n" + header + "/signing.key\n", changed: true},
+		{name: "already listed", existing: "/signing.key\n", key: "signing.key", want: "/signing.key\n"},
+		{name: "listed without slash, CRLF", existing: "signing.key\r\n", key: "signing.key", want: "signing.key\r\n"},
+		{name: "a different key", existing: "/signing.key\n", key: "ci.key", want: "/signing.key\n" + header + "/ci.key\n", changed: true},
+		{name: "special characters", key: "#k[1]*.key", want: header + "/\\#k\\[1]\\*.key\n", changed: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "repo", ".taskproof")
+			if tc.existing != "" {
+				if err := os.MkdirAll(dir, 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, ".gitignore"), []byte(tc.existing), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			key := filepath.Join(dir, tc.key)
+			path, changed, err := IgnoreKey(key)
+			if err != nil || path != filepath.Join(dir, ".gitignore") || changed != tc.changed {
+				t.Fatalf("IgnoreKey = %s, %v, %v; want changed %v", path, changed, err, tc.changed)
+			}
+			got, _ := os.ReadFile(path)
+			if string(got) != tc.want {
+				t.Fatalf(".gitignore = %q, want %q", got, tc.want)
+			}
+			if _, changed, _ := IgnoreKey(key); changed {
+				t.Error("a second call changed the file")
+			}
+			st, err := os.Stat(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.existing == "" && st.Mode().Perm() != 0o700 {
+				t.Errorf("created key directory has mode %v, want 0700", st.Mode().Perm())
+			}
+			if _, err := exec.LookPath("git"); err != nil {
+				return
+			}
+			repo := filepath.Dir(dir)
+			git := func(args ...string) *exec.Cmd {
+				cmd := exec.Command("git", append([]string{"-C", repo}, args...)...)
+				cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+				return cmd
+			}
+			if out, err := git("init", "-q").CombinedOutput(); err != nil {
+				t.Fatalf("git init: %v %s", err, out)
+			}
+			if err := os.WriteFile(key, []byte("secret"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := git("check-ignore", "-q", filepath.Join(".taskproof", tc.key)).CombinedOutput(); err != nil {
+				t.Errorf("git does not ignore %s: %v %s", tc.key, err, out)
+			}
+			if err := git("check-ignore", "-q", ".taskproof/other.key").Run(); err == nil && !strings.Contains(tc.want, "other") {
+				t.Error("the rule ignores other files too")
+			}
+		})
 	}
 }

@@ -29,14 +29,14 @@ func problemReports(err error) []ProblemReport {
 // FileReport is one files/ entry as a report lists it.
 type FileReport struct {
 	Name   string `json:"name"` // entry name, files/NAME
-	Size   int    `json:"size"`
+	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256"`
 }
 
-func fileReports(files []File) []FileReport {
+func fileReports(files []Entry) []FileReport {
 	out := make([]FileReport, 0, len(files))
 	for _, f := range files {
-		out = append(out, FileReport{Name: FilesPrefix + f.Name, Size: len(f.Data), SHA256: sha256Hex(f.Data)})
+		out = append(out, FileReport{Name: FilesPrefix + f.Name, Size: f.Size, SHA256: f.SHA256})
 	}
 	return out
 }
@@ -45,7 +45,7 @@ func fileReports(files []File) []FileReport {
 type VerifyReport struct {
 	Bundle   string          `json:"bundle"`
 	Valid    bool            `json:"valid"`
-	Digest   string          `json:"digest"` // sha256 of the bundle file
+	Digest   string          `json:"digest"` // sha256 of the bundle file; "" when it could not be read
 	KeyID    string          `json:"key_id"` // of the verifying key
 	TaskID   string          `json:"task_id"`
 	Commit   string          `json:"commit"`
@@ -55,15 +55,24 @@ type VerifyReport struct {
 	verified *Verified
 }
 
-// NewVerifyReport verifies the bundle data (named name) with pub. An error
-// is a failure that is no verification problem (a bad option).
-func NewVerifyReport(name string, data []byte, pub ed25519.PublicKey, opts VerifyOptions) (*VerifyReport, error) {
-	v, err := Verify(data, pub, opts)
+// NewVerifyReport verifies the bundle b (named name) with pub. openErr is
+// the *VerifyError opening it failed with (b is nil then), reported as the
+// bundle's problem. An error is a failure that is no verification problem
+// (a bad option, a read error).
+func NewVerifyReport(name string, b *Bundle, openErr error, pub ed25519.PublicKey, opts VerifyOptions) (*VerifyReport, error) {
+	var v *Verified
+	err := openErr
+	if b != nil {
+		v, err = b.Verify(pub, opts)
+	}
 	if err != nil && Problems(err) == nil {
 		return nil, err
 	}
-	r := &VerifyReport{Bundle: name, Valid: err == nil, Digest: BundleDigest(data), KeyID: KeyID(pub),
+	r := &VerifyReport{Bundle: name, Valid: err == nil, KeyID: KeyID(pub),
 		Files: []FileReport{}, Problems: problemReports(err), verified: v}
+	if b != nil {
+		r.Digest = b.Digest
+	}
 	if v != nil {
 		r.TaskID, r.Commit, r.Verdict = v.Predicate.TaskID, v.Predicate.Commit, v.Predicate.Verdict
 		r.Files = fileReports(v.Files)
@@ -105,17 +114,17 @@ type ShowReport struct {
 	Files         []FileReport    `json:"files"`
 }
 
-// NewShowReport reads the bundle data (named name) and, with a public key
+// NewShowReport reads the opened bundle b (named name) and, with a public key
 // (keyPath names it; nil pub: none at hand), checks its signature: a valid
 // bundle shows the signed statement, any other the stored one. An error is
 // a bundle too malformed to show.
-func NewShowReport(name string, data []byte, pub ed25519.PublicKey, keyPath string) (*ShowReport, error) {
-	c, err := Read(data)
+func NewShowReport(name string, b *Bundle, pub ed25519.PublicKey, keyPath string) (*ShowReport, error) {
+	c, err := b.Contents()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	r := &ShowReport{
-		Bundle: name, Digest: BundleDigest(data),
+		Bundle: name, Digest: b.Digest,
 		Signature:     SignatureReport{Status: "not_checked", Problems: []ProblemReport{}},
 		ClaimedKeyIDs: []string{},
 		Predicate:     c.Statement.Predicate,
@@ -126,7 +135,7 @@ func NewShowReport(name string, data []byte, pub ed25519.PublicKey, keyPath stri
 	}
 	if pub != nil {
 		r.Signature.Key, r.Signature.KeyID = keyPath, KeyID(pub)
-		v, err := Verify(data, pub, VerifyOptions{})
+		v, err := b.Verify(pub, VerifyOptions{})
 		switch {
 		case err == nil:
 			r.Signature.Status = "valid"

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"sort"
 	"strings"
@@ -17,6 +18,7 @@ type Reason string
 // The reasons Verify can give, from the outside in.
 const (
 	Malformed        Reason = "malformed"         // not a readable bundle: tar, JSON, names, format
+	TooLarge         Reason = "too_large"         // the bundle or an entry is above the size limits; not read
 	WrongKey         Reason = "wrong_key"         // signed, but by another key than the verifying one
 	BadSignature     Reason = "bad_signature"     // claims the verifying key, but the signature does not hold
 	StatementChanged Reason = "statement_changed" // statement.json is not the signed payload
@@ -52,6 +54,7 @@ func (e *VerifyError) Is(target error) bool {
 // Sentinels for errors.Is, one per Reason.
 var (
 	ErrMalformed        = &VerifyError{Reason: Malformed}
+	ErrTooLarge         = &VerifyError{Reason: TooLarge}
 	ErrWrongKey         = &VerifyError{Reason: WrongKey}
 	ErrBadSignature     = &VerifyError{Reason: BadSignature}
 	ErrStatementChanged = &VerifyError{Reason: StatementChanged}
@@ -64,6 +67,10 @@ var (
 
 func malformed(format string, a ...any) *VerifyError {
 	return &VerifyError{Reason: Malformed, msg: "malformed bundle: " + fmt.Sprintf(format, a...)}
+}
+
+func tooLarge(format string, a ...any) *VerifyError {
+	return &VerifyError{Reason: TooLarge, msg: "bundle too large: " + fmt.Sprintf(format, a...)}
 }
 
 func verifyErr(r Reason, file, format string, a ...any) *VerifyError {
@@ -101,6 +108,9 @@ type VerifyOptions struct {
 	// Commit, when set, must be the bundle's commit: the full id or an
 	// abbreviation of at least 7 hex digits.
 	Commit string
+	// Limits bound reading the bundle in Verify (zero: DefaultLimits);
+	// Bundle.Verify has applied its limits when it was opened.
+	Limits Limits
 }
 
 // Verified is a bundle that passed Verify: everything in it is covered by
@@ -108,32 +118,59 @@ type VerifyOptions struct {
 type Verified struct {
 	Statement Statement // the signed statement
 	Predicate Predicate // Statement.Predicate
-	Files     []File    // the evidence files, names without "files/", sorted
+	Files     []Entry   // the evidence files, names without "files/", sorted
 	KeyID     string    // KeyID of the key that signed
 	Digest    string    // BundleDigest of the bundle
+
+	bundle *Bundle
 }
+
+// ReadFile returns the data of evidence file name (without "files/"),
+// which matches its signed digest (see Bundle.ReadFile).
+func (v *Verified) ReadFile(name string) ([]byte, error) { return v.bundle.ReadFile(name) }
+
+// Open streams evidence file name (see Bundle.Open).
+func (v *Verified) Open(name string) (io.ReadCloser, error) { return v.bundle.Open(name) }
 
 var abbrevRE = regexp.MustCompile(`^[0-9a-fA-F]{7,64}$`)
 
-// Verify checks a bundle offline against the public key pub: the envelope's
-// ed25519 signature over its payload, statement.json equal to that payload,
-// every file's SHA-256 equal to its subject and no file more or less, a
-// valid v1 predicate, and with opts.Commit the commit. An invalid bundle
-// gives a *VerifyError (several joined for several files); any other error
-// is a bad argument (a malformed key or commit).
+// Verify checks a bundle held in memory offline against the public key
+// pub: it opens it within opts.Limits (see OpenBytes) and checks it as
+// Bundle.Verify does.
 func Verify(bundle []byte, pub ed25519.PublicKey, opts VerifyOptions) (*Verified, error) {
-	if len(pub) != ed25519.PublicKeySize {
-		return nil, fmt.Errorf("verify evidence: public key has %d bytes, want an ed25519 key (%d)", len(pub), ed25519.PublicKeySize)
+	if err := checkVerifyArgs(pub, opts); err != nil {
+		return nil, err
 	}
-	if opts.Commit != "" && !abbrevRE.MatchString(opts.Commit) {
-		return nil, fmt.Errorf("verify evidence: commit %q is not a hex object id of 7 to 64 digits", opts.Commit)
-	}
-	c, err := readArchive(bundle)
+	b, err := OpenBytes(bundle, opts.Limits)
 	if err != nil {
 		return nil, err
 	}
+	return b.Verify(pub, opts)
+}
+
+func checkVerifyArgs(pub ed25519.PublicKey, opts VerifyOptions) error {
+	if len(pub) != ed25519.PublicKeySize {
+		return fmt.Errorf("verify evidence: public key has %d bytes, want an ed25519 key (%d)", len(pub), ed25519.PublicKeySize)
+	}
+	if opts.Commit != "" && !abbrevRE.MatchString(opts.Commit) {
+		return fmt.Errorf("verify evidence: commit %q is not a hex object id of 7 to 64 digits", opts.Commit)
+	}
+	return nil
+}
+
+// Verify checks the opened bundle offline against the public key pub: the
+// envelope's ed25519 signature over its payload, statement.json equal to
+// that payload, every file's SHA-256 (taken while the bundle was read)
+// equal to its subject and no file more or less, a valid v1 predicate,
+// and with opts.Commit the commit. An invalid bundle gives a *VerifyError
+// (several joined for several files); any other error is a bad argument
+// (a malformed key or commit).
+func (b *Bundle) Verify(pub ed25519.PublicKey, opts VerifyOptions) (*Verified, error) {
+	if err := checkVerifyArgs(pub, opts); err != nil {
+		return nil, err
+	}
 	var env Envelope
-	if err := json.Unmarshal(c.EnvelopeJSON, &env); err != nil {
+	if err := json.Unmarshal(b.EnvelopeJSON, &env); err != nil {
 		return nil, malformed("%s is not valid JSON: %v", EnvelopeEntry, err)
 	}
 	payload, err := decodeBase64(env.Payload)
@@ -158,14 +195,14 @@ func Verify(bundle []byte, pub ed25519.PublicKey, opts VerifyOptions) (*Verified
 	if signed.PredicateType != PredicateType {
 		return nil, malformed("signed statement predicateType is %q, want %q", signed.PredicateType, PredicateType)
 	}
-	fileErrs, err := subjectProblems(signed.Subject, c.Files)
+	fileErrs, err := subjectProblems(signed.Subject, b.Files)
 	if err != nil {
 		return nil, err
 	}
-	if !bytes.Equal(c.StatementJSON, payload) {
+	if !bytes.Equal(b.StatementJSON, payload) {
 		var local Statement
-		if len(fileErrs) > 0 && json.Unmarshal(c.StatementJSON, &local) == nil {
-			if localErrs, err := subjectProblems(local.Subject, c.Files); err == nil && len(localErrs) == 0 {
+		if len(fileErrs) > 0 && json.Unmarshal(b.StatementJSON, &local) == nil {
+			if localErrs, err := subjectProblems(local.Subject, b.Files); err == nil && len(localErrs) == 0 {
 				return nil, verifyErr(Transplanted, "",
 					"%s was signed for another bundle (task %s, commit %s): its statement does not cover this bundle's files",
 					EnvelopeEntry, signed.Predicate.TaskID, short(signed.Predicate.Commit))
@@ -173,7 +210,7 @@ func Verify(bundle []byte, pub ed25519.PublicKey, opts VerifyOptions) (*Verified
 		}
 		return nil, verifyErr(StatementChanged, "",
 			"%s differs from the statement signed in %s (first difference at line %d); it was edited after signing",
-			StatementEntry, EnvelopeEntry, firstDiffLine(c.StatementJSON, payload))
+			StatementEntry, EnvelopeEntry, firstDiffLine(b.StatementJSON, payload))
 	}
 	if len(fileErrs) > 0 {
 		return nil, errors.Join(fileErrs...)
@@ -187,9 +224,10 @@ func Verify(bundle []byte, pub ed25519.PublicKey, opts VerifyOptions) (*Verified
 	return &Verified{
 		Statement: signed,
 		Predicate: signed.Predicate,
-		Files:     c.Files,
+		Files:     b.Files,
 		KeyID:     keyID,
-		Digest:    BundleDigest(bundle),
+		Digest:    b.Digest,
+		bundle:    b,
 	}, nil
 }
 
@@ -227,7 +265,7 @@ func checkSignatures(env Envelope, payload []byte, pub ed25519.PublicKey, keyID 
 // returns one error per file that differs, in name order. A subject list
 // that cannot be right (duplicates, names outside files/, no sha256) is
 // Malformed.
-func subjectProblems(subjects []Subject, files []File) ([]error, error) {
+func subjectProblems(subjects []Subject, files []Entry) ([]error, error) {
 	if len(subjects) == 0 {
 		return nil, malformed("the statement has no subjects")
 	}
@@ -254,8 +292,8 @@ func subjectProblems(subjects []Subject, files []File) ([]error, error) {
 			errs = append(errs, verifyErr(FileAdded, f.Name, "%s%s is not in the signed statement; it was added after signing", FilesPrefix, f.Name))
 			continue
 		}
-		if got := sha256Hex(f.Data); got != d {
-			errs = append(errs, verifyErr(FileChanged, f.Name, "%s%s was changed after signing: its sha256 is %s, the signed one %s", FilesPrefix, f.Name, short(got), short(d)))
+		if f.SHA256 != d {
+			errs = append(errs, verifyErr(FileChanged, f.Name, "%s%s was changed after signing: its sha256 is %s, the signed one %s", FilesPrefix, f.Name, short(f.SHA256), short(d)))
 		}
 	}
 	var missing []string

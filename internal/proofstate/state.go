@@ -279,15 +279,22 @@ func (a *Assessor) Assess(doc *task.Document, src []byte) Assessment {
 	if doc.ID != "" {
 		f.Bundle = BundleRel(doc.ID)
 		out.Bundle = f.Bundle
-		data, err := os.ReadFile(BundlePath(a.r.Root, doc.ID))
+		// Opened within the configured limits and read as a stream: a
+		// bundle above them is refused unread (f.VerifyErr, too_large).
+		b, err := evidence.OpenFile(BundlePath(a.r.Root, doc.ID), BundleLimits(a.r))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
+		case err != nil && evidence.Problems(err) == nil:
 			f.BundleExists, f.ReadErr = true, err
+		case err != nil:
+			f.BundleExists = true
+			if a.pub != nil {
+				f.VerifyErr = err
+			}
 		default:
 			f.BundleExists = true
 			if a.pub != nil {
-				f.Verified, f.VerifyErr = evidence.Verify(data, a.pub, evidence.VerifyOptions{})
+				f.Verified, f.VerifyErr = b.Verify(a.pub, evidence.VerifyOptions{})
 			}
 		}
 	}
@@ -314,4 +321,14 @@ func (a *Assessor) Assess(doc *task.Document, src []byte) Assessment {
 // Assess judges one task's evidence; see Assessor.Assess.
 func Assess(ctx context.Context, r *repo.Repo, doc *task.Document, src []byte, pub ed25519.PublicKey) Assessment {
 	return NewAssessor(ctx, r, pub).Assess(doc, src)
+}
+
+// BundleLimits are the [evidence] limits of r's taskproof.toml; the
+// defaults when it cannot be read (the commands that load it report why).
+func BundleLimits(r *repo.Repo) evidence.Limits {
+	cfg, err := r.Config()
+	if err != nil {
+		return evidence.DefaultLimits
+	}
+	return evidence.LimitsOf(cfg.Evidence)
 }

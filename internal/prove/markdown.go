@@ -1,8 +1,11 @@
 package prove
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 
@@ -17,8 +20,33 @@ type MarkdownInput struct {
 	Digest     string
 	Assessment proofstate.Assessment
 	Predicate  evidence.Predicate
-	Files      []evidence.File
-	Tail       int // lines of each console shown
+	// Open streams one evidence file (evidence.Bundle.Open): files are
+	// read one at a time, when rendered, so memory does not grow with the
+	// bundle.
+	Open func(name string) (io.ReadCloser, error)
+	Tail int // lines of each console shown
+}
+
+// mdMaxJSON bounds an evidence JSON file the section decodes (real ones
+// are KBs).
+const mdMaxJSON = 8 << 20
+
+// read is evidence file name's data, at most mdMaxJSON bytes; ok false
+// when the bundle has none. A file that cannot be read is an error.
+func (in MarkdownInput) read(name string) (data []byte, ok bool, err error) {
+	rc, err := in.Open(name)
+	if errors.Is(err, evidence.ErrNoFile) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	defer rc.Close()
+	data, err = io.ReadAll(io.LimitReader(rc, mdMaxJSON+1))
+	if err == nil && len(data) > mdMaxJSON {
+		err = fmt.Errorf("%s%s is larger than %d bytes; not rendered", evidence.FilesPrefix, name, mdMaxJSON)
+	}
+	return data, true, err
 }
 
 // Markdown renders the "Evidence (to paste into PR)" section. Everything
@@ -55,7 +83,10 @@ func Markdown(in MarkdownInput) ([]byte, []error) {
 	fmt.Fprintf(&b, "- Check it: `taskproof evidence verify %s --commit %s`\n", in.Bundle, scope.ShortHash(p.Commit))
 
 	decode := func(name string, v any) bool {
-		ok, err := evidence.Decode(in.Files, name, v)
+		data, ok, err := in.read(name)
+		if ok && err == nil {
+			ok, err = evidence.Decode([]evidence.File{{Name: name, Data: data}}, name, v)
+		}
 		if err != nil {
 			errs = append(errs, err)
 			return false
@@ -86,7 +117,7 @@ func Markdown(in MarkdownInput) ([]byte, []error) {
 	for _, st := range cfg.Steps {
 		var run evidence.RunReport
 		if decode(evidence.ReportName(st.N), &run) {
-			mdConsole(&b, st, run, in)
+			mdConsole(&b, st, run, in, &errs)
 		}
 		var t evidence.Tests
 		if decode(evidence.TestsName(st.N), &t) {
@@ -126,7 +157,7 @@ func Markdown(in MarkdownInput) ([]byte, []error) {
 }
 
 // mdConsole writes the marker lines and the log tail of one marker proof.
-func mdConsole(b *bytes.Buffer, st evidence.ConfigStep, run evidence.RunReport, in MarkdownInput) {
+func mdConsole(b *bytes.Buffer, st evidence.ConfigStep, run evidence.RunReport, in MarkdownInput, errs *[]error) {
 	fmt.Fprintf(b, "\n### Console of proof %d (%s: %s)\n\n", st.N, mdCode(strings.Join(run.Command, " ")), run.Verdict)
 	if len(run.Markers) > 0 {
 		var lines []string
@@ -139,25 +170,91 @@ func mdConsole(b *bytes.Buffer, st evidence.ConfigStep, run evidence.RunReport, 
 	if run.Failure != nil {
 		fmt.Fprintf(b, "\nFailure: %s\n", mdInline(run.Failure.Message))
 	}
-	var data []byte
-	found := false
-	for _, f := range in.Files {
-		if f.Name == run.Log {
-			data, found = f.Data, true
-		}
-	}
-	if !found || in.Tail == 0 {
+	if in.Tail == 0 {
 		return
 	}
-	lines := strings.Split(strings.TrimRight(cleanConsole(string(data)), "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " \t")
+	rc, err := in.Open(run.Log)
+	if err != nil {
+		if !errors.Is(err, evidence.ErrNoFile) {
+			*errs = append(*errs, err)
+		}
+		return
 	}
-	if len(lines) > in.Tail {
-		lines = lines[len(lines)-in.Tail:]
+	defer rc.Close()
+	lines, err := tailLines(rc, in.Tail)
+	if err != nil {
+		*errs = append(*errs, fmt.Errorf("%s%s: %w", evidence.FilesPrefix, run.Log, err))
+		return
 	}
 	fmt.Fprintf(b, "\nLast %d line(s) of `%s`:\n\n", len(lines), run.Log)
 	mdFence(b, strings.Join(lines, "\n"))
+}
+
+// mdMaxLine bounds one rendered log line; longer ones end in "…".
+const mdMaxLine = 4096
+
+// tailLines reads a console log as a stream and returns its last n lines
+// as the Markdown section shows them: cleaned (cleanConsole), trailing
+// blanks trimmed, trailing empty lines dropped, each cut at mdMaxLine
+// bytes. Memory is n lines, however long the log.
+func tailLines(r io.Reader, n int) ([]string, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	ring := make([]string, 0, n)
+	pending := 0 // empty lines not yet known to be followed by text
+	push := func(l string) {
+		if len(ring) == n {
+			copy(ring, ring[1:])
+			ring = ring[:n-1]
+		}
+		ring = append(ring, l)
+	}
+	add := func(raw []byte, cut bool) {
+		clean := cleanConsole(string(raw))
+		if clean == "" && !cut {
+			pending++
+			return
+		}
+		for ; pending > 0; pending-- {
+			push("")
+		}
+		l := strings.TrimRight(clean, " \t")
+		if cut {
+			l += "…"
+		}
+		push(l)
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	var line []byte
+	cut := false
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(chunk) > 0 {
+			body := bytes.TrimSuffix(chunk, []byte("\n"))
+			if room := mdMaxLine - len(line); len(body) > room {
+				body, cut = body[:max(room, 0)], true
+			}
+			line = append(line, body...)
+			if chunk[len(chunk)-1] == '\n' {
+				add(line, cut)
+				line, cut = line[:0], false
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil && err != bufio.ErrBufferFull {
+			return nil, err
+		}
+	}
+	if len(line) > 0 || cut {
+		add(line, cut)
+	}
+	if len(ring) == 0 {
+		return []string{""}, nil
+	}
+	return ring, nil
 }
 
 // mdTests writes the summary and the required tests of one test proof.

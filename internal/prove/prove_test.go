@@ -2,6 +2,8 @@ package prove
 
 import (
 	"crypto/ed25519"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -184,11 +186,16 @@ func TestExecuteObserved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	data, err := v.ReadFile(evidence.ConfigName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := []evidence.File{{Name: evidence.ConfigName, Data: data}}
 	var cfg evidence.Config
-	if ok, err := evidence.Decode(v.Files, evidence.ConfigName, &cfg); !ok || err != nil || cfg.Steps[0].Runner != string(dod.RunnerRun) {
+	if ok, err := evidence.Decode(files, evidence.ConfigName, &cfg); !ok || err != nil || cfg.Steps[0].Runner != string(dod.RunnerRun) {
 		t.Errorf("config.json: %v %v %+v", ok, err, cfg)
 	}
-	if ok, err := evidence.Decode(v.Files, evidence.ConfigName, new(int)); !ok || err == nil || !strings.Contains(err.Error(), "files/config.json does not decode") {
+	if ok, err := evidence.Decode(files, evidence.ConfigName, new(int)); !ok || err == nil || !strings.Contains(err.Error(), "files/config.json does not decode") {
 		t.Errorf("a file that does not decode: %v", err)
 	}
 }
@@ -201,11 +208,11 @@ func TestMarkdownSurfacesDecodeErrors(t *testing.T) {
 		Predicate: evidence.Predicate{TaskID: "TASK-0001", Verdict: evidence.Proven,
 			Items: []evidence.Item{{Item: "x", Kind: evidence.KindCommand, Verdict: evidence.Proven}}},
 		Assessment: proofstate.Assessment{State: proofstate.Proven},
-		Files: []evidence.File{
-			{Name: evidence.ConfigName, Data: []byte(`{"steps": [{"n": 1, "command": "x", "argv": ["x"]}]}`)},
-			{Name: evidence.ReportName(1), Data: []byte(`{"verdict": 7}`)},
-			{Name: evidence.ScopeName, Data: []byte(`not json`)},
-		},
+		Open: openFiles(map[string]string{
+			evidence.ConfigName:    `{"steps": [{"n": 1, "command": "x", "argv": ["x"]}]}`,
+			evidence.ReportName(1): `{"verdict": 7}`,
+			evidence.ScopeName:     `not json`,
+		}),
 	}
 	md, errs := Markdown(in)
 	if len(errs) != 2 || !strings.Contains(errs[0].Error(), "files/reports/1.json does not decode") || !strings.Contains(errs[1].Error(), "files/scope.json does not decode") {
@@ -213,5 +220,16 @@ func TestMarkdownSurfacesDecodeErrors(t *testing.T) {
 	}
 	if !strings.Contains(string(md), "1. `x` — proven") || strings.Contains(string(md), "### Scope") {
 		t.Errorf("section:\n%s", md)
+	}
+}
+
+// openFiles is an evidence file opener over files held in memory.
+func openFiles(files map[string]string) func(string) (io.ReadCloser, error) {
+	return func(name string) (io.ReadCloser, error) {
+		data, ok := files[name]
+		if !ok {
+			return nil, fmt.Errorf("%s: %w", name, evidence.ErrNoFile)
+		}
+		return io.NopCloser(strings.NewReader(data)), nil
 	}
 }

@@ -125,6 +125,10 @@ func (p *Plan) Seal(ctx context.Context, j *Judgement, priv ed25519.PrivateKey) 
 	if err != nil {
 		return nil, &kindError{ErrInfra, fmt.Errorf("build evidence: %w", err)}
 	}
+	// What the readers would refuse is not evidence: check before writing.
+	if _, err := evidence.OpenBytes(bundle, proofstate.BundleLimits(p.Repo)); err != nil {
+		return nil, &kindError{ErrInfra, fmt.Errorf("build evidence: %w; raise the limit in the [evidence] table of taskproof.toml, or keep logs smaller (run --log-max)", err)}
+	}
 	path := proofstate.BundlePath(p.Repo.Root, tp.Doc.ID)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, &kindError{ErrInfra, fmt.Errorf("create evidence directory: %w", err)}

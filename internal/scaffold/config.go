@@ -78,6 +78,13 @@ func ConfigFile() []byte {
 	p("# Globs of files that are stubs, for the diff hygiene rules.\n")
 	p("# Example: stub_paths = [\"source/**/stub*.rs\"]\n")
 	p("stub_paths = %s\n", tomlArray(d.Hygiene.StubPaths))
+
+	p("\n[evidence]\n")
+	p("# Evidence bundles may come from others (CI artefacts, pull requests); one above\n")
+	p("# these sizes is refused before it is read. Bytes; prove refuses to write one.\n")
+	p("max_bundle_bytes = %d\n", d.Evidence.MaxBundleBytes)
+	p("# Largest single entry (a console log, a test report).\n")
+	p("max_entry_bytes = %d\n", d.Evidence.MaxEntryBytes)
 	return b.Bytes()
 }
 
