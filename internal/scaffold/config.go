@@ -78,6 +78,13 @@ func ConfigFile() []byte {
 	p("# Globs of files that are stubs, for the diff hygiene rules.\n")
 	p("# Example: stub_paths = [\"source/**/stub*.rs\"]\n")
 	p("stub_paths = %s\n", tomlArray(d.Hygiene.StubPaths))
+
+	p("\n[board]\n")
+	p("# How `taskproof drift` reads a hand-written board.\n")
+	p("\n# Words the board uses for its own states, mapped to a status so that drift\n")
+	p("# checks rows that say them. Unmapped words (Queued, Next, Proposed, Planned,\n")
+	p("# ...) are not status claims. Example: Queued = \"Draft\"\n")
+	p("[board.vocabulary]\n")
 	return b.Bytes()
 }
 
