@@ -331,7 +331,7 @@ func (p *parser) proseDeps(l srcLine) {
 				continue
 			}
 			run := idRun(t, end)
-			about := p.sentenceSubject(t, i)
+			about := p.sentenceSubject(t, i, taken)
 			for _, r := range run {
 				if !slices.Contains(taken, r.Offset) {
 					taken = append(taken, r.Offset)
@@ -355,16 +355,20 @@ func (p *parser) proseDeps(l srcLine) {
 // (OS wiring; persistence gated on TASK-0009)"). It returns "" when the
 // sentence names no other task before the phrase, so the phrase is this
 // task's own dependency.
-func (p *parser) sentenceSubject(t string, at int) ID {
+func (p *parser) sentenceSubject(t string, at int, objects []int) ID {
 	start := sentenceStart(t, at)
 	refs := FindIDs(t[start:at])
-	if len(refs) == 0 {
+	// The nearest id before the phrase that is not itself the object of
+	// an earlier phrase ("gated on X, consent gated on Y") is the subject;
+	// when that is this task the sentence is about it.
+	for k := len(refs) - 1; k >= 0; k-- {
+		if slices.Contains(objects, start+refs[k].Offset) {
+			continue
+		}
+		if id := refs[k].ID; id != p.d.ID && id != p.d.FileID {
+			return id
+		}
 		return ""
-	}
-	// The nearest id before the phrase is its subject; when that is this
-	// task the sentence is about it.
-	if last := refs[len(refs)-1].ID; last != p.d.ID && last != p.d.FileID {
-		return last
 	}
 	return ""
 }
