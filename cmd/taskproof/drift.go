@@ -62,7 +62,12 @@ func runDrift(ctx context.Context, o driftOptions, env *cliEnv) error {
 		Order: orderSrc,
 		Docs:  docs,
 		Classify: func(s string) task.StatusClass {
-			return task.Classify(s, cfg.Status.Vocabulary, cfg.Status.Aliases)
+			if c := task.Classify(s, cfg.Status.Vocabulary, cfg.Status.Aliases); c != "" {
+				return c
+			}
+			// A board's own words ("Queued") claim a status only when
+			// [board.vocabulary] maps them.
+			return task.Classify(s, cfg.Status.Vocabulary, cfg.Board.Vocabulary)
 		},
 	})
 	out := rep.Text()

@@ -329,12 +329,19 @@ func (d *drifter) statusLists(hd *handDoc, withDone bool) {
 }
 
 // sectionClass maps a heading such as "Done (Ongoing, Cumulative)" or
-// "In Progress" to the status its tables list, "" for other headings.
+// "In Progress" to the status its tables list, "" for other headings. Only
+// a heading that names one status, optionally followed by a note in
+// parentheses or after a colon, makes that claim: "In Progress / Next"
+// and "Done and next" mix states, so their rows claim nothing by place.
 func sectionClass(h string) task.StatusClass {
-	l := strings.ToLower(h)
+	l := strings.ToLower(strings.TrimSpace(plainText(h)))
 	for _, c := range []task.StatusClass{classDone, classInProgress, classInReview, classBlocked} {
 		p := strings.ToLower(string(c))
-		if l == p || strings.HasPrefix(l, p+" ") || strings.HasPrefix(l, p+"(") || strings.HasPrefix(l, p+":") {
+		if !strings.HasPrefix(l, p) {
+			continue
+		}
+		rest := strings.TrimSpace(l[len(p):])
+		if rest == "" || rest[0] == '(' || rest[0] == ':' {
 			return c
 		}
 	}
@@ -375,11 +382,22 @@ func (d *drifter) rows(hd *handDoc, isOrder bool) {
 				claimed = append(claimed, c)
 				claims = append(claims, fmt.Sprintf("icon %s (%s)", r.Icon, c))
 			}
+			// A Status cell in the board's own words ("Queued", "Next",
+			// "Proposed") states the row's status: it is not a claim, and
+			// it overrides what the section or an unmarked order row
+			// would imply. DriftInput.Classify maps such words when the
+			// project configures a board vocabulary.
+			ownWord := false
 			if r.Status != "" && d.in.Classify != nil {
 				if c := d.in.Classify(r.Status); c != "" {
 					claimed = append(claimed, c)
 					claims = append(claims, fmt.Sprintf("status %q", r.Status))
+				} else {
+					ownWord = true
 				}
+			}
+			if ownWord && len(claimed) == 0 {
+				continue
 			}
 			if len(claimed) == 0 && section != "" {
 				claimed = append(claimed, section)
@@ -416,11 +434,12 @@ func (d *drifter) rows(hd *handDoc, isOrder bool) {
 }
 
 // unknownIDs reports each id hd mentions that has no task file, once, at
-// its first mention.
+// its first mention. The ends of a range are not claims that a file
+// exists.
 func (d *drifter) unknownIDs(hd *handDoc) {
 	seen := map[task.ID]bool{}
 	for _, m := range hd.Mentions {
-		if seen[m.ID] || len(d.ix.docs[m.ID]) > 0 {
+		if m.InRange || seen[m.ID] || len(d.ix.docs[m.ID]) > 0 {
 			continue
 		}
 		seen[m.ID] = true

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/taskproof/taskproof/internal/task"
 )
@@ -73,6 +74,18 @@ type tableRow struct {
 type mention struct {
 	ID   task.ID
 	Line int
+	// InRange is true for an end of a range ("Queue (TASK-0015+)"), which
+	// need not have a file.
+	InRange bool
+}
+
+// lineMentions returns the ids written on one line.
+func lineMentions(text string, lineNo int) []mention {
+	var out []mention
+	for _, m := range task.FindIDs(text) {
+		out = append(out, mention{ID: m.ID, Line: lineNo, InRange: inRange(text, m.Offset)})
+	}
+	return out
 }
 
 var (
@@ -127,9 +140,7 @@ func parseHandDoc(path string, src []byte) *handDoc {
 		if fence != "" {
 			continue
 		}
-		for _, m := range task.FindIDs(raw) {
-			doc.Mentions = append(doc.Mentions, mention{ID: m.ID, Line: lineNo})
-		}
+		doc.Mentions = append(doc.Mentions, lineMentions(raw, lineNo)...)
 		if level, text := parseHeading(t); level > 0 {
 			closeSection()
 			for len(headings) > 0 && headings[len(headings)-1].Level >= level {
@@ -171,9 +182,7 @@ func parseHandDoc(path string, src []byte) *handDoc {
 			doc.readTable(header, lines, i, end, nearest())
 			// Mentions inside the table rows still count.
 			for j := i + 1; j < end; j++ {
-				for _, m := range task.FindIDs(lines[j]) {
-					doc.Mentions = append(doc.Mentions, mention{ID: m.ID, Line: j + 1})
-				}
+				doc.Mentions = append(doc.Mentions, lineMentions(lines[j], j+1)...)
 			}
 			i = end - 1
 			continue
@@ -196,7 +205,7 @@ func (doc *handDoc) readTable(header, lines []string, start, end int, h heading)
 			counterCol = c
 		case n == "progress" || strings.Contains(n, "%"):
 			pctCol = c
-		case n == "status":
+		case n == "status" || n == "state":
 			statusCol = c
 		}
 	}
@@ -220,18 +229,27 @@ func (doc *handDoc) readTable(header, lines []string, start, end int, h heading)
 		}
 		return
 	}
+	idCol := taskColumn(header)
 	tb := mdTable{Line: start + 1, Heading: h, StatusCol: statusCol}
+	if aboutOtherItems(lines[start+2:end], idCol) {
+		// "| RFC | Title | Status | Task |": the rows and their Status
+		// are the RFCs'; the Task column only refers to tasks.
+		doc.Tables = append(doc.Tables, tb)
+		return
+	}
 	for j := start + 2; j < end; j++ {
 		cells := splitRow(strings.TrimSpace(lines[j]))
-		if len(cells) == 0 {
+		if len(cells) <= idCol {
 			continue
 		}
-		first := cells[0]
-		ids := task.FindIDs(first)
-		if len(ids) == 0 {
-			continue
+		// The id may share its cell with an icon before it and a title
+		// after it: "✅ TASK-0001", "TASK-0011 Kernel simplification".
+		cell := cells[idCol]
+		ids := task.FindIDs(cell)
+		if len(ids) == 0 || strings.IndexFunc(cell[:ids[0].Offset], isAlnum) >= 0 {
+			continue // no id, or an id inside a note ("ADR-0018 for TASK-0280")
 		}
-		r := tableRow{Line: j + 1, ID: ids[0].ID, Icon: strings.Trim(first[:ids[0].Offset], " \t*`[")}
+		r := tableRow{Line: j + 1, ID: ids[0].ID, Icon: strings.Trim(cell[:ids[0].Offset], " \t*`[")}
 		if statusCol >= 0 && statusCol < len(cells) {
 			r.Status = plainText(cells[statusCol])
 		}
@@ -239,6 +257,49 @@ func (doc *handDoc) readTable(header, lines []string, start, end int, h heading)
 	}
 	doc.Tables = append(doc.Tables, tb)
 }
+
+// taskColumn is the index of the column a table names its tasks in: the
+// one headed "Task", "Task ID" or "ID" ("| Lane | Task | Status |"), else
+// the first column. Other columns that hold ids ("Blocked by", "Prereqs")
+// are references, not rows.
+func taskColumn(header []string) int {
+	for c, name := range header {
+		switch strings.ToLower(plainText(name)) {
+		case "task", "tasks", "task id", "id", "ticket":
+			return c
+		}
+	}
+	return 0
+}
+
+// foreignIDRE matches an identifier of another kind at the start of a
+// cell: RFC-0014, ADR-0018, BUG-12.
+var foreignIDRE = regexp.MustCompile(`^[^\pL\pN]*([A-Z][A-Z0-9]+)-\d+`)
+
+// aboutOtherItems reports whether a column before idCol names other
+// identifiers (RFC-…, ADR-…) in most rows, which makes them the rows'
+// subject.
+func aboutOtherItems(rows []string, idCol int) bool {
+	for c := 0; c < idCol; c++ {
+		n, foreign := 0, 0
+		for _, row := range rows {
+			cells := splitRow(strings.TrimSpace(row))
+			if c >= len(cells) {
+				continue
+			}
+			n++
+			if m := foreignIDRE.FindStringSubmatch(cells[c]); m != nil && m[1] != "TASK" {
+				foreign++
+			}
+		}
+		if n > 0 && 2*foreign > n {
+			return true
+		}
+	}
+	return false
+}
+
+func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // parseStated reads "`14 / 34` done (`41%`)" or "14 / 34".
 func parseStated(s string, line int) (statedCounter, bool) {

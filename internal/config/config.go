@@ -25,6 +25,15 @@ type Config struct {
 	Scope    Scope    `toml:"scope"`
 	Hygiene  Hygiene  `toml:"hygiene"`
 	Evidence Evidence `toml:"evidence"`
+	Board    Board    `toml:"board"`
+}
+
+// Board configures how drift reads a hand-written board.
+type Board struct {
+	// Vocabulary maps words a board uses for its own states ("Queued",
+	// "Next", "Proposed") to a status of the vocabulary, so that drift
+	// checks rows that say them. Unmapped words are not status claims.
+	Vocabulary map[string]string `toml:"vocabulary"`
 }
 
 // Tasks says where task documents live.
@@ -173,6 +182,12 @@ func Parse(name string, data []byte) (*Config, error) {
 	set(md, &c.Hygiene.StubPaths, f.Hygiene.StubPaths, "hygiene", "stub_paths")
 	set(md, &c.Evidence.MaxBundleBytes, f.Evidence.MaxBundleBytes, "evidence", "max_bundle_bytes")
 	set(md, &c.Evidence.MaxEntryBytes, f.Evidence.MaxEntryBytes, "evidence", "max_entry_bytes")
+	for k, v := range f.Board.Vocabulary {
+		if c.Board.Vocabulary == nil {
+			c.Board.Vocabulary = map[string]string{}
+		}
+		c.Board.Vocabulary[strings.ToLower(k)] = v
+	}
 	if err := c.validate(name); err != nil {
 		return nil, err
 	}
@@ -205,6 +220,16 @@ func (c *Config) validate(name string) error {
 	for _, k := range keys {
 		if v := c.Status.Aliases[k]; !canon[v] {
 			return fmt.Errorf("%s: [status.aliases] %q maps to %q, which is not in the vocabulary", name, k, v)
+		}
+	}
+	keys = keys[:0]
+	for k := range c.Board.Vocabulary {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if v := c.Board.Vocabulary[k]; !canon[v] {
+			return fmt.Errorf("%s: [board.vocabulary] %q maps to %q, which is not in the [status] vocabulary; use one of %s", name, k, v, strings.Join(c.Status.Vocabulary, ", "))
 		}
 	}
 	for _, l := range []struct {

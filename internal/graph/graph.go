@@ -47,6 +47,8 @@ const (
 	Parent       Kind = "parent"        // to is from's parent task
 	SupersededBy Kind = "superseded-by" // from is superseded by to
 	Related      Kind = "related"       // any other labelled reference
+	Mention      Kind = "mention"       // a dependency phrase in a sentence about another task (Edge.About): not this task's own
+
 )
 
 // Blocking reports whether an edge of this kind makes from wait for to.
@@ -74,6 +76,7 @@ type Edge struct {
 	Kind     Kind    `json:"kind"`
 	Blocking bool    `json:"blocking"`
 	Label    string  `json:"label,omitempty"` // link label or prose phrase as written
+	About    task.ID `json:"about,omitempty"` // for a mention, the task the sentence is about
 	File     string  `json:"file"`
 	Line     int     `json:"line"`
 }
@@ -287,6 +290,8 @@ func edgeOf(d *task.Document, dep task.Dependency, labels labelCache) (Edge, boo
 			}
 			reverse = r.reverse
 		}
+	case task.DepMention:
+		kind = Mention
 	default:
 		kind = Kind(dep.Kind)
 	}
@@ -297,7 +302,7 @@ func edgeOf(d *task.Document, dep task.Dependency, labels labelCache) (Edge, boo
 		// A task mentioning itself says nothing about order.
 		return Edge{}, false
 	}
-	return Edge{From: from, To: to, Kind: kind, Blocking: kind.Blocking(), Label: dep.Label, File: d.Path, Line: dep.Line}, true
+	return Edge{From: from, To: to, Kind: kind, Blocking: kind.Blocking(), Label: dep.Label, About: dep.About, File: d.Path, Line: dep.Line}, true
 }
 
 // role is what a label means: the edge kind and whether the statement is

@@ -255,7 +255,9 @@ func fixture() []*task.Document {
 	base.Title = `Boot "hello" <fast> & #1`
 	fu := doc("TASK-0001B", "Draft", dep(task.DepLink, "TASK-0001", "Parent task", 12))
 	fu.Title = `Follow-up: a | b [x] {y}`
-	net := doc("TASK-0002", "In Progress", on("TASK-0001"), dep(task.DepProse, "TASK-0010", "gated on", 40))
+	about := dep(task.DepMention, "TASK-0003", "gated on", 41)
+	about.About = "TASK-0001B"
+	net := doc("TASK-0002", "In Progress", on("TASK-0001"), dep(task.DepProse, "TASK-0010", "gated on", 40), about)
 	net.Title = `Networking with a title long enough that the picture has to cut it short somewhere`
 	c1 := doc("TASK-0003", "Draft", on("TASK-0004"))
 	c2 := doc("TASK-0004", "Draft", dep(task.DepLink, "TASK-0003", "Depends-on", 15), on("TASK-0003"))

@@ -360,7 +360,22 @@ func linkPath(target string) (string, bool) {
 	if !strings.ContainsAny(t, "/.") {
 		return "", false // a bare word: a label or an id, not a path
 	}
+	if !looksLikePath(t) {
+		return "", false
+	}
 	return t, true
+}
+
+// looksLikePath rejects code spans that are not paths although they hold a
+// slash or a dot: a call (`statefs.put("/state/x", ...)`), two spans read
+// as one (`.nxs`/`updated`), an address (`10.0.2.15/24`) or a version.
+func looksLikePath(t string) bool {
+	if strings.ContainsAny(t, "`\"'(),;=") {
+		return false
+	}
+	// A path names something: some segment holds a letter. Addresses,
+	// CIDR blocks and versions are digits, dots and slashes only.
+	return strings.IndexFunc(t, unicode.IsLetter) >= 0
 }
 
 // checkProofs: no-proof-command, non-canonical-proof.

@@ -85,6 +85,12 @@ func ConfigFile() []byte {
 	p("max_bundle_bytes = %d\n", d.Evidence.MaxBundleBytes)
 	p("# Largest single entry (a console log, a test report).\n")
 	p("max_entry_bytes = %d\n", d.Evidence.MaxEntryBytes)
+	p("\n[board]\n")
+	p("# How `taskproof drift` reads a hand-written board.\n")
+	p("\n# Words the board uses for its own states, mapped to a status so that drift\n")
+	p("# checks rows that say them. Unmapped words (Queued, Next, Proposed, Planned,\n")
+	p("# ...) are not status claims. Example: Queued = \"Draft\"\n")
+	p("[board.vocabulary]\n")
 	return b.Bytes()
 }
 

@@ -331,9 +331,14 @@ func (p *parser) proseDeps(l srcLine) {
 				continue
 			}
 			run := idRun(t, end)
+			about := p.sentenceSubject(t, i, taken)
 			for _, r := range run {
 				if !slices.Contains(taken, r.Offset) {
 					taken = append(taken, r.Offset)
+					if about != "" {
+						p.d.Deps = appendMention(p.d.Deps, r.ID, about, ph.text, l.num)
+						continue
+					}
 					p.d.addDep(r.ID, ph.kind, ph.text, l.num)
 				}
 			}
@@ -342,6 +347,56 @@ func (p *parser) proseDeps(l srcLine) {
 			}
 		}
 	}
+}
+
+// sentenceSubject returns the task a prose phrase at t[at:] speaks about
+// when that is not this document's task: the last id other than this
+// task's: the nearest id written earlier in the same sentence ("… tracked as TASK-0154
+// (OS wiring; persistence gated on TASK-0009)"). It returns "" when the
+// sentence names no other task before the phrase, so the phrase is this
+// task's own dependency.
+func (p *parser) sentenceSubject(t string, at int, objects []int) ID {
+	start := sentenceStart(t, at)
+	refs := FindIDs(t[start:at])
+	// The nearest id before the phrase that is not itself the object of
+	// an earlier phrase ("gated on X, consent gated on Y") is the subject;
+	// when that is this task the sentence is about it.
+	for k := len(refs) - 1; k >= 0; k-- {
+		if slices.Contains(objects, start+refs[k].Offset) {
+			continue
+		}
+		if id := refs[k].ID; id != p.d.ID && id != p.d.FileID {
+			return id
+		}
+		return ""
+	}
+	return ""
+}
+
+// sentenceStart is the offset after the last sentence end (". ", "! ",
+// "? ") before at, 0 when the line holds no earlier sentence.
+func sentenceStart(t string, at int) int {
+	for k := at - 1; k > 0; k-- {
+		if t[k] == ' ' && (t[k-1] == '.' || t[k-1] == '!' || t[k-1] == '?') {
+			// "e.g. " and "i.e. " do not end a sentence.
+			if k >= 4 && (t[k-4:k] == "e.g." || t[k-4:k] == "i.e.") {
+				continue
+			}
+			return k + 1
+		}
+	}
+	return 0
+}
+
+// appendMention records a prose reference that is not this task's own
+// dependency, once per id, line and subject.
+func appendMention(deps []Dependency, id, about ID, label string, line int) []Dependency {
+	for _, x := range deps {
+		if x.ID == id && x.Line == line {
+			return deps
+		}
+	}
+	return append(deps, Dependency{ID: id, Kind: DepMention, Label: label, Line: line, About: about})
 }
 
 type phrase struct {

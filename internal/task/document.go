@@ -100,6 +100,10 @@ const (
 	DepLink      DepKind = "link"          // a link label such as "Depends-on:" or "Parent task:"
 	DepSuperseed DepKind = "superseded-by" // "Superseded by:" label or status
 	DepProse     DepKind = "prose"         // prose such as "gated on TASK-0012": this task needs ID
+	// DepMention is a prose dependency phrase in a sentence about another
+	// task (About): "TASK-0154 (…; persistence gated on TASK-0009)" written
+	// in TASK-0045. It records the reference without making this task wait.
+	DepMention DepKind = "mention"
 )
 
 // Dependency is one reference from this task to another.
@@ -108,6 +112,8 @@ type Dependency struct {
 	Kind  DepKind `json:"kind"`
 	Label string  `json:"label"` // the link label or prose phrase that produced it
 	Line  int     `json:"line"`
+	// About is the task a DepMention's sentence is about, "" otherwise.
+	About ID `json:"about,omitempty"`
 }
 
 // Mention is an id written somewhere in the document.

@@ -8,15 +8,18 @@ import (
 // "- Key: value" bullets right after the first "# TASK-NNNN: title" heading.
 func (p *parser) header() {
 	lines := p.lines
-	if len(lines) > 0 && strings.TrimSpace(lines[0].text) == "---" {
-		for i := 1; i < len(lines); i++ {
+	// A licence or generator note in HTML comments may come before the
+	// header: "<!-- SPDX-License-Identifier: … -->" then "---" or "# TASK-…".
+	start := skipPreamble(lines, 0)
+	if start < len(lines) && strings.TrimSpace(lines[start].text) == "---" {
+		for i := start + 1; i < len(lines); i++ {
 			t := strings.TrimSpace(lines[i].text)
 			if t == "---" || t == "..." {
-				for j := 0; j <= i; j++ {
+				for j := start; j <= i; j++ {
 					lines[j].front = true
 				}
 				p.d.HasFrontMatter = true
-				p.d.Fields = parseFrontMatter(lines[1:i])
+				p.d.Fields = parseFrontMatter(lines[start+1 : i])
 				p.body = i + 1
 				return
 			}
@@ -70,25 +73,44 @@ func parseFrontMatter(lines []srcLine) []Field {
 	return fields
 }
 
-// headerBullets reads the header-less form: a "# TASK-NNNN: title" heading
-// followed by "- Status: Done" / "- Owners: @x" bullets (continuation lines
-// indented). Reading stops at the first line that is neither.
-func (p *parser) headerBullets() {
-	lines := p.lines
-	i := 0
-	for i < len(lines) && strings.TrimSpace(lines[i].text) == "" {
+// skipPreamble returns the index of the first line at or after i that is
+// neither blank nor part of an HTML comment.
+func skipPreamble(lines []srcLine, i int) int {
+	for i < len(lines) {
+		t := strings.TrimSpace(lines[i].text)
+		if t != "" && !strings.HasPrefix(t, "<!--") {
+			return i
+		}
+		if t != "" {
+			// Skip to the line that closes the comment; an unclosed
+			// comment hides the rest of the file, as in a renderer.
+			for !strings.Contains(strings.TrimPrefix(t, "<!--"), "-->") {
+				i++
+				if i == len(lines) {
+					return i
+				}
+				t = lines[i].text
+			}
+		}
 		i++
 	}
+	return i
+}
+
+// headerBullets reads the header-less form: a "# TASK-NNNN: title" heading
+// followed by "- Status: Done" / "- Owners: @x" bullets or plain
+// "Status: Done" lines (continuation lines indented). Reading stops at the
+// first line that is none of these.
+func (p *parser) headerBullets() {
+	lines := p.lines
+	i := skipPreamble(lines, 0)
 	if i == len(lines) {
 		return
 	}
 	if lvl, _ := heading(lines[i].text); lvl != 1 {
 		return
 	}
-	i++
-	for i < len(lines) && strings.TrimSpace(lines[i].text) == "" {
-		i++
-	}
+	i = skipPreamble(lines, i+1)
 	cur := -1
 	for ; i < len(lines); i++ {
 		raw := lines[i].text
@@ -108,6 +130,14 @@ func (p *parser) headerBullets() {
 		}
 		if cur >= 0 && (raw[0] == ' ' || raw[0] == '\t') {
 			p.d.Fields[cur].Value = joinSpace(p.d.Fields[cur].Value, t)
+			lines[i].front = true
+			continue
+		}
+		// "Status: Complete" without a bullet. The value must be non-empty:
+		// "Links:" opens a list that belongs to the body.
+		if k, v, ok := splitKey(t); ok && v != "" && !strings.HasPrefix(t, "#") {
+			p.d.Fields = append(p.d.Fields, Field{Key: k, Value: v, Line: lines[i].num})
+			cur = len(p.d.Fields) - 1
 			lines[i].front = true
 			continue
 		}

@@ -217,8 +217,8 @@ func TestParseSections(t *testing.T) {
 func TestParseSupersededStatus(t *testing.T) {
 	d := mustParse(t, "TASK-0030.md", md("---", "title: TASK-0030 old", "status: Superseded (2026-01-01 — replaced by TASK-0031/0032)", "---"))
 	want := []Dependency{
-		{"TASK-0031", DepSuperseed, "status", 3},
-		{"TASK-0032", DepSuperseed, "status", 3},
+		{ID: "TASK-0031", Kind: DepSuperseed, Label: "status", Line: 3},
+		{ID: "TASK-0032", Kind: DepSuperseed, Label: "status", Line: 3},
 	}
 	if !reflect.DeepEqual(d.Deps, want) {
 		t.Errorf("deps = %v", d.Deps)
@@ -288,25 +288,25 @@ func TestParseDeps(t *testing.T) {
 	)
 	d := mustParse(t, "TASK-0020.md", src)
 	want := []Dependency{
-		{"TASK-0001", DepDependsOn, "depends-on", 4},
-		{"TASK-0021", DepFollowUp, "follow-up-tasks", 6},
-		{"TASK-0002", DepLink, "Depends-on (log sink)", 8},
-		{"TASK-0030", DepSuperseed, "Superseded by", 9},
-		{"TASK-0003", DepLink, "Parent task", 10},
-		{"TASK-0022", DepFollowUp, "Follow-on", 11},
-		{"TASK-0004", DepProse, "gated on", 15},
-		{"TASK-0005", DepProse, "requires", 16},
-		{"TASK-0006", DepProse, "requires", 16},
-		{"TASK-0007B", DepProse, "blocked on", 17},
-		{"TASK-0007C", DepProse, "blocked on", 17},
-		{"TASK-0008", DepProse, "blocked on", 17},
-		{"TASK-0009", DepProse, "blocked on", 17},
-		{"TASK-0023", DepFollowUp, "follow-up", 18},
-		{"TASK-0024", DepFollowUp, "follow-on phase", 19},
-		{"TASK-0025", DepFollowUp, "follow-on phase", 19},
-		{"TASK-0010", DepLink, "Blocked by", 22},
-		{"TASK-0146", DepProse, "requires", 23},
-		{"TASK-0147", DepProse, "requires", 23},
+		{ID: "TASK-0001", Kind: DepDependsOn, Label: "depends-on", Line: 4},
+		{ID: "TASK-0021", Kind: DepFollowUp, Label: "follow-up-tasks", Line: 6},
+		{ID: "TASK-0002", Kind: DepLink, Label: "Depends-on (log sink)", Line: 8},
+		{ID: "TASK-0030", Kind: DepSuperseed, Label: "Superseded by", Line: 9},
+		{ID: "TASK-0003", Kind: DepLink, Label: "Parent task", Line: 10},
+		{ID: "TASK-0022", Kind: DepFollowUp, Label: "Follow-on", Line: 11},
+		{ID: "TASK-0004", Kind: DepProse, Label: "gated on", Line: 15},
+		{ID: "TASK-0005", Kind: DepProse, Label: "requires", Line: 16},
+		{ID: "TASK-0006", Kind: DepProse, Label: "requires", Line: 16},
+		{ID: "TASK-0007B", Kind: DepProse, Label: "blocked on", Line: 17},
+		{ID: "TASK-0007C", Kind: DepProse, Label: "blocked on", Line: 17},
+		{ID: "TASK-0008", Kind: DepProse, Label: "blocked on", Line: 17},
+		{ID: "TASK-0009", Kind: DepProse, Label: "blocked on", Line: 17},
+		{ID: "TASK-0023", Kind: DepFollowUp, Label: "follow-up", Line: 18},
+		{ID: "TASK-0024", Kind: DepFollowUp, Label: "follow-on phase", Line: 19},
+		{ID: "TASK-0025", Kind: DepFollowUp, Label: "follow-on phase", Line: 19},
+		{ID: "TASK-0010", Kind: DepLink, Label: "Blocked by", Line: 22},
+		{ID: "TASK-0146", Kind: DepProse, Label: "requires", Line: 23},
+		{ID: "TASK-0147", Kind: DepProse, Label: "requires", Line: 23},
 	}
 	if !reflect.DeepEqual(d.Deps, want) {
 		t.Errorf("deps:\n got %v\nwant %v", d.Deps, want)

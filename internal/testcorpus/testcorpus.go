@@ -34,3 +34,15 @@ func Lookup() (string, bool) {
 	st, err := os.Stat(filepath.Join(d, "tasks"))
 	return d, err == nil && st.IsDir()
 }
+
+// HistoryTasks returns the root of the corpus's task tree at an older
+// commit (history-tasks/<commit>, holding tasks/), or skips t when the
+// corpus or that tree is absent.
+func HistoryTasks(t testing.TB, commit string) string {
+	t.Helper()
+	d := filepath.Join(Dir(t), "history-tasks", commit)
+	if st, err := os.Stat(filepath.Join(d, "tasks")); err != nil || !st.IsDir() {
+		t.Skipf("history tree %s not found at %s; skipping compatibility test", commit, d)
+	}
+	return d
+}
