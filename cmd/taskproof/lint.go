@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,26 +12,34 @@ import (
 	"github.com/taskproof/taskproof/internal/lint"
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/task"
+	"github.com/taskproof/taskproof/internal/workflowcmd"
 )
 
 // lintOptions are the inputs of `taskproof lint`.
 type lintOptions struct {
 	Root   string
-	Format string   // text, json or sarif
-	Rules  bool     // document the rules instead of linting
-	Files  []string // task files to check; empty means every task
+	Format string // text, json, sarif or github
+	Rules  bool   // document the rules instead of linting
+	// ExitZero exits 0 even with error findings, so a workflow can upload
+	// the SARIF without `|| true`.
+	ExitZero bool
+	Files    []string // task files to check; empty means every task
 }
 
 func cmdLint(ctx context.Context, env *cliEnv, args []string) error {
 	o := lintOptions{}
-	fs := newFlagSet(env, "lint", "lint [FILES...] [--root DIR] [--format text|json|sarif] [--rules]")
+	fs := newFlagSet(env, "lint", "lint [FILES...] [--root DIR] [--format text|json|sarif|github] [--rules] [--exit-zero]")
 	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "text", "json", "sarif")
+	fs.formatFlag(&o.Format, "text", "json", "sarif", "github")
 	fs.BoolVar(&o.Rules, "rules", false, "print the documented rules and exit")
+	fs.BoolVar(&o.ExitZero, "exit-zero", false, "exit 0 even when there are error findings")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
+	explicit := false
+	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "format" })
+	o.Format = defaultFormat(env, o.Format, "text", explicit || o.Rules)
 	o.Files = pos
 	return runLint(ctx, o, env)
 }
@@ -39,14 +48,14 @@ func cmdLint(ctx context.Context, env *cliEnv, args []string) error {
 // findings. It returns an errFindings error when there are
 // error-severity findings.
 func runLint(ctx context.Context, o lintOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json", "sarif"); err != nil {
+	if err := checkFormat(o.Format, "text", "json", "sarif", "github"); err != nil {
 		return err
 	}
 	if o.Rules {
 		switch o.Format {
 		case "json":
 			return lint.WriteRulesJSON(env.stdout)
-		case "sarif":
+		case "sarif", "github":
 			return usagef("--rules prints text or json; the SARIF output already carries the rules")
 		}
 		return lint.WriteRulesText(env.stdout)
@@ -107,7 +116,9 @@ func runLint(ctx context.Context, o lintOptions, env *cliEnv) error {
 	case "json":
 		err = lint.WriteJSON(env.stdout, len(docs), ds)
 	case "sarif":
-		err = lint.WriteSARIF(env.stdout, lint.Tool{Version: version}, ds)
+		err = lint.WriteSARIF(env.stdout, lint.Tool{Version: version, Prefix: repoPrefix(r.Root)}, ds)
+	case "github":
+		err = workflowcmd.Write(env.stdout, lintAnnotations(repoPrefix(r.Root), ds))
 	default:
 		err = lint.WriteText(env.stdout, ds)
 	}
@@ -115,7 +126,7 @@ func runLint(ctx context.Context, o lintOptions, env *cliEnv) error {
 		return infra(fmt.Errorf("write output: %w", err))
 	}
 	fmt.Fprintf(env.stderr, "taskproof lint: %s\n", lint.Summary(len(docs), ds))
-	if lint.Count(ds).Error > 0 {
+	if lint.Count(ds).Error > 0 && !o.ExitZero {
 		return silent(errFindings)
 	}
 	return nil

@@ -20,7 +20,8 @@ import (
 	"github.com/taskproof/taskproof/internal/task"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
+// version is set at build time with -ldflags "-X main.version=..."; without
+// it, version.go derives one from the build info.
 var version = "dev"
 
 // cliEnv is what a command may touch: streams, the environment, and how

@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/taskproof/taskproof/internal/sarif/sariftest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -145,20 +146,26 @@ func TestSARIFEdgeCases(t *testing.T) {
 	if err := WriteSARIF(&b, Tool{}, []Diagnostic{{Rule: "no-such-rule", Line: 1}}); err == nil {
 		t.Error("an unknown rule id must be an error, not an invalid ruleIndex")
 	}
-	// Fingerprints are stable across lines and distinct across messages.
-	a := Diagnostic{File: "f", Line: 1, Rule: "r", Message: "m"}
-	moved, other := a, a
-	moved.Line = 9
-	other.Message = "n"
-	if fingerprint(a) != fingerprint(moved) || fingerprint(a) == fingerprint(other) {
-		t.Error("fingerprint must ignore the line and depend on the message")
+	// The same finding on two lines is two alerts (issue 12: the corpus had
+	// 155 results sharing 77 fingerprints when the line was left out).
+	two := []Diagnostic{
+		{File: "f", Line: 1, Rule: "broken-link", Severity: SeverityError, Message: "m"},
+		{File: "f", Line: 9, Rule: "broken-link", Severity: SeverityError, Message: "m"},
 	}
+	b.Reset()
+	if err := WriteSARIF(&b, Tool{Version: "x"}, two); err != nil {
+		t.Fatal(err)
+	}
+	validateSARIF(t, b.Bytes(), 2)
 }
 
 // validateSARIF checks the SARIF 2.1.0 structure GitHub code scanning
 // requires, on the generic JSON rather than on our own structs.
 func validateSARIF(t *testing.T, data []byte, nResults int) {
 	t.Helper()
+	if _, err := sariftest.Check(data); err != nil {
+		t.Fatal(err)
+	}
 	var log map[string]any
 	if err := json.Unmarshal(data, &log); err != nil {
 		t.Fatalf("SARIF is not JSON: %v", err)
@@ -248,4 +255,14 @@ func dig(m map[string]any, keys ...string) any {
 		v = mm[k]
 	}
 	return v
+}
+
+// TestRulesDoc keeps docs/rules.md, where SARIF helpUris point, in step
+// with the rules.
+func TestRulesDoc(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteRulesMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "../../docs/rules.md", b.Bytes())
 }
