@@ -2,11 +2,7 @@ package main
 
 import (
 	"os/exec"
-	"path/filepath"
 	"strings"
-
-	"github.com/taskproof/taskproof/internal/lint"
-	"github.com/taskproof/taskproof/internal/workflowcmd"
 )
 
 // repoPrefix is the path from the git repository's top level to root
@@ -30,25 +26,4 @@ func defaultFormat(env *cliEnv, format, def string, explicit bool) string {
 		return "github"
 	}
 	return format
-}
-
-// lintAnnotations turns lint findings into workflow commands.
-func lintAnnotations(prefix string, ds []lint.Diagnostic) []workflowcmd.Annotation {
-	as := make([]workflowcmd.Annotation, len(ds))
-	for i, d := range ds {
-		level := "notice"
-		switch d.Severity {
-		case lint.SeverityError:
-			level = "error"
-		case lint.SeverityWarning:
-			level = "warning"
-		}
-		msg := d.Message
-		if d.Fix != "" {
-			msg += " (fix: " + d.Fix + ")"
-		}
-		as[i] = workflowcmd.Annotation{Level: level, File: filepath.ToSlash(filepath.Join(prefix, d.File)),
-			Line: d.Line, Col: d.Column, Title: "taskproof " + d.Rule, Message: msg}
-	}
-	return as
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/taskproof/taskproof/internal/contract"
 	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/sarif"
 )
 
 // contractLintOptions are the inputs of `taskproof contract lint`, and
@@ -14,17 +15,30 @@ import (
 type contractLintOptions struct {
 	Contract string // contract file; "" = [proof] contract of the repository
 	Root     string
-	Format   string // text or json
+	Format   string // text or json; lint also sarif, github, gitlab
+	ExitZero bool   // lint: exit 0 even with error findings
 }
 
 // parse reads the flags of both subcommands, with extra set by define.
-func (o *contractLintOptions) parse(env *cliEnv, name, synopsis string, args []string, define func(*flagSet)) error {
+// findings says the command reports findings (lint), so it takes their
+// formats and --exit-zero.
+func (o *contractLintOptions) parse(env *cliEnv, name, synopsis string, args []string, findings bool, define func(*flagSet)) error {
 	fs := newFlagSet(env, name, synopsis)
 	fs.StringVar(&o.Contract, "contract", "", "contract `FILE` (default: [proof] contract of taskproof.toml under --root)")
 	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "text", "json")
+	ff := findingFlags{}
+	if findings {
+		ff.register(fs)
+	} else {
+		fs.formatFlag(&o.Format, "text", "json")
+	}
 	define(fs)
 	if err := fs.parseNone(args, "pass the contract with --contract"); err != nil {
+		return err
+	}
+	if findings {
+		err := ff.resolve(env, fs)
+		o.Format, o.ExitZero = ff.Format, ff.ExitZero
 		return err
 	}
 	return checkFormat(o.Format, "text", "json")
@@ -32,7 +46,7 @@ func (o *contractLintOptions) parse(env *cliEnv, name, synopsis string, args []s
 
 func cmdContractLint(ctx context.Context, env *cliEnv, args []string) error {
 	o := contractLintOptions{}
-	if err := o.parse(env, "contract lint", "contract lint [--contract FILE] [--root DIR] [--format text|json]", args, func(*flagSet) {}); err != nil {
+	if err := o.parse(env, "contract lint", "contract lint [--contract FILE] [--root DIR] [--format text|json|sarif|github|gitlab] [--exit-zero]", args, true, func(*flagSet) {}); err != nil {
 		return err
 	}
 	return runContractLint(ctx, o, env)
@@ -65,14 +79,18 @@ func runContractLint(ctx context.Context, o contractLintOptions, env *cliEnv) er
 		return err
 	}
 	rep := contract.NewLintReport(c.Contract, c.Path, c.Display)
-	if err := writeOutput(env.stdout, o.Format, rep, rep.Text); err != nil {
-		return err
+	// The findings name files as the user opens them; code scanning
+	// wants them relative to the repository root.
+	results := rep.SARIF()
+	top := repoTop(o.Root)
+	for i := range results {
+		results[i].File = repoRelative(top, results[i].File)
 	}
+	l := sarif.Log{Category: "contract", Rules: contract.SARIFRules(), Results: results}
+	ff := findingFlags{Format: o.Format, ExitZero: o.ExitZero}
+	err = ff.write(env, l, rep, rep.Text, rep.Counts.Error > 0)
 	fmt.Fprintf(env.stderr, "taskproof contract lint: %s\n", rep.Summary(c.Contract))
-	if rep.Counts.Error > 0 {
-		return silent(errFindings)
-	}
-	return nil
+	return err
 }
 
 // contractListOptions are the inputs of `taskproof contract list`.
@@ -83,7 +101,7 @@ type contractListOptions struct {
 
 func cmdContractList(ctx context.Context, env *cliEnv, args []string) error {
 	o := contractListOptions{}
-	if err := o.parse(env, "contract list", "contract list [--contract FILE] [--profile P] [--root DIR] [--format text|json]", args, func(fs *flagSet) {
+	if err := o.parse(env, "contract list", "contract list [--contract FILE] [--profile P] [--root DIR] [--format text|json]", args, false, func(fs *flagSet) {
 		fs.StringVar(&o.Profile, "profile", "", "`PROFILE` to resolve (default: the contract's default profile)")
 	}); err != nil {
 		return err

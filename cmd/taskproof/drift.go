@@ -10,25 +10,29 @@ import (
 
 	"github.com/taskproof/taskproof/internal/board"
 	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/sarif"
 	"github.com/taskproof/taskproof/internal/task"
 )
 
 // driftOptions are the inputs of `taskproof drift`.
 type driftOptions struct {
-	Root   string
-	Board  string // "" means STATUS-BOARD.md in the tasks dir, when present
-	Order  string // "" means IMPLEMENTATION-ORDER.md in the tasks dir, when present
-	Format string // text or json
+	Root  string
+	Board string // "" means STATUS-BOARD.md in the tasks dir, when present
+	Order string // "" means IMPLEMENTATION-ORDER.md in the tasks dir, when present
+	findingFlags
 }
 
 func cmdDrift(ctx context.Context, env *cliEnv, args []string) error {
 	o := driftOptions{}
-	fs := newFlagSet(env, "drift", "drift [--root DIR] [--board FILE] [--order FILE] [--format text|json]")
+	fs := newFlagSet(env, "drift", "drift [--root DIR] [--board FILE] [--order FILE] [--format text|json|sarif|github|gitlab] [--exit-zero]")
 	fs.rootFlag(&o.Root)
 	fs.StringVar(&o.Board, "board", "", "hand-written board `FILE` (default: STATUS-BOARD.md in the tasks directory)")
 	fs.StringVar(&o.Order, "order", "", "implementation-order `FILE` (default: IMPLEMENTATION-ORDER.md in the tasks directory)")
-	fs.formatFlag(&o.Format, "text", "json")
+	o.register(fs)
 	if err := fs.parseNone(args, "drift takes no arguments (use --board and --order)"); err != nil {
+		return err
+	}
+	if err := o.resolve(env, fs); err != nil {
 		return err
 	}
 	return runDrift(ctx, o, env)
@@ -37,7 +41,7 @@ func cmdDrift(ctx context.Context, env *cliEnv, args []string) error {
 // runDrift compares the hand-written files with the headers of the
 // repository at o.Root.
 func runDrift(ctx context.Context, o driftOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
+	if err := checkFormat(o.Format, findingFormats...); err != nil {
 		return err
 	}
 	r, cfg, docs, err := env.openTasks(o.Root)
@@ -70,17 +74,12 @@ func runDrift(ctx context.Context, o driftOptions, env *cliEnv) error {
 			return task.Classify(s, cfg.Status.Vocabulary, cfg.Board.Vocabulary)
 		},
 	})
-	out := rep.Text()
+	text := rep.Text
 	if o.Format == "json" {
-		out = rep.JSON()
+		text, o.Format = rep.JSON, "text" // the report renders its own JSON
 	}
-	if _, err := env.stdout.Write(out); err != nil {
-		return infra(fmt.Errorf("write output: %w", err))
-	}
-	if len(rep.Findings) > 0 {
-		return silent(errFindings)
-	}
-	return nil
+	l := sarif.Log{Prefix: repoPrefix(r.Root), Category: "drift", Rules: board.SARIFRules(), Results: rep.SARIF()}
+	return o.write(env, l, rep, text, len(rep.Findings) > 0)
 }
 
 // driftSource reads an explicitly given file (which must exist) or the

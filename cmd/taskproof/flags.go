@@ -89,27 +89,15 @@ func (f *flagSet) parseTask(args []string, usage string) (string, error) {
 
 // changeFlags are the flags of the checks of a change, scope and hygiene.
 type changeFlags struct {
-	Root   string
-	Format string // text or json
-	Base   string // base revision; "" chooses one
+	Root string
+	findingFlags
+	Base string // base revision; "" chooses one
 }
 
 func (o *changeFlags) register(f *flagSet) {
 	f.rootFlag(&o.Root)
-	f.formatFlag(&o.Format, "text", "json")
+	o.findingFlags.register(f)
 	f.StringVar(&o.Base, "base", "", "base `REV`; the merge base of REV and HEAD is compared with the work tree (default: upstream, else main, else master, else HEAD)")
-}
-
-// print writes a check's report v (text renders it) and fails quietly
-// when the check did not pass.
-func (o *changeFlags) print(env *cliEnv, v any, text func() []byte, passed bool) error {
-	if err := writeOutput(env.stdout, o.Format, v, text); err != nil {
-		return err
-	}
-	if !passed {
-		return silent(errFindings)
-	}
-	return nil
 }
 
 // flagError turns a flag error into the command's error: --help prints the

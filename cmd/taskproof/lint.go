@@ -1,9 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,35 +11,33 @@ import (
 	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/lint"
 	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/sarif"
 	"github.com/taskproof/taskproof/internal/task"
-	"github.com/taskproof/taskproof/internal/workflowcmd"
 )
 
 // lintOptions are the inputs of `taskproof lint`.
 type lintOptions struct {
-	Root   string
-	Format string // text, json, sarif or github
-	Rules  bool   // document the rules instead of linting
-	// ExitZero exits 0 even with error findings, so a workflow can upload
-	// the SARIF without `|| true`.
-	ExitZero bool
-	Files    []string // task files to check; empty means every task
+	Root string
+	findingFlags
+	Rules bool     // document the rules instead of linting
+	Files []string // task files to check; empty means every task
 }
 
 func cmdLint(ctx context.Context, env *cliEnv, args []string) error {
 	o := lintOptions{}
-	fs := newFlagSet(env, "lint", "lint [FILES...] [--root DIR] [--format text|json|sarif|github] [--rules] [--exit-zero]")
+	fs := newFlagSet(env, "lint", "lint [FILES...] [--root DIR] [--format text|json|sarif|github|gitlab] [--rules] [--exit-zero]")
 	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "text", "json", "sarif", "github")
+	o.register(fs)
 	fs.BoolVar(&o.Rules, "rules", false, "print the documented rules and exit")
-	fs.BoolVar(&o.ExitZero, "exit-zero", false, "exit 0 even when there are error findings")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
-	explicit := false
-	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "format" })
-	o.Format = defaultFormat(env, o.Format, "text", explicit || o.Rules)
+	if !o.Rules {
+		if err := o.resolve(env, fs); err != nil {
+			return err
+		}
+	}
 	o.Files = pos
 	return runLint(ctx, o, env)
 }
@@ -48,14 +46,14 @@ func cmdLint(ctx context.Context, env *cliEnv, args []string) error {
 // findings. It returns an errFindings error when there are
 // error-severity findings.
 func runLint(ctx context.Context, o lintOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json", "sarif", "github"); err != nil {
+	if err := checkFormat(o.Format, findingFormats...); err != nil {
 		return err
 	}
 	if o.Rules {
 		switch o.Format {
 		case "json":
 			return lint.WriteRulesJSON(env.stdout)
-		case "sarif", "github":
+		case "sarif", "github", "gitlab":
 			return usagef("--rules prints text or json; the SARIF output already carries the rules")
 		}
 		return lint.WriteRulesText(env.stdout)
@@ -112,24 +110,19 @@ func runLint(ctx context.Context, o lintOptions, env *cliEnv) error {
 		Repo: all,
 	}
 	ds := lint.Check(docs, lenv)
-	switch o.Format {
-	case "json":
-		err = lint.WriteJSON(env.stdout, len(docs), ds)
-	case "sarif":
-		err = lint.WriteSARIF(env.stdout, lint.Tool{Version: version, Prefix: repoPrefix(r.Root)}, ds)
-	case "github":
-		err = workflowcmd.Write(env.stdout, lintAnnotations(repoPrefix(r.Root), ds))
-	default:
-		err = lint.WriteText(env.stdout, ds)
+	l := sarif.Log{Prefix: repoPrefix(r.Root), Category: "lint", Rules: lint.SARIFRules(), Results: lint.SARIFResults(ds)}
+	text := func() []byte {
+		var b bytes.Buffer
+		lint.WriteText(&b, ds)
+		return b.Bytes()
 	}
-	if err != nil {
-		return infra(fmt.Errorf("write output: %w", err))
+	rep := lint.Report{Files: len(docs), Diagnostics: ds, Counts: lint.Count(ds)}
+	if rep.Diagnostics == nil {
+		rep.Diagnostics = []lint.Diagnostic{}
 	}
+	err = o.write(env, l, rep, text, rep.Counts.Error > 0)
 	fmt.Fprintf(env.stderr, "taskproof lint: %s\n", lint.Summary(len(docs), ds))
-	if lint.Count(ds).Error > 0 && !o.ExitZero {
-		return silent(errFindings)
-	}
-	return nil
+	return err
 }
 
 // canonicalProof is the canonical-harness list for non-canonical-proof:

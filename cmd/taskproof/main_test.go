@@ -42,7 +42,8 @@ func TestScript(t *testing.T) {
 			}
 			return false, nil
 		},
-		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitcode},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitcode,
+			"sarifcheck": cmdSARIFCheck, "gitlabcheck": cmdGitLabCheck},
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") == "1",
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/taskproof/taskproof/internal/prove"
+	"github.com/taskproof/taskproof/internal/sarif"
+	"github.com/taskproof/taskproof/internal/scope"
 )
 
 // scopeOptions are the inputs of `taskproof scope`.
@@ -14,10 +16,13 @@ type scopeOptions struct {
 
 func cmdScope(ctx context.Context, env *cliEnv, args []string) error {
 	o := scopeOptions{}
-	fs := newFlagSet(env, "scope", "scope TASK-ID [--base REV] [--root DIR] [--format text|json]")
+	fs := newFlagSet(env, "scope", "scope TASK-ID [--base REV] [--root DIR] [--format text|json|sarif|github|gitlab] [--exit-zero]")
 	o.register(fs)
 	var err error
 	if o.Task, err = fs.parseTask(args, "scope TASK-ID (e.g. taskproof scope TASK-0003)"); err != nil {
+		return err
+	}
+	if err := o.resolve(env, fs); err != nil {
 		return err
 	}
 	return runScope(ctx, o, env)
@@ -26,7 +31,7 @@ func cmdScope(ctx context.Context, env *cliEnv, args []string) error {
 // runScope checks the change against the task's allowlist and prints the
 // result; violations are an errFindings error.
 func runScope(ctx context.Context, o scopeOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
+	if err := checkFormat(o.Format, findingFormats...); err != nil {
 		return err
 	}
 	r, d, err := env.openTask(o.Root, o.Task)
@@ -37,5 +42,6 @@ func runScope(ctx context.Context, o scopeOptions, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	return o.print(env, res, res.Text, res.OK())
+	l := sarif.Log{Prefix: repoPrefix(r.Root), Category: "scope", Rules: scope.ScopeSARIFRules(), Results: res.SARIF()}
+	return o.write(env, l, res, res.Text, !res.OK())
 }

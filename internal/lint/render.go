@@ -148,13 +148,18 @@ func SARIFRules() []sarif.Rule {
 	return out
 }
 
-// WriteSARIF writes the findings as a SARIF 2.1.0 log that GitHub code
-// scanning accepts.
-func WriteSARIF(w io.Writer, tool Tool, ds []Diagnostic) error {
+// SARIFResults turns the findings into SARIF results.
+func SARIFResults(ds []Diagnostic) []sarif.Result {
 	results := make([]sarif.Result, len(ds))
 	for i, d := range ds {
 		results[i] = sarif.Result{Rule: d.Rule, Level: sarifLevel(d.Severity), Message: d.Message,
 			File: d.File, Line: d.Line, Column: d.Column, Fix: d.Fix}
 	}
-	return sarif.Write(w, sarif.Log{Version: tool.Version, Prefix: tool.Prefix, Rules: SARIFRules(), Results: results})
+	return results
+}
+
+// WriteSARIF writes the findings as a SARIF 2.1.0 log that GitHub code
+// scanning accepts.
+func WriteSARIF(w io.Writer, tool Tool, ds []Diagnostic) error {
+	return sarif.Write(w, sarif.Log{Version: tool.Version, Prefix: tool.Prefix, Category: "lint", Rules: SARIFRules(), Results: SARIFResults(ds)})
 }

@@ -46,6 +46,9 @@ type Rule struct {
 	Help    string // why it matters and how to fix it
 	Level   Level  // default level
 	Tags    []string
+	// HelpURI is where the rule is documented; "" means HelpBase#ID
+	// (docs/rules.md, the lint rules).
+	HelpURI string
 }
 
 // Result is one finding. File is slash-separated and relative to the
@@ -66,9 +69,13 @@ type Log struct {
 	// Prefix is the path from the repository root to the directory the
 	// command ran on ("" or e.g. "sub/dir/"), so URIs resolve against
 	// %SRCROOT% = the repository root, as GitHub requires.
-	Prefix  string
-	Rules   []Rule
-	Results []Result
+	Prefix string
+	// Category tells code scanning which command's analysis this is
+	// (e.g. "hygiene"), so uploads of several commands for one commit
+	// do not replace each other; "" leaves it out.
+	Category string
+	Rules    []Rule
+	Results  []Result
 }
 
 type log struct {
@@ -78,9 +85,16 @@ type log struct {
 }
 
 type run struct {
-	Tool       tool     `json:"tool"`
-	ColumnKind string   `json:"columnKind"`
-	Results    []result `json:"results"`
+	Tool              tool               `json:"tool"`
+	AutomationDetails *automationDetails `json:"automationDetails,omitempty"`
+	ColumnKind        string             `json:"columnKind"`
+	Results           []result           `json:"results"`
+}
+
+// automationDetails.id "taskproof/lint/" makes GitHub's category
+// "taskproof/lint".
+type automationDetails struct {
+	ID string `json:"id"`
 }
 
 type tool struct {
@@ -176,36 +190,25 @@ func Write(w io.Writer, l Log) error {
 			ShortDescription:     text{r.Summary},
 			FullDescription:      text{cmp.Or(r.Help, r.Summary)},
 			Help:                 helpText{Text: help, Markdown: "**" + r.ID + "**: " + help},
-			HelpURI:              HelpBase + "#" + r.ID,
+			HelpURI:              cmp.Or(r.HelpURI, HelpBase+"#"+r.ID),
 			DefaultConfiguration: ruleConfig{r.Level},
 			Properties:           ruleProps{Tags: append([]string{"taskproof"}, r.Tags...)},
 		}
 	}
-	seen := make(map[string]int, len(l.Results))
+	located := l.Locate()
 	results := make([]result, 0, len(l.Results))
-	for _, r := range l.Results {
+	for i, r := range l.Results {
 		idx, ok := index[r.Rule]
 		if !ok {
 			return fmt.Errorf("sarif: result with undescribed rule %q", r.Rule)
 		}
-		level := r.Level
-		if level == "" {
-			level = l.Rules[idx].Level
-		}
-		line := max(r.Line, 1)
-		file := path.Join(l.Prefix, strings.ReplaceAll(r.File, `\`, "/"))
+		loc := located[i]
+		level, file, line, fp := loc.Level, loc.File, loc.Line, loc.Fingerprint
 		msg := r.Message
 		var props *resultProps
 		if r.Fix != "" {
 			msg += " (fix: " + r.Fix + ")"
 			props = &resultProps{Fix: r.Fix}
-		}
-		fp := Fingerprint(r.Rule, file, line, r.Message)
-		// The same message twice on one line is two findings: number the
-		// repeats so each keeps its own alert.
-		seen[fp]++
-		if n := seen[fp]; n > 1 {
-			fp += ":" + strconv.Itoa(n)
 		}
 		results = append(results, result{
 			RuleID:    r.Rule,
@@ -220,6 +223,10 @@ func Write(w io.Writer, l Log) error {
 			Properties:          props,
 		})
 	}
+	var details *automationDetails
+	if l.Category != "" {
+		details = &automationDetails{ID: "taskproof/" + l.Category + "/"}
+	}
 	b, err := json.MarshalIndent(log{
 		Schema:  schemaURI,
 		Version: version,
@@ -230,8 +237,9 @@ func Write(w io.Writer, l Log) error {
 				Version:        l.Version,
 				Rules:          rules,
 			}},
-			ColumnKind: "unicodeCodePoints",
-			Results:    results,
+			AutomationDetails: details,
+			ColumnKind:        "unicodeCodePoints",
+			Results:           results,
 		}},
 	}, "", "  ")
 	if err != nil {
@@ -239,6 +247,39 @@ func Write(w io.Writer, l Log) error {
 	}
 	_, err = w.Write(append(b, '\n'))
 	return err
+}
+
+// Located is where a result is, as every output names it: the
+// repository-relative file, the line (1 for a whole file) and the
+// finding's fingerprint.
+type Located struct {
+	File        string
+	Line        int
+	Fingerprint string
+	Level       Level // the result's, else its rule's default
+}
+
+// Locate resolves every result of l, in order. The same finding twice
+// (same rule, file, line and message) gets numbered fingerprints so each
+// keeps its own alert.
+func (l Log) Locate() []Located {
+	out := make([]Located, len(l.Results))
+	seen := make(map[string]int, len(l.Results))
+	levels := make(map[string]Level, len(l.Rules))
+	for _, r := range l.Rules {
+		levels[r.ID] = r.Level
+	}
+	for i, r := range l.Results {
+		line := max(r.Line, 1)
+		file := path.Join(l.Prefix, strings.ReplaceAll(r.File, `\`, "/"))
+		fp := Fingerprint(r.Rule, file, line, r.Message)
+		seen[fp]++
+		if n := seen[fp]; n > 1 {
+			fp += ":" + strconv.Itoa(n)
+		}
+		out[i] = Located{File: file, Line: line, Fingerprint: fp, Level: cmp.Or(r.Level, levels[r.Rule])}
+	}
+	return out
 }
 
 // Fingerprint identifies a finding: its rule, repository-relative file,

@@ -14,7 +14,7 @@ var testRules = []Rule{
 }
 
 func TestWriteValidatesAndFingerprintsDiffer(t *testing.T) {
-	l := Log{Version: "0.0.0-test", Prefix: "sub/dir", Rules: testRules, Results: []Result{
+	l := Log{Version: "0.0.0-test", Prefix: "sub/dir", Category: "lint", Rules: testRules, Results: []Result{
 		{Rule: "broken-link", Message: "link target x does not exist", File: "tasks/a.md", Line: 3},
 		// Same rule, file and message on another line: another finding.
 		{Rule: "broken-link", Message: "link target x does not exist", File: "tasks/a.md", Line: 9},
@@ -40,6 +40,7 @@ func TestWriteValidatesAndFingerprintsDiffer(t *testing.T) {
 		`"level": "note"`,
 		`"startLine": 1`,
 		`(fix: X)`,
+		`"id": "taskproof/lint/"`,
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("SARIF lacks %s", want)
