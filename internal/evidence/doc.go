@@ -23,7 +23,7 @@
 // a Predicate (task id, commit, contract hash, allowlist hash, Stop
 // conditions hash, overall verdict, per-item verdicts, and a run object).
 // The signature is ed25519 over DSSE's PAE(payloadType, payload); keyid is
-// KeyID(pub), the hex SHA-256 of the public key's PKIX DER.
+// KeyID(pub), the key id securesystemslib and in-toto derive (see KeyID).
 //
 // Everything in a bundle except Predicate.Run is a function of the commit
 // and the proof's inputs: two proofs of the same commit must yield equal

@@ -54,15 +54,21 @@ func MarshalPublicKey(pub ed25519.PublicKey) ([]byte, error) {
 	return pem.EncodeToMemory(&pem.Block{Type: publicKeyPEMType, Bytes: der}), nil
 }
 
-// KeyID identifies a public key: the lowercase hex SHA-256 of its PKIX DER
-// encoding (the bytes inside the .pub file's PEM block), so
-// `openssl pkey -pubin -in K.pub -outform DER | sha256sum` prints it too.
+// KeyID identifies a public key as securesystemslib and in-toto do, so
+// DSSE verifiers in that ecosystem derive the same id from the key and
+// accept the envelope's signature: the lowercase hex SHA-256 of the
+// canonical JSON {"keyid_hash_algorithms":["sha256","sha512"],
+// "keytype":"ed25519","keyval":{"public":HEX},"scheme":"ed25519"}, HEX
+// being the 32 raw public key bytes in lowercase hex.
 func KeyID(pub ed25519.PublicKey) string {
-	der, err := x509.MarshalPKIXPublicKey(pub)
-	if err != nil || len(pub) != ed25519.PublicKeySize {
+	if len(pub) != ed25519.PublicKeySize {
 		return ""
 	}
-	sum := sha256.Sum256(der)
+	// Canonical JSON of fixed keys and a hex value: written out, it needs
+	// no encoder (keys sorted, no whitespace).
+	canonical := `{"keyid_hash_algorithms":["sha256","sha512"],"keytype":"ed25519","keyval":{"public":"` +
+		hex.EncodeToString(pub) + `"},"scheme":"ed25519"}`
+	sum := sha256.Sum256([]byte(canonical))
 	return hex.EncodeToString(sum[:])
 }
 

@@ -12,6 +12,8 @@ import (
 	"encoding/pem"
 	"strings"
 	"testing"
+
+	"github.com/secure-systems-lab/go-securesystemslib/signerverifier"
 )
 
 func TestKeyPEMRoundTrip(t *testing.T) {
@@ -52,15 +54,24 @@ func TestKeyPEMRoundTrip(t *testing.T) {
 	}
 }
 
-// TestKeyID checks KeyID against an independent computation over the
-// RFC 8032 test-1 public key: SHA-256 of the fixed ed25519 PKIX prefix and
-// the 32 key bytes.
+// TestKeyID checks KeyID against securesystemslib's own derivation for
+// the RFC 8032 test-1 public key, and against the id computed by hand.
 func TestKeyID(t *testing.T) {
 	pub, _ := hex.DecodeString("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
-	der, _ := hex.DecodeString("302a300506032b6570032100")
-	sum := sha256.Sum256(append(der, pub...))
-	if got, want := KeyID(pub), hex.EncodeToString(sum[:]); got != want {
-		t.Fatalf("KeyID = %s, want %s", got, want)
+	pemData, err := MarshalPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := signerverifier.LoadKey(pemData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := KeyID(pub); got != k.KeyID {
+		t.Fatalf("KeyID = %s, securesystemslib derives %s", got, k.KeyID)
+	}
+	sum := sha256.Sum256([]byte(`{"keyid_hash_algorithms":["sha256","sha512"],"keytype":"ed25519","keyval":{"public":"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"},"scheme":"ed25519"}`))
+	if got := KeyID(pub); got != hex.EncodeToString(sum[:]) {
+		t.Fatalf("KeyID = %s, want %x", got, sum)
 	}
 	if KeyID(ed25519.PublicKey{1, 2}) != "" {
 		t.Error("KeyID of a malformed key is not empty")
