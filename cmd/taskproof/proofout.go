@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 
@@ -23,10 +22,8 @@ var proofHelp = helpText("proof-markers") + "\n\n" + helpText("proof-exit")
 // or the failure on stderr. unit measures the run ("in 0.8s").
 func emitProof(env *cliEnv, f proofrun.Flags, r *report.Report, unit string) error {
 	errs := []error{proofrun.WriteReports(r, proofrun.Reports{Report: f.Report, JUnit: f.JUnit, Summary: f.Summary})}
-	if p := env.getenv("GITHUB_STEP_SUMMARY"); p != "" {
-		if err := appendFile(p, append(r.Markdown(), '\n')); err != nil {
-			errs = append(errs, fmt.Errorf("append job summary: %w", err))
-		}
+	if err := appendStepSummary(env, r.Markdown()); err != nil {
+		errs = append(errs, err)
 	}
 	switch {
 	case f.Format == "json":

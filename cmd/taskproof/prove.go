@@ -135,6 +135,7 @@ func runProve(ctx context.Context, o proveOptions, env *cliEnv) error {
 	if err := plan.Record(ctx, j, sealed, o.Argv); err != nil {
 		fmt.Fprintf(env.stderr, "taskproof prove: warning: prove not recorded in the ledger: %v\n", err)
 	}
+	proveStepSummary(env, res.JobSummary())
 	if err := writeOutput(env.stdout, o.Format, res, res.Text); err != nil {
 		return err
 	}

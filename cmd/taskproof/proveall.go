@@ -207,6 +207,7 @@ func finishMany(ctx context.Context, env *cliEnv, o proveOptions, plan *prove.Pl
 	if err := writeSummary(o.Summary, rep); err != nil {
 		return err
 	}
+	proveStepSummary(env, rep.jobSummary())
 	if err := writeOutput(env.stdout, o.Format, rep, rep.Text); err != nil {
 		return err
 	}
