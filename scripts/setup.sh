@@ -25,6 +25,8 @@ static_busybox() {
   return 1
 }
 static_busybox || need+=(busybox-static)
+# xmllint validates the JUnit files against the Jenkins schema in tests.
+command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 
 cache=${TASKPROOF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/taskproof}
 kernel=$cache/linux/vmlinuz

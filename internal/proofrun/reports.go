@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
 	"github.com/taskproof/taskproof/internal/report"
@@ -34,13 +35,19 @@ func CheckOutputs(paths ...string) error {
 }
 
 // WriteReports writes r's report files, each atomically; it tries every
-// one and returns what failed.
+// one and returns what failed. The JUnit suite says when the run started
+// (now less its duration) and on which host.
 func WriteReports(r *report.Report, o Reports) error {
 	var errs []error
+	junit := func() []byte {
+		host, _ := os.Hostname()
+		started := time.Now().Add(-time.Duration(r.DurationMS) * time.Millisecond)
+		return r.JUnitFor(report.JUnitSuite{Started: started, Hostname: host})
+	}
 	for _, out := range []struct {
 		path string
 		data func() []byte
-	}{{o.Report, r.JSON}, {o.JUnit, r.JUnit}, {o.Summary, r.Markdown}} {
+	}{{o.Report, r.JSON}, {o.JUnit, junit}, {o.Summary, r.Markdown}} {
 		if out.path == "" {
 			continue
 		}

@@ -2,9 +2,12 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 )
 
 type junitSuites struct {
@@ -12,6 +15,7 @@ type junitSuites struct {
 	Name     string     `xml:"name,attr"`
 	Tests    int        `xml:"tests,attr"`
 	Failures int        `xml:"failures,attr"`
+	Errors   int        `xml:"errors,attr"`
 	Time     string     `xml:"time,attr"`
 	Suite    junitSuite `xml:"testsuite"`
 }
@@ -22,8 +26,17 @@ type junitSuite struct {
 	Failures   int             `xml:"failures,attr"`
 	Errors     int             `xml:"errors,attr"`
 	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr,omitempty"`
+	Hostname   string          `xml:"hostname,attr,omitempty"`
 	Properties []junitProperty `xml:"properties>property,omitempty"`
 	Cases      []junitCase     `xml:"testcase"`
+}
+
+// JUnitSuite is when and where the run happened: the suite's timestamp
+// and hostname attributes. The zero value leaves both out.
+type JUnitSuite struct {
+	Started  time.Time
+	Hostname string
 }
 
 type junitProperty struct {
@@ -36,6 +49,7 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Error     *junitFailure `xml:"error,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
 }
 
@@ -45,15 +59,30 @@ type junitFailure struct {
 	Body    string `xml:",chardata"`
 }
 
-// JUnit renders r as JUnit XML: one test suite with one test case per
+// JUnit renders r as JUnit XML without the suite's timestamp and
+// hostname (see JUnitFor).
+func (r *Report) JUnit() []byte { return r.JUnitFor(JUnitSuite{}) }
+
+// JUnitFor renders r as JUnit XML: one test suite with one test case per
 // required marker (passed, or failed with why), plus a final "verdict"
 // case carrying the overall verdict, so a failure that is not about a
 // required marker (a forbidden line, a timeout) still fails the suite.
+//
+// Consumers add up case times and read <error> as "could not test" and
+// <failure> as "tested, wrong", so: a marker's time is the time from the
+// previous marker seen to it (the verdict case has the rest of the run),
+// and when the run could not be judged (INFRA, CRASH) the verdict and the
+// unmet markers are errors, not failures.
 // encoding/xml escapes text and replaces characters XML cannot hold.
-func (r *Report) JUnit() []byte {
+func (r *Report) JUnitFor(meta JUnitSuite) []byte {
 	suite := junitSuite{
-		Name: "taskproof " + r.Tool,
-		Time: seconds(r.DurationMS),
+		Name:     "taskproof " + r.Tool,
+		Time:     seconds(r.DurationMS),
+		Hostname: meta.Hostname,
+	}
+	if !meta.Started.IsZero() {
+		// JUnit's timestamp is ISO 8601 without a zone; it is UTC here.
+		suite.Timestamp = meta.Started.UTC().Format("2006-01-02T15:04:05")
 	}
 	if r.Profile != "" {
 		suite.Name += " (" + r.Profile + ")"
@@ -73,10 +102,12 @@ func (r *Report) JUnit() []byte {
 		}
 		return "taskproof.markers." + phase
 	}
-	for _, c := range r.Checks {
-		tc := junitCase{Name: c.Marker, Classname: class(c.Phase), Time: "0"}
-		if c.AtMS != nil {
-			tc.Time = seconds(*c.AtMS)
+	errored := r.Verdict == "INFRA" || r.Verdict == "CRASH"
+	durations, last := markerDurations(r.Checks)
+	for i, c := range r.Checks {
+		tc := junitCase{Name: c.Marker, Classname: class(c.Phase), Time: seconds(durations[i])}
+		if c.AtMS != nil && c.Line > 0 {
+			tc.SystemOut = fmt.Sprintf("first seen at line %d, %s s into the run", c.Line, seconds(*c.AtMS))
 		}
 		if !c.Passed {
 			kind := "MISSING"
@@ -85,17 +116,28 @@ func (r *Report) JUnit() []byte {
 			} else if c.Count > 0 {
 				kind = "COUNT"
 			}
-			tc.Failure = &junitFailure{Type: kind, Message: c.Message, Body: r.failureBody(c)}
+			f := &junitFailure{Type: kind, Message: c.Message, Body: r.failureBody(c)}
+			if errored {
+				f.Type = r.Verdict
+				tc.Error = f
+			} else {
+				tc.Failure = f
+			}
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
-	verdict := junitCase{Name: "verdict", Classname: "taskproof", Time: seconds(r.DurationMS), SystemOut: r.warningsText()}
+	verdict := junitCase{Name: "verdict", Classname: "taskproof", Time: seconds(max(r.DurationMS-last, 0)), SystemOut: r.warningsText()}
 	if r.Verdict != "PASS" {
 		msg := r.Verdict
 		if r.Failure != nil && r.Failure.Message != "" {
 			msg = r.Failure.Message
 		}
-		verdict.Failure = &junitFailure{Type: r.Verdict, Message: msg, Body: r.failureBody(Check{})}
+		f := &junitFailure{Type: r.Verdict, Message: msg, Body: r.failureBody(Check{})}
+		if errored {
+			verdict.Error = f
+		} else {
+			verdict.Failure = f
+		}
 	}
 	suite.Cases = append(suite.Cases, verdict)
 	suite.Tests = len(suite.Cases)
@@ -103,8 +145,11 @@ func (r *Report) JUnit() []byte {
 		if c.Failure != nil {
 			suite.Failures++
 		}
+		if c.Error != nil {
+			suite.Errors++
+		}
 	}
-	doc := junitSuites{Name: "taskproof", Tests: suite.Tests, Failures: suite.Failures, Time: suite.Time, Suite: suite}
+	doc := junitSuites{Name: "taskproof", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Time: suite.Time, Suite: suite}
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	enc := xml.NewEncoder(&b)
@@ -114,6 +159,27 @@ func (r *Report) JUnit() []byte {
 	}
 	b.WriteByte('\n')
 	return b.Bytes()
+}
+
+// markerDurations is the time each check's marker took: from the marker
+// seen before it (or the start) to its first occurrence, 0 for a marker
+// never seen or with unknown times. last is the latest first occurrence,
+// so the rest of the run is the verdict case's time.
+func markerDurations(checks []Check) (durations []int64, last int64) {
+	durations = make([]int64, len(checks))
+	var seen []int
+	for i, c := range checks {
+		if c.AtMS != nil {
+			seen = append(seen, i)
+		}
+	}
+	slices.SortStableFunc(seen, func(a, b int) int { return cmp.Compare(*checks[a].AtMS, *checks[b].AtMS) })
+	for _, i := range seen {
+		at := *checks[i].AtMS
+		durations[i] = max(at-last, 0)
+		last = max(last, at)
+	}
+	return durations, last
 }
 
 // failureBody is the detail of a failed test case: for the verdict case
