@@ -32,6 +32,7 @@ var commands = &command{
 	synopsis: "COMMAND [flags] [args]",
 	subs: []*command{
 		{name: "board", summary: "generate the status board from the task headers (--write, --check)", run: cmdBoard},
+		{name: "completion", summary: "print a shell completion script: bash, zsh or fish", run: cmdCompletion},
 		{name: "contract", summary: "lint the marker contract, list a profile's markers or write a baseline",
 			synopsis: "contract lint|list|baseline [flags]", help: helpText("contract"), subs: []*command{
 				{name: "lint", summary: "check the contract", run: cmdContractLint},
@@ -54,6 +55,7 @@ var commands = &command{
 		{name: "init", summary: "write a commented taskproof.toml with the defaults", run: cmdInit},
 		{name: "keygen", summary: "make the ed25519 key pair that signs evidence", run: cmdKeygen},
 		{name: "lint", summary: "check task documents against the template's rules", run: cmdLint},
+		{name: "man", summary: "print the manual page (roff): taskproof man | man -l -", run: cmdMan},
 		{name: "new", summary: "create the next task document from the template", run: cmdNew},
 		{name: "next", summary: "list the tasks that are ready to start", run: cmdNext},
 		{name: "plan", summary: "print the runs a prove would run: text, JSON, or a CI matrix (GitHub, GitLab)", run: cmdPlan},
@@ -74,6 +76,7 @@ var commands = &command{
 
 // runMain runs the command args name and returns the exit status.
 func runMain(ctx context.Context, env *cliEnv, args []string) int {
+	env.table = commands
 	if len(args) == 0 {
 		topUsage(env.stderr)
 		return exitUsage
@@ -93,7 +96,7 @@ func runMain(ctx context.Context, env *cliEnv, args []string) int {
 	}
 	c := commands.sub(args[0])
 	if c == nil {
-		fmt.Fprintf(env.stderr, "taskproof: unknown command %q; run 'taskproof --help' for the list\n", args[0])
+		fmt.Fprintf(env.stderr, "taskproof: unknown command %q%s; run 'taskproof --help' for the list\n", args[0], suggestion(args[0], commandNames(commands)))
 		return exitUsage
 	}
 	return dispatch(ctx, env, c, args[0], args[1:])
@@ -128,7 +131,7 @@ func dispatch(ctx context.Context, env *cliEnv, c *command, path string, args []
 		for i, s := range c.subs {
 			names[i] = s.name
 		}
-		return exit(env, path, usagef("unknown subcommand %q; use %s", args[0], orList(names)))
+		return exit(env, path, usagef("unknown subcommand %q%s; use %s", args[0], suggestion(args[0], names), orList(names)))
 	}
 	return dispatch(ctx, env, sub, path+" "+sub.name, args[1:])
 }

@@ -26,7 +26,11 @@ type flagSet struct {
 func newFlagSet(env *cliEnv, name, synopsis string) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	return &flagSet{FlagSet: fs, env: env, synopsis: synopsis, help: helpText(strings.ReplaceAll(name, " ", "-"))}
+	f := &flagSet{FlagSet: fs, env: env, synopsis: synopsis, help: helpText(strings.ReplaceAll(name, " ", "-"))}
+	if env.sawFlags != nil {
+		env.sawFlags(f)
+	}
+	return f
 }
 
 // rootFlag registers the --root flag every repository command takes.
@@ -44,13 +48,9 @@ func (f *flagSet) printUsage(w io.Writer) {
 	if f.help != "" {
 		fmt.Fprintf(w, "\n%s\n", strings.TrimRight(f.help, "\n"))
 	}
-	has := false
-	f.VisitAll(func(*flag.Flag) { has = true })
-	if has {
+	if flags := flagDocs(f.FlagSet); len(flags) > 0 {
 		fmt.Fprintln(w, "\nFlags:")
-		f.SetOutput(w)
-		f.PrintDefaults()
-		f.SetOutput(io.Discard)
+		writeFlagDocs(w, flags)
 	}
 }
 
@@ -112,7 +112,7 @@ func (f *flagSet) flagError(err error) error {
 		f.printUsage(f.env.stdout)
 		return silent(errHelp)
 	case errors.As(err, &fe):
-		return usagef("%v\nusage: taskproof %s (see --help)", fe.Err, f.synopsis)
+		return usagef("%v%s\nusage: taskproof %s (see --help)", fe.Err, f.flagSuggestion(fe.Err), f.synopsis)
 	}
 	return err
 }

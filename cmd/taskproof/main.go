@@ -33,6 +33,12 @@ type cliEnv struct {
 	stderr io.Writer
 	getenv func(string) string
 	repo   repo.Options
+	// sawFlags, when set, is given every flag set a command makes: how
+	// completion and the man page learn each command's flags.
+	sawFlags func(*flagSet)
+	// table is the command table runMain dispatched from, for the
+	// commands that describe all commands (completion, man).
+	table *command
 }
 
 // openRepo opens the repository at root, with env's instrumentation.
