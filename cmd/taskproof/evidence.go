@@ -64,19 +64,24 @@ type evidenceOptions struct {
 
 func cmdEvidenceVerify(ctx context.Context, env *cliEnv, args []string) error {
 	o := evidenceOptions{}
-	fs := newFlagSet(env, "evidence verify", "evidence verify BUNDLE [--pub KEYFILE] [--commit SHA] [--root DIR] [--format text|json]")
+	fs := newFlagSet(env, "evidence verify", "evidence verify BUNDLE|TASK-ID [--pub KEYFILE] [--commit REV] [--root DIR] [--format text|json]")
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
 	fs.StringVar(&o.Pub, "pub", "", "public key `KEYFILE` (default .taskproof/signing.pub under --root)")
-	fs.StringVar(&o.Commit, "commit", "", "require evidence for commit `SHA`")
+	fs.StringVar(&o.Commit, "commit", "", "require evidence for the commit `REV` names (a hash, HEAD, a branch or tag)")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("want exactly one argument, the bundle file; usage: taskproof evidence verify BUNDLE [--pub KEYFILE]")
+		return usagef("want exactly one argument, the bundle file or task; usage: taskproof evidence verify BUNDLE|TASK-ID [--pub KEYFILE]")
 	}
-	o.Bundle = pos[0]
+	if o.Bundle, err = bundleArg(env, o.Root, pos[0]); err != nil {
+		return err
+	}
+	if o.Commit, err = commitArg(ctx, env, o.Root, o.Commit); err != nil {
+		return err
+	}
 	return runEvidenceVerify(ctx, o, env)
 }
 
@@ -115,7 +120,7 @@ func runEvidenceVerify(ctx context.Context, o evidenceOptions, env *cliEnv) erro
 
 func cmdEvidenceShow(ctx context.Context, env *cliEnv, args []string) error {
 	o := evidenceOptions{}
-	fs := newFlagSet(env, "evidence show", "evidence show BUNDLE [--pub KEYFILE] [--root DIR] [--format text|json]")
+	fs := newFlagSet(env, "evidence show", "evidence show BUNDLE|TASK-ID [--pub KEYFILE] [--root DIR] [--format text|json]")
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
 	fs.StringVar(&o.Pub, "pub", "", "check the signature with public key `KEYFILE` (default .taskproof/signing.pub under --root, if present)")
@@ -124,9 +129,11 @@ func cmdEvidenceShow(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("want exactly one argument, the bundle file; usage: taskproof evidence show BUNDLE")
+		return usagef("want exactly one argument, the bundle file or task; usage: taskproof evidence show BUNDLE|TASK-ID")
 	}
-	o.Bundle = pos[0]
+	if o.Bundle, err = bundleArg(env, o.Root, pos[0]); err != nil {
+		return err
+	}
 	return runEvidenceShow(ctx, o, env)
 }
 
