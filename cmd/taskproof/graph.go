@@ -4,19 +4,25 @@ import (
 	"context"
 
 	"github.com/taskproof/taskproof/internal/graph"
+	"github.com/taskproof/taskproof/internal/task"
 )
 
 // graphOptions are the inputs of `taskproof graph`.
 type graphOptions struct {
 	Root   string
 	Format string // mermaid, dot or json
+	graph.Filter
+	task string // --task as typed: an id or a task file
 }
 
 func cmdGraph(ctx context.Context, env *cliEnv, args []string) error {
 	o := graphOptions{}
-	fs := newFlagSet(env, "graph", "graph [--root DIR] [--format mermaid|dot|json]")
+	fs := newFlagSet(env, "graph", "graph [--task ID [--depth N]] [--blocking] [--root DIR] [--format mermaid|dot|json]")
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "mermaid", "dot", "json")
+	fs.StringVar(&o.task, "task", "", "draw only the neighbourhood of task `ID`: what it waits for and what waits for it")
+	fs.IntVar(&o.Depth, "depth", 1, "with --task, how many edges away to go (`N`; 0: no limit)")
+	fs.BoolVar(&o.Blocking, "blocking", false, "keep only the edges that block readiness")
 	if err := fs.parseNone(args, "graph takes no arguments"); err != nil {
 		return err
 	}
@@ -28,11 +34,24 @@ func runGraph(ctx context.Context, o graphOptions, env *cliEnv) error {
 	if err := checkFormat(o.Format, "mermaid", "dot", "json"); err != nil {
 		return err
 	}
-	_, _, docs, err := env.openTasks(o.Root)
+	r, _, docs, err := env.openTasks(o.Root)
 	if err != nil {
 		return err
 	}
-	g := graph.Build(docs)
+	if o.Depth < 0 {
+		return usagef("--depth must be 0 (no limit) or more; got %d", o.Depth)
+	}
+	if o.task != "" {
+		o.Task = task.ID(o.task)
+		if d, err := r.Task(o.task); err == nil {
+			o.Task = d.ID
+		}
+	}
+	whole := graph.Build(docs)
+	g, err := whole.Subgraph(o.Filter)
+	if err != nil {
+		return usagef("--task %s: %v; 'taskproof graph --format json' lists the tasks", o.task, err)
+	}
 	var out []byte
 	switch o.Format {
 	case "json":
@@ -43,6 +62,9 @@ func runGraph(ctx context.Context, o graphOptions, env *cliEnv) error {
 		out = graph.DOT(g)
 	default:
 		out = graph.Mermaid(g)
+		if w := graph.MermaidLimitWarning(g, out); w != "" {
+			defer warn(env, "graph", []string{w})
+		}
 	}
 	if err := write(env.stdout, out); err != nil {
 		return err
