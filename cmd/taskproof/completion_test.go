@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -168,4 +169,116 @@ func TestManPage(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
 		t.Errorf("groff: %v\n%s", err, out)
 	}
+}
+
+// shellWords splits a command line as sh would for plain words and quotes
+// (no expansions), stopping at |, >, < and ;.
+func shellWords(line string) []string {
+	var out []string
+	var cur strings.Builder
+	in, quote := false, rune(0)
+	for _, r := range line {
+		switch {
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteRune(r)
+		case r == '\'' || r == '"':
+			quote, in = r, true
+		case r == ' ':
+			if in {
+				out = append(out, cur.String())
+				cur.Reset()
+				in = false
+			}
+		case strings.ContainsRune("|><;", r):
+			if in {
+				out = append(out, cur.String())
+			}
+			return out
+		default:
+			cur.WriteRune(r)
+			in = true
+		}
+	}
+	if in {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// TestHelpExamples: every command's help leads with examples, each a
+// command line whose flags the command really parses; and every help fits
+// a screen (at most 64 lines).
+func TestHelpExamples(t *testing.T) {
+	for _, n := range leafCommands(commandTree(context.Background(), commands)) {
+		key := n.Name()
+		if key == "status set" {
+			key = "status" // its flag set's name
+		}
+		ex := examples[key]
+		if len(ex) == 0 || len(ex) > 2 {
+			t.Errorf("%s: %d examples, want 1 or 2", n.Name(), len(ex))
+		}
+		for _, e := range ex {
+			at := strings.Index(e, "taskproof "+n.Name())
+			if at < 0 {
+				t.Errorf("%s: example %q does not run it", n.Name(), e)
+				continue
+			}
+			words := shellWords(e[at:])
+			i := slicesIndex(words, "taskproof")
+			if i < 0 || strings.Join(words[i+1:min(len(words), i+1+len(n.Path))], " ") != n.Name() {
+				t.Errorf("%s: example %q does not run it", n.Name(), e)
+				continue
+			}
+			var fs *flagSet
+			env := &cliEnv{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" },
+				sawFlags: func(f *flagSet) {
+					if fs == nil {
+						fs = f
+					}
+				}}
+			c := commands
+			for _, p := range n.Path {
+				c = c.sub(p)
+			}
+			_ = c.run(context.Background(), env, []string{"--help"})
+			if _, err := fs.parse(words[i+1+len(n.Path):]); err != nil {
+				t.Errorf("%s: example %q: %v", n.Name(), e, err)
+			}
+		}
+		code, out, _ := cli(append(append([]string{}, n.Path...), "--help")...)
+		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+		if code != 0 || len(lines) < 3 || lines[2] != "Examples:" {
+			t.Errorf("%s --help does not lead with its examples: %q", n.Name(), lines[:min(3, len(lines))])
+		}
+		if len(lines) > 64 {
+			t.Errorf("%s --help is %d lines, more than a screen (64)", n.Name(), len(lines))
+		}
+	}
+	if len(examples) != len(leafCommands(commandTree(context.Background(), commands))) {
+		t.Errorf("examples for %d commands, the table has %d", len(examples), len(leafCommands(commandTree(context.Background(), commands))))
+	}
+}
+
+func leafCommands(ns []*cmdNode) []*cmdNode {
+	var out []*cmdNode
+	for _, n := range ns {
+		if len(n.Subs) > 0 {
+			out = append(out, leafCommands(n.Subs)...)
+		} else {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func slicesIndex(s []string, v string) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
 }

@@ -37,21 +37,54 @@ func flagDocs(fs *flag.FlagSet) []flagDoc {
 	return out
 }
 
-// writeFlagDocs prints flags as "  --name VALUE" lines with the usage
-// indented below, as the help of every command shows them.
+// writeFlagDocs prints one flag a line, "  --name VALUE  usage", the
+// usages aligned and wrapped at 80 columns, as every command's help shows
+// them.
 func writeFlagDocs(w io.Writer, flags []flagDoc) {
-	for _, d := range flags {
-		line := "  " + d.dashed()
+	width := 0
+	heads := make([]string, len(flags))
+	for i, d := range flags {
+		heads[i] = d.dashed()
 		if d.Value != "" {
-			line += " " + d.Value
+			heads[i] += " " + d.Value
 		}
-		fmt.Fprintln(w, line)
+		width = max(width, len(heads[i]))
+	}
+	width = min(width, 24)
+	for i, d := range flags {
 		usage := d.Usage
 		if d.Def != "" {
 			usage += fmt.Sprintf(" (default %s)", d.Def)
 		}
-		fmt.Fprintf(w, "        %s\n", usage)
+		indent := 2 + width + 2
+		lines := wrapWords(usage, max(80-indent, 30))
+		if len(heads[i]) > width {
+			fmt.Fprintf(w, "  %s\n", heads[i])
+		} else {
+			fmt.Fprintf(w, "  %-*s  %s\n", width, heads[i], lines[0])
+			lines = lines[1:]
+		}
+		for _, l := range lines {
+			fmt.Fprintf(w, "%s%s\n", strings.Repeat(" ", indent), l)
+		}
 	}
+}
+
+// wrapWords splits text into lines of at most width bytes at spaces.
+func wrapWords(text string, width int) []string {
+	var out []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(word) > width {
+			out = append(out, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	return append(out, line)
 }
 
 func cmpOr(s, def string) string {

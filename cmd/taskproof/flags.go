@@ -45,6 +45,12 @@ func (f *flagSet) formatFlag(p *string, allowed ...string) {
 
 func (f *flagSet) printUsage(w io.Writer) {
 	fmt.Fprintf(w, "Usage: taskproof %s\n", f.synopsis)
+	if ex := examples[f.Name()]; len(ex) > 0 {
+		fmt.Fprintf(w, "\nExamples:\n")
+		for _, e := range ex {
+			fmt.Fprintf(w, "  %s\n", e)
+		}
+	}
 	if f.help != "" {
 		fmt.Fprintf(w, "\n%s\n", strings.TrimRight(f.help, "\n"))
 	}
