@@ -1,11 +1,9 @@
 package config_test
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
@@ -22,12 +20,8 @@ const configSchema = "../../docs/schema/taskproof.schema.json"
 // the keys Config reads, table by table, so an editor completes every key
 // and flags none that works.
 func TestConfigSchemaKeys(t *testing.T) {
-	data, err := os.ReadFile(configSchema)
+	schema, err := schematest.Decode(configSchema)
 	if err != nil {
-		t.Fatal(err)
-	}
-	var schema map[string]any
-	if err := json.Unmarshal(data, &schema); err != nil {
 		t.Fatal(err)
 	}
 	var walk func(ty reflect.Type, path []string)
@@ -53,19 +47,10 @@ func TestConfigSchemaKeys(t *testing.T) {
 			return
 		}
 		if !reflect.DeepEqual(got, want) {
-			t.Errorf("schema keys at %v = %v, Config reads %v", path, keys(got), keys(want))
+			t.Errorf("schema keys at %v = %v, Config reads %v", path, schematest.Sorted(got), schematest.Sorted(want))
 		}
 	}
 	walk(reflect.TypeOf(config.Config{}), nil)
-}
-
-func keys(m map[string]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // TestConfigSchemaValidates: every taskproof.toml that Parse accepts in

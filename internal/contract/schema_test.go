@@ -1,11 +1,9 @@
 package contract
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -20,12 +18,8 @@ const contractSchema = "../../docs/schema/contract.schema.json"
 // TestContractSchemaKeys: docs/schema/contract.schema.json declares
 // exactly the keys the loader accepts, table by table.
 func TestContractSchemaKeys(t *testing.T) {
-	data, err := os.ReadFile(contractSchema)
+	schema, err := schematest.Decode(contractSchema)
 	if err != nil {
-		t.Fatal(err)
-	}
-	var schema map[string]any
-	if err := json.Unmarshal(data, &schema); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -53,7 +47,7 @@ func TestContractSchemaKeys(t *testing.T) {
 			want[k] = true
 		}
 		if !reflect.DeepEqual(got, want) {
-			t.Errorf("schema keys at %v = %v, the loader accepts %v", c.path, sortedSet(got), sortedSet(want))
+			t.Errorf("schema keys at %v = %v, the loader accepts %v", c.path, schematest.Sorted(got), schematest.Sorted(want))
 		}
 	}
 	entry, _ := schema["$defs"].(map[string]any)["entry"].(map[string]any)["oneOf"].([]any)[1].(map[string]any)
@@ -63,17 +57,8 @@ func TestContractSchemaKeys(t *testing.T) {
 		want[k] = true
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("schema ladder entry keys = %v, the loader accepts %v", sortedSet(got), sortedSet(want))
+		t.Errorf("schema ladder entry keys = %v, the loader accepts %v", schematest.Sorted(got), schematest.Sorted(want))
 	}
-}
-
-func sortedSet(m map[string]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // TestContractSchemaValidates: every contract of our format that Load

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sort"
 
 	"github.com/BurntSushi/toml"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -81,4 +82,27 @@ func Properties(schema map[string]any, path ...string) (map[string]bool, error) 
 		out[k] = true
 	}
 	return out, nil
+}
+
+// Decode reads the JSON Schema at path as plain JSON, for Properties.
+func Decode(path string) (map[string]any, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var schema map[string]any
+	if err := json.Unmarshal(data, &schema); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return schema, nil
+}
+
+// Sorted lists a set's members in order, for messages.
+func Sorted(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
