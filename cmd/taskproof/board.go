@@ -77,7 +77,7 @@ func runBoard(ctx context.Context, o boardOptions, env *cliEnv) error {
 	}
 	var data []byte
 	if o.Format == "json" {
-		data = b.JSON()
+		data = withSchemaVersion(b.JSON())
 	} else {
 		data = b.Markdown(rel)
 	}

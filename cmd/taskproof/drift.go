@@ -76,7 +76,8 @@ func runDrift(ctx context.Context, o driftOptions, env *cliEnv) error {
 	})
 	text := rep.Text
 	if o.Format == "json" {
-		text, o.Format = rep.JSON, "text" // the report renders its own JSON
+		text = func() []byte { return withSchemaVersion(rep.JSON()) }
+		o.Format = "text" // the report renders its own JSON
 	}
 	l := sarif.Log{Prefix: repoPrefix(r.Root), Category: "drift", Rules: board.SARIFRules(), Results: rep.SARIF()}
 	return o.write(env, l, rep, text, len(rep.Findings) > 0)

@@ -58,6 +58,7 @@ func runGraph(ctx context.Context, o graphOptions, env *cliEnv) error {
 		if out, err = graph.JSON(g); err != nil {
 			return infra(err)
 		}
+		out = withSchemaVersion(out)
 	case "dot":
 		out = graph.DOT(g)
 	default:

@@ -43,7 +43,7 @@ func TestScript(t *testing.T) {
 			return false, nil
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){"exitcode": cmdExitcode,
-			"sarifcheck": cmdSARIFCheck, "gitlabcheck": cmdGitLabCheck},
+			"sarifcheck": cmdSARIFCheck, "gitlabcheck": cmdGitLabCheck, "outputcheck": cmdOutputCheck},
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") == "1",
 	})
 }

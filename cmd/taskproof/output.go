@@ -19,7 +19,7 @@ func writeJSON(w io.Writer, v any) error {
 	if err != nil {
 		return infra(fmt.Errorf("encode json: %w", err))
 	}
-	return write(w, append(b, '\n'))
+	return write(w, append(withSchemaVersion(b), '\n'))
 }
 
 // writeOutput writes v as JSON when format is "json", else the text that

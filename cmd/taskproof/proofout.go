@@ -27,7 +27,7 @@ func emitProof(env *cliEnv, f proofrun.Flags, r *report.Report, unit string) err
 	}
 	switch {
 	case f.Format == "json":
-		env.stdout.Write(r.JSON())
+		env.stdout.Write(withSchemaVersion(r.JSON()))
 	case r.Verdict == string(verify.Pass):
 		io.WriteString(env.stdout, r.Text(unit))
 	default:
