@@ -26,7 +26,32 @@ type Config struct {
 	Hygiene  Hygiene  `toml:"hygiene"`
 	Evidence Evidence `toml:"evidence"`
 	Board    Board    `toml:"board"`
+	Signers  []Signer `toml:"signers"`
+	Trust    Trust    `toml:"trust"`
 }
+
+// Signer is a trusted signer of evidence ([[signers]]): a named public key
+// and the statuses its evidence may set. Evidence signed by any other key
+// is self-signed.
+type Signer struct {
+	Name string   `toml:"name"`
+	Key  string   `toml:"key"` // public key file (PKIX PEM), relative to the root
+	May  []string `toml:"may"` // statuses its evidence may set: Done, In Review
+}
+
+// Trust says when evidence must come from a signer allowed to sign it.
+type Trust struct {
+	// Require is "ci" (when $CI is set and [[signers]] names any),
+	// "always" or "never".
+	Require string `toml:"require"`
+}
+
+// Trust.Require values.
+const (
+	RequireCI     = "ci"
+	RequireAlways = "always"
+	RequireNever  = "never"
+)
 
 // Board configures how drift reads a hand-written board.
 type Board struct {
@@ -139,6 +164,7 @@ func Default() *Config {
 			StubPaths:   append([]string(nil), DefaultStubPaths...),
 		},
 		Evidence: Evidence{MaxBundleBytes: DefaultMaxBundleBytes, MaxEntryBytes: DefaultMaxEntryBytes},
+		Trust:    Trust{Require: RequireCI},
 	}
 }
 
@@ -182,6 +208,8 @@ func Parse(name string, data []byte) (*Config, error) {
 	set(md, &c.Hygiene.StubPaths, f.Hygiene.StubPaths, "hygiene", "stub_paths")
 	set(md, &c.Evidence.MaxBundleBytes, f.Evidence.MaxBundleBytes, "evidence", "max_bundle_bytes")
 	set(md, &c.Evidence.MaxEntryBytes, f.Evidence.MaxEntryBytes, "evidence", "max_entry_bytes")
+	set(md, &c.Signers, f.Signers, "signers")
+	set(md, &c.Trust.Require, f.Trust.Require, "trust", "require")
 	for k, v := range f.Board.Vocabulary {
 		if c.Board.Vocabulary == nil {
 			c.Board.Vocabulary = map[string]string{}
@@ -259,6 +287,9 @@ func (c *Config) validate(name string) error {
 	}
 	if c.Evidence.MaxEntryBytes > c.Evidence.MaxBundleBytes {
 		return fmt.Errorf("%s: [evidence] max_entry_bytes (%d) is above max_bundle_bytes (%d); an entry cannot be larger than its bundle", name, c.Evidence.MaxEntryBytes, c.Evidence.MaxBundleBytes)
+	}
+	if err := c.validateSigners(name, canon); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for i, g := range c.Groups {
