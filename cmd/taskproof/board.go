@@ -23,9 +23,9 @@ type boardOptions struct {
 	// RequireTrusted counts as proven only evidence from a trusted signer
 	// allowed to set Done.
 	RequireTrusted bool
-	Write  bool
-	Check  bool
-	Out    string // board file; "" means [tasks] board under Root
+	Write          bool
+	Check          bool
+	Out            string // board file; "" means [tasks] board under Root
 }
 
 func cmdBoard(ctx context.Context, env *cliEnv, args []string) error {

@@ -118,4 +118,3 @@ func (p *Policy) Refusal(j Judgement, status string) string {
 	}
 	return fmt.Sprintf("the evidence is signed by %s, which may not set %s; %s", who, status, fix)
 }
-
