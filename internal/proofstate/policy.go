@@ -28,7 +28,7 @@ func LoadPolicy(ctx context.Context, r *repo.Repo, ci, force bool) (*trust.Polic
 	inGit, _ := r.InGit(ctx)
 	keys := map[string][]byte{}
 	for _, s := range cfg.Signers {
-		data, err := r.ReadFile(s.Key)
+		data, err := r.ReadFile(r.Path(s.Key))
 		if err != nil {
 			return nil, fmt.Errorf("%s: signer %q: %w (commit its public key there, or fix key =)", config.FileName, s.Name, err)
 		}

@@ -1,0 +1,242 @@
+package main
+
+// Tests of the trust model (issue 15): named signers in taskproof.toml,
+// self-signed evidence refused where a trusted signer is required, and
+// `evidence recheck` re-running a bundle's proof to catch a forgery made
+// with the work tree's own key.
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/gittest"
+	"github.com/taskproof/taskproof/internal/ledger"
+	"github.com/taskproof/taskproof/internal/proofstate"
+	"github.com/taskproof/taskproof/internal/task"
+)
+
+// trustRun runs taskproof in process with the given environment on top of
+// the process's (CI unset unless given, no signing key unless given).
+func trustRun(t *testing.T, vars map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &cliEnv{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+		getenv: func(k string) string {
+			if v, ok := vars[k]; ok {
+				return v
+			}
+			switch k {
+			case "CI", evidence.EnvSigningKey, evidence.EnvSigningKeyFile, "GITHUB_STEP_SUMMARY":
+				return ""
+			}
+			return os.Getenv(k)
+		}}
+	code := runMain(context.Background(), env, args)
+	return code, out.String(), errb.String()
+}
+
+// ciKey makes the CI signer's pair: the public key committed at
+// keys/ci.pub under root, the private key's PEM text returned (it never
+// touches the work tree, as in CI where it is a secret).
+func ciKey(t *testing.T, root string) (ed25519.PublicKey, string) {
+	t.Helper()
+	pub, priv, err := evidence.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pp, err := evidence.MarshalPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kp, err := evidence.MarshalPrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gittest.WriteFile(t, filepath.Join(root, "keys/ci.pub"), string(pp))
+	return pub, string(kp)
+}
+
+// signersTOML is the policy of the tests: ci may make tasks Done or In
+// Review; the local key is not a signer.
+const signersTOML = `
+[[signers]]
+name = "ci"
+key = "keys/ci.pub"
+may = ["Done", "In Review"]
+`
+
+// forge rewrites the task's bundle as an agent with the work tree would:
+// every item and the verdict flipped to proven, the missing markers
+// appended to the console log (and its trace), the digests recomputed by
+// building it again, and signed with the work tree's private key.
+func forge(t *testing.T, root string, id task.ID, missing []string) {
+	t.Helper()
+	path := proofstate.BundlePath(root, id)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := evidence.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pred := c.Statement.Predicate
+	pred.Verdict = evidence.Proven
+	for i := range pred.Items {
+		pred.Items[i].Verdict, pred.Items[i].Reason = evidence.Proven, ""
+	}
+	var files []evidence.File
+	for _, f := range c.Files {
+		d, err := c.ReadFile(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch f.Name {
+		case evidence.LogName(1):
+			for _, m := range missing {
+				d = append(d, []byte(m+"\n")...)
+			}
+		case evidence.MarkersName(1):
+			for _, m := range missing {
+				line, _ := json.Marshal(evidence.MarkerLine{Marker: m, Kind: "required", Phase: "boot", Line: 999})
+				d = append(d, append(line, '\n')...)
+			}
+		}
+		files = append(files, evidence.File{Name: f.Name, Data: d})
+	}
+	local, _, err := evidence.LoadSigningKey(func(string) string { return "" }, "", root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := evidence.Build(files, pred, local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestQEMURecheckForgedBundle is the issue's acceptance in real QEMU: CI
+// (a key from the environment, listed as signer "ci") proves minios'
+// TASK-0001; the bundle verifies as ci's, status set Done accepts it in
+// CI, and recheck re-runs it in a clean worktree and agrees. Then the
+// proof fails (the guest that skips the timer), and its bundle is forged
+// with the work tree's key: verify says self-signed, CI=true status set
+// Done refuses it naming the signer, recheck exits 1 naming the timer
+// marker. Both rechecks are in the ledger.
+func TestQEMURecheckForgedBundle(t *testing.T) {
+	root := miniosRepo(t)
+	_, ciPEM := ciKey(t, root)
+	cfg, err := os.ReadFile(filepath.Join(root, "taskproof.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gittest.WriteFile(t, filepath.Join(root, "taskproof.toml"), string(cfg)+signersTOML)
+	head := gittest.CommitAll(t, root, "trust ci")
+	ci := map[string]string{"CI": "true", evidence.EnvSigningKey: ciPEM}
+	bundle := proofstate.BundlePath(root, "TASK-0001")
+
+	start := time.Now()
+	if code, out, errs := trustRun(t, ci, "prove", "TASK-0001", "--root", root); code != 0 {
+		t.Fatalf("prove as ci: exit %d\n%s\n%s", code, out, errs)
+	}
+	proveTime := time.Since(start)
+	code, out, errs := trustRun(t, ci, "evidence", "verify", bundle, "--root", root, "--commit", head)
+	if code != 0 || !strings.Contains(out, "signer:  ci (trusted signer, may set Done, In Review)") {
+		t.Errorf("verify of ci's bundle: exit %d\n%s\n%s", code, out, errs)
+	}
+	start = time.Now()
+	code, out, errs = trustRun(t, ci, "evidence", "recheck", bundle, "--root", root)
+	recheckTime := time.Since(start)
+	t.Logf("prove %v, recheck %v (ratio %.2f)", proveTime.Round(time.Millisecond), recheckTime.Round(time.Millisecond), recheckTime.Seconds()/proveTime.Seconds())
+	if code != 0 || !strings.HasPrefix(out, "agrees: ") {
+		t.Fatalf("recheck of the genuine bundle: exit %d\n%s\n%s", code, out, errs)
+	}
+	if recheckTime > 2*proveTime+20*time.Second {
+		t.Errorf("recheck took %v, more than twice the proof's %v (plus the guest build a clean worktree needs)", recheckTime, proveTime)
+	}
+	assertNoWorktrees(t, root)
+
+	// The failing guest, proven locally with the work tree's key.
+	taskPath := filepath.Join(root, "tasks", "TASK-0001-boot-ladder.md")
+	data, err := os.ReadFile(taskPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gittest.WriteFile(t, taskPath, string(bytes.Replace(data, []byte("-- ./qemu.sh pass`"), []byte("-- ./qemu.sh missing`"), 1)))
+	gittest.CommitAll(t, root, "boot the missing variant")
+	if code, out, errs := trustRun(t, map[string]string{"CI": "true"}, "prove", "TASK-0001", "--root", root); code != 1 {
+		t.Fatalf("prove of the missing variant: exit %d, want 1\n%s\n%s", code, out, errs)
+	}
+	forge(t, root, "TASK-0001", []string{"minios: timer ready"})
+
+	code, out, errs = trustRun(t, nil, "evidence", "verify", bundle, "--root", root, "--format", "json")
+	var vr struct {
+		Valid    bool
+		Verdict  string
+		SignedBy evidence.SignerJudgement `json:"signed_by"`
+	}
+	if err := json.Unmarshal([]byte(out), &vr); err != nil || code != 0 || !vr.Valid || vr.Verdict != evidence.Proven || vr.SignedBy.Trusted || vr.SignedBy.Signer != "self-signed" {
+		t.Errorf("verify of the forged bundle: exit %d, %+v (%v)\n%s\n%s", code, vr, err, out, errs)
+	}
+	code, _, errs = trustRun(t, map[string]string{"CI": "true"}, "status", "set", "TASK-0001", "Done", "--root", root)
+	if code != 1 || !strings.Contains(errs, "not from a trusted signer") || !strings.Contains(errs, "self-signed key") || !strings.Contains(errs, "have ci prove the task") {
+		t.Errorf("CI=true status set Done with the forged bundle: exit %d, want 1 naming the self-signed key and ci\n%s", code, errs)
+	}
+	// Outside CI the policy is not required: the same bundle is accepted,
+	// and says who signed it.
+	code, out, errs = trustRun(t, nil, "status", "set", "TASK-0001", "In Review", "--root", root)
+	if code != 0 || !strings.Contains(out, "signed by self-signed") {
+		t.Errorf("status set outside CI: exit %d\n%s\n%s", code, out, errs)
+	}
+	gittest.Git(t, root, "checkout", "--", "tasks")
+
+	code, out, errs = trustRun(t, nil, "evidence", "recheck", bundle, "--root", root)
+	t.Logf("recheck of the forged bundle: exit %d\n%s", code, out)
+	if code != 1 || !strings.Contains(out, "DISAGREES") ||
+		!strings.Contains(out, "marker minios: timer ready: the bundle says proven, the re-run failed") {
+		t.Errorf("recheck of the forged bundle: exit %d, want 1 naming the timer marker\n%s\n%s", code, out, errs)
+	}
+	assertNoWorktrees(t, root)
+
+	l, err := ledger.OpenExisting(ledger.DefaultPath(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	runs, err := l.History(context.Background(), "TASK-0001", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rechecks []string
+	for _, r := range runs {
+		if len(r.Command) > 2 && r.Command[1] == "evidence" && r.Command[2] == "recheck" {
+			rechecks = append(rechecks, r.Verdict)
+		}
+	}
+	if len(rechecks) != 2 || rechecks[0] != evidence.Failed || rechecks[1] != evidence.Proven {
+		t.Errorf("ledger rechecks (newest first) = %v, want [failed proven]", rechecks)
+	}
+}
+
+// assertNoWorktrees checks recheck removed its temporary worktree.
+func assertNoWorktrees(t *testing.T, root string) {
+	t.Helper()
+	out, err := exec.Command("git", "-C", root, "worktree", "list", "--porcelain").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(out), "worktree "); n != 1 {
+		t.Errorf("%d worktrees after recheck, want 1 (recheck must remove its own):\n%s", n, out)
+	}
+}
