@@ -240,3 +240,127 @@ func assertNoWorktrees(t *testing.T, root string) {
 		t.Errorf("%d worktrees after recheck, want 1 (recheck must remove its own):\n%s", n, out)
 	}
 }
+
+// trustRepo is stRepo with signer "ci" (keys/ci.pub, committed) in its
+// taskproof.toml; the private key stays in memory, as a CI secret.
+func trustRepo(t *testing.T) (*stRepo, ed25519.PrivateKey) {
+	t.Helper()
+	s := newStRepo(t)
+	pub, priv, err := evidence.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gittest.WriteFile(t, filepath.Join(s.root, "keys/ci.pub"), string(mustPEM(t, pub)))
+	gittest.WriteFile(t, filepath.Join(s.root, "taskproof.toml"), signersTOML)
+	gittest.Git(t, s.top, "add", "example/keys", "example/taskproof.toml")
+	gittest.Git(t, s.top, "commit", "-q", "-m", "trust ci")
+	return s, priv
+}
+
+// TestTrustPolicyStatusSet: with signer ci, CI=true status set Done (and
+// --require-trusted outside CI) accepts only ci's evidence, for its own
+// task and commit; the work tree's key is self-signed; the board and show
+// say who signed; a ci key swapped in the work tree is refused.
+func TestTrustPolicyStatusSet(t *testing.T) {
+	s, ciPriv := trustRepo(t)
+	ci := map[string]string{"CI": "true"}
+	set := func(vars map[string]string, extra ...string) (int, string, string) {
+		return trustRun(t, vars, append([]string{"status", "set", "TASK-0001", "Done", "--root", s.root}, extra...)...)
+	}
+
+	s.prove(t, s.priv, evidence.Proven, "") // the work tree's own key
+	for _, c := range []struct {
+		name  string
+		vars  map[string]string
+		extra []string
+	}{{"CI=true", ci, nil}, {"--require-trusted", nil, []string{"--require-trusted"}}} {
+		code, _, errs := set(c.vars, c.extra...)
+		if code != exitFindings || !strings.Contains(errs, "TASK-0001 cannot be set to Done: the evidence is not from a trusted signer") ||
+			!strings.Contains(errs, "self-signed key "+evidence.KeyID(s.pub)[:12]) || !strings.Contains(errs, "have ci prove the task") {
+			t.Errorf("%s, self-signed evidence: exit %d, want 1 naming the key and the fix\n%s", c.name, code, errs)
+		}
+	}
+	code, board, _ := trustRun(t, ci, "board", "--root", s.root, "--format", "json")
+	if code != 0 || strings.Contains(board, `"state": "proven"`) || !strings.Contains(board, "proven, but not by a trusted signer; signed by self-signed") {
+		t.Errorf("CI board with self-signed evidence: exit %d\n%s", code, board)
+	}
+	// Where the policy is not required, self-signed evidence counts, and
+	// show says whose it is.
+	code, out, _ := trustRun(t, nil, "show", "TASK-0001", "--root", s.root)
+	if code != 0 || !strings.Contains(out, "signed by  self-signed (key "+evidence.KeyID(s.pub)[:12]) {
+		t.Errorf("show outside CI: exit %d\n%s", code, out)
+	}
+
+	s.prove(t, ciPriv, evidence.Proven, "")
+	code, out, errs := set(ci)
+	if code != 0 || !strings.Contains(out, "signed by ci (trusted signer, may set Done, In Review)") {
+		t.Fatalf("CI=true status set Done with ci's evidence: exit %d\n%s\n%s", code, out, errs)
+	}
+	code, board, _ = trustRun(t, ci, "board", "--root", s.root, "--format", "json")
+	if code != 0 || !strings.Contains(board, `"state": "proven"`) || !strings.Contains(board, "signed by ci") {
+		t.Errorf("CI board with ci's evidence: exit %d\n%s", code, board)
+	}
+	gittest.WriteFile(t, s.taskPath(), stTask)
+
+	// ci's signature does not make a bundle count for another commit.
+	s.prove(t, ciPriv, evidence.Proven, strings.Repeat("ab", 20))
+	if code, _, errs := set(ci); code != exitFindings || !strings.Contains(errs, "the evidence is for another history") {
+		t.Errorf("ci's bundle for another commit: exit %d\n%s", code, errs)
+	}
+
+	// A ci key swapped in the work tree (not committed), and a bundle
+	// signed with its private key: refused before any evidence is read.
+	pub2, priv2, err := evidence.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gittest.WriteFile(t, filepath.Join(s.root, "keys/ci.pub"), string(mustPEM(t, pub2)))
+	s.prove(t, priv2, evidence.Proven, "")
+	for _, vars := range []map[string]string{ci, nil} {
+		code, _, errs := set(vars)
+		if code == 0 || !strings.Contains(errs, `signer "ci": key keys/ci.pub is not the committed one`) {
+			t.Errorf("swapped ci key (CI=%q): exit %d, want a refusal naming the key\n%s", vars["CI"], code, errs)
+		}
+	}
+	s.expectFile(t, stTask)
+}
+
+// TestScopeReportsTrustChanges: a change to a trusted key or the
+// [[signers]] of taskproof.toml is a scope
+// violation for a task whose own allowlist does not name the file, even
+// when [scope] always_allow lists it; a task that names it may.
+func TestScopeReportsTrustChanges(t *testing.T) {
+	s, _ := trustRepo(t)
+	gittest.WriteFile(t, filepath.Join(s.root, "tasks/TASK-0003-trust.md"),
+		"# TASK-0003: Rotate the CI key\n\n- Status: Draft\n\n## Touched paths (allowlist)\n\n- `keys/ci.pub`\n- `taskproof.toml`\n")
+	toml := "[scope]\nalways_allow = [\"taskproof.toml\", \"keys/**\"]\n" + signersTOML
+	gittest.WriteFile(t, filepath.Join(s.root, "taskproof.toml"), toml)
+	gittest.Git(t, s.top, "add", "-A")
+	gittest.Git(t, s.top, "commit", "-q", "-m", "trust task")
+	base := gittest.Git(t, s.top, "rev-parse", "HEAD")
+	scopeOf := func(id string) (int, string) {
+		code, out, errs := trustRun(t, nil, "scope", id, "--base", base, "--root", s.root)
+		return code, out + errs
+	}
+	// A harmless edit of taskproof.toml (always_allow lists it) is no
+	// trust change.
+	gittest.WriteFile(t, filepath.Join(s.root, "taskproof.toml"), "# tuned\n"+toml)
+	if code, out := scopeOf("TASK-0001"); strings.Contains(out, "who may make tasks Done") {
+		t.Errorf("a comment in taskproof.toml reported as a trust change: exit %d\n%s", code, out)
+	}
+	pub2, _, _ := evidence.GenerateKey()
+	for _, c := range []struct{ name, file, data string }{
+		{"ci key", "keys/ci.pub", string(mustPEM(t, pub2))},
+		{"policy", "taskproof.toml", strings.Replace(toml, `may = ["Done", "In Review"]`, `may = ["In Review"]`, 1)},
+	} {
+		gittest.Git(t, s.top, "checkout", "-q", "--", ".")
+		gittest.WriteFile(t, filepath.Join(s.root, c.file), c.data)
+		code, out := scopeOf("TASK-0001")
+		if code != exitFindings || !strings.Contains(out, c.file) || !strings.Contains(out, "changes who may make tasks Done") {
+			t.Errorf("%s changed, TASK-0001: exit %d, want 1 naming %s as a trust change\n%s", c.name, code, c.file, out)
+		}
+		if code, out := scopeOf("TASK-0003"); code != 0 {
+			t.Errorf("%s changed, TASK-0003 (which names it): exit %d\n%s", c.name, code, out)
+		}
+	}
+}
