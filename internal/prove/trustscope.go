@@ -77,4 +77,3 @@ func hasViolation(res *scope.Result, p string) bool {
 	}
 	return false
 }
-
