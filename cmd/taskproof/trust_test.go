@@ -364,3 +364,26 @@ func TestScopeReportsTrustChanges(t *testing.T) {
 		}
 	}
 }
+
+// TestCollectNeedsTrustedKey: in CI with signers configured, collect
+// refuses to accept lanes with a key whose signer may not make tasks Done
+// (here the work tree's), naming it; ci's key gets past the check.
+func TestCollectNeedsTrustedKey(t *testing.T) {
+	s, ciPriv := trustRepo(t)
+	pemOf := func(k ed25519.PrivateKey) string {
+		b, err := evidence.MarshalPrivateKey(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	lanes := t.TempDir()
+	code, _, errs := trustRun(t, map[string]string{"CI": "true", evidence.EnvSigningKey: pemOf(s.priv)}, "evidence", "collect", lanes, "--root", s.root)
+	if code != exitFindings || !strings.Contains(errs, "cannot be collected with the key from $TASKPROOF_SIGNING_KEY") || !strings.Contains(errs, "self-signed key") {
+		t.Errorf("collect with the work tree's key in CI: exit %d, want 1\n%s", code, errs)
+	}
+	_, _, errs = trustRun(t, map[string]string{"CI": "true", evidence.EnvSigningKey: pemOf(ciPriv)}, "evidence", "collect", lanes, "--root", s.root)
+	if strings.Contains(errs, "cannot be collected with the key") {
+		t.Errorf("collect with ci's key refused as untrusted:\n%s", errs)
+	}
+}
