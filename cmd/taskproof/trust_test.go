@@ -387,3 +387,48 @@ func TestCollectNeedsTrustedKey(t *testing.T) {
 		t.Errorf("collect with ci's key refused as untrusted:\n%s", errs)
 	}
 }
+
+// TestQEMUStaleWhenGuestImageSwapped: the guest image minios boots lives
+// in the ignored build/; prove records its digest ([proof] inputs), and
+// replacing it after the proof (with the variant that skips the timer)
+// makes the evidence stale, so status set Done refuses it.
+func TestQEMUStaleWhenGuestImageSwapped(t *testing.T) {
+	root := miniosRepo(t)
+	if code, out, errs := proveCLI(t, "prove", "TASK-0001", "--root", root); code != 0 {
+		t.Fatalf("prove: exit %d\n%s\n%s", code, out, errs)
+	}
+	v := verifiedBundle(t, root, "0001", "")
+	var in evidence.Inputs
+	if err := json.Unmarshal(bundleFile(t, v, evidence.InputsName), &in); err != nil {
+		t.Fatal(err)
+	}
+	recorded := map[string]bool{}
+	for _, f := range in.Files {
+		recorded[f.Path] = f.SHA256 != ""
+	}
+	if !recorded["build/minios-pass.elf"] || !recorded["qemu.sh"] {
+		t.Fatalf("inputs.json lacks the booted image or the script: %+v", in.Files)
+	}
+	if code, out, _ := proveCLI(t, "show", "TASK-0001", "--root", root); code != 0 || !strings.Contains(out, "proven") {
+		t.Fatalf("show before the swap: exit %d\n%s", code, out)
+	}
+	other := t.TempDir()
+	if out, err := exec.Command("bash", filepath.Join(root, "build.sh"), other, "missing").CombinedOutput(); err != nil {
+		t.Fatalf("build.sh: %v\n%s", err, out)
+	}
+	img, err := os.ReadFile(filepath.Join(other, "minios-missing.elf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "build", "minios-pass.elf"), img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := proveCLI(t, "show", "TASK-0001", "--root", root)
+	if code != 0 || !strings.Contains(out, "stale") || !strings.Contains(out, "proof input build/minios-pass.elf changed since the proof") {
+		t.Errorf("show after swapping the guest image: exit %d, want stale naming the image\n%s", code, out)
+	}
+	code, _, errs := proveCLI(t, "status", "set", "TASK-0001", "Done", "--root", root)
+	if code != exitFindings || !strings.Contains(errs, "the evidence is stale") || !strings.Contains(errs, "build/minios-pass.elf") {
+		t.Errorf("status set Done after the swap: exit %d\n%s", code, errs)
+	}
+}

@@ -86,6 +86,10 @@ type Group struct {
 type Proof struct {
 	Contract  string   `toml:"contract"`  // marker contract file
 	Canonical []string `toml:"canonical"` // command globs allowed to run as proof
+	// Inputs are globs of files proofs use that their commands do not name
+	// (guest images built into an ignored build/): prove records their
+	// digests, and the evidence is stale when one changes.
+	Inputs []string `toml:"inputs"`
 }
 
 // Scope configures the touched-path check.
@@ -203,6 +207,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	set(md, &c.Groups, f.Groups, "groups")
 	set(md, &c.Proof.Contract, f.Proof.Contract, "proof", "contract")
 	set(md, &c.Proof.Canonical, f.Proof.Canonical, "proof", "canonical")
+	set(md, &c.Proof.Inputs, f.Proof.Inputs, "proof", "inputs")
 	set(md, &c.Scope.AlwaysAllow, f.Scope.AlwaysAllow, "scope", "always_allow")
 	set(md, &c.Hygiene.DaemonPaths, f.Hygiene.DaemonPaths, "hygiene", "daemon_paths")
 	set(md, &c.Hygiene.StubPaths, f.Hygiene.StubPaths, "hygiene", "stub_paths")
@@ -267,6 +272,7 @@ func (c *Config) validate(name string) error {
 		{"[scope] always_allow", c.Scope.AlwaysAllow},
 		{"[hygiene] daemon_paths", c.Hygiene.DaemonPaths},
 		{"[hygiene] stub_paths", c.Hygiene.StubPaths},
+		{"[proof] inputs", c.Proof.Inputs},
 	} {
 		for _, g := range l.globs {
 			if strings.TrimSpace(g) == "" {

@@ -86,6 +86,9 @@ type Facts struct {
 	// Untrusted, when set, is why the policy does not let the bundle's
 	// signer make the task proven (trust.Policy.Refusal).
 	Untrusted string
+	// InputChanges are the recorded proof inputs (files/inputs.json) that
+	// changed since the proof, one line each.
+	InputChanges []string
 }
 
 // Decide turns facts into a state and its reasons. It is pure.
@@ -138,7 +141,8 @@ func Decide(f Facts) (State, []string) {
 	if f.InputsErr != nil {
 		return Stale, []string{fmt.Sprintf("cannot compute the current inputs to compare with the evidence: %v", f.InputsErr)}
 	}
-	if rs := evidence.Staleness(p, f.Current); len(rs) > 0 {
+	rs := append(evidence.Staleness(p, f.Current), f.InputChanges...)
+	if len(rs) > 0 {
 		return Stale, rs
 	}
 	return Proven, []string{}
@@ -216,6 +220,9 @@ func Summarize(f Facts, state State) string {
 		}
 		if p.StopConditionsHash != c.StopConditionsHash {
 			what = append(what, "Stop conditions")
+		}
+		if len(f.InputChanges) > 0 {
+			what = append(what, "proof inputs")
 		}
 		return "changed since the proof: " + strings.Join(what, ", ")
 	}
@@ -341,6 +348,11 @@ func (a *Assessor) Assess(doc *task.Document, src []byte) Assessment {
 		}
 		f.InputsErr = err
 		f.Current.Commit = ""
+		if data, err := f.Verified.ReadFile(evidence.InputsName); err == nil {
+			f.InputChanges = evidence.InputChanges(data, a.r.Root)
+		} else if !errors.Is(err, evidence.ErrNoFile) {
+			f.InputChanges = []string{fmt.Sprintf("%s cannot be read: %v", evidence.InputsName, err)}
+		}
 	}
 	out.State, out.Reasons = Decide(f)
 	out.Summary = Summarize(f, out.State)

@@ -33,12 +33,20 @@ func trustFiles(cfg *config.Config) map[string]bool {
 // own allowlist (without [scope] always_allow) names it. base is the
 // merge base; root the taskproof root.
 func trustViolations(ctx context.Context, root string, cfg *config.Config, base string, doc *task.Document, res *scope.Result) {
-	var baseCfg *config.Config
-	if data, err := exec.CommandContext(ctx, "git", "-C", root, "show", base+":./"+config.FileName).Output(); err == nil {
-		baseCfg, _ = config.Parse(config.FileName, data)
-	}
-	if baseCfg == nil {
-		baseCfg = config.Default()
+	// The base's configuration matters only when the change touches it;
+	// otherwise it is the current one (and no git process is started).
+	baseCfg := cfg
+	for _, c := range res.Touched {
+		if c.Path == config.FileName || c.OldPath == config.FileName {
+			baseCfg = nil
+			if data, err := exec.CommandContext(ctx, "git", "-C", root, "show", base+":./"+config.FileName).Output(); err == nil {
+				baseCfg, _ = config.Parse(config.FileName, data)
+			}
+			if baseCfg == nil {
+				baseCfg = config.Default()
+			}
+			break
+		}
 	}
 	files := trustFiles(cfg)
 	for f := range trustFiles(baseCfg) {
