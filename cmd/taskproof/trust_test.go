@@ -432,3 +432,86 @@ func TestQEMUStaleWhenGuestImageSwapped(t *testing.T) {
 		t.Errorf("status set Done after the swap: exit %d\n%s", code, errs)
 	}
 }
+
+// resign rebuilds bundle data with the predicate edited and signs it with
+// the work tree's key, as an agent with the tree could.
+func resign(t *testing.T, root string, data []byte, edit func(*evidence.Predicate)) []byte {
+	t.Helper()
+	c, err := evidence.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pred := c.Statement.Predicate
+	edit(&pred)
+	var files []evidence.File
+	for _, f := range c.Files {
+		d, err := c.ReadFile(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, evidence.File{Name: f.Name, Data: d})
+	}
+	local, _, err := evidence.LoadSigningKey(func(string) string { return "" }, "", root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := evidence.Build(files, pred, local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestRecheckGoTests: recheck of a `go test` proof agrees for the genuine
+// bundle; a failed proof with its items flipped is named by its test
+// item; a genuine bundle moved onto another commit (its commit rewritten,
+// re-signed) is named by the inputs that commit does not have.
+func TestRecheckGoTests(t *testing.T) {
+	root := goFixture(t, "TestAdd")
+	bundle := proofstate.BundlePath(root, "TASK-0010")
+	if code, out, errs := proveCLI(t, "prove", "TASK-0010", "--root", root); code != 0 {
+		t.Fatalf("prove: exit %d\n%s\n%s", code, out, errs)
+	}
+	genuine, err := os.ReadFile(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := proveCLI(t, "evidence", "recheck", bundle, "--root", root); code != 0 || !strings.HasPrefix(out, "agrees: ") {
+		t.Fatalf("recheck of the genuine bundle: exit %d\n%s\n%s", code, out, errs)
+	}
+	assertNoWorktrees(t, root)
+
+	gittest.WriteFile(t, filepath.Join(root, "fix.go"), "package fix\n\n// Add adds.\nfunc Add(a, b int) int { return a - b }\n")
+	head := gittest.CommitAll(t, root, "break Add")
+	if code, out, errs := proveCLI(t, "prove", "TASK-0010", "--root", root); code != 1 {
+		t.Fatalf("prove of the broken Add: exit %d, want 1\n%s\n%s", code, out, errs)
+	}
+	failed, err := os.ReadFile(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gittest.WriteFile(t, bundle, string(resign(t, root, failed, func(p *evidence.Predicate) {
+		p.Verdict = evidence.Proven
+		for i := range p.Items {
+			p.Items[i].Verdict, p.Items[i].Reason = evidence.Proven, ""
+		}
+	})))
+	code, out, errs := proveCLI(t, "evidence", "recheck", bundle, "--root", root, "--format", "json")
+	var rep recheckReport
+	err = json.Unmarshal([]byte(out), &rep)
+	named := map[string]string{}
+	for _, m := range rep.Mismatches {
+		named[m.What] = m.Claim + " → " + m.Rerun
+	}
+	if err != nil || code != 1 || rep.Agree || named["test TestAdd"] != "proven → failed" || named["command go test ./..."] != "proven → failed" ||
+		rep.SignedBy == nil || rep.SignedBy.Trusted {
+		t.Errorf("recheck of the flipped bundle: exit %d, %v, want the test and the command named\n%s\n%s", code, err, out, errs)
+	}
+
+	gittest.WriteFile(t, bundle, string(resign(t, root, genuine, func(p *evidence.Predicate) { p.Commit = head })))
+	code, out, errs = proveCLI(t, "evidence", "recheck", bundle, "--root", root)
+	if code != 1 || !strings.Contains(out, "inputs: allowlisted files: the bundle says sha256:") || !strings.Contains(out, "the bundle was not made from its commit's tree") {
+		t.Errorf("recheck of the transplanted bundle: exit %d\n%s\n%s", code, out, errs)
+	}
+	assertNoWorktrees(t, root)
+}
