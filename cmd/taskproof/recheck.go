@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/ledger"
 	"github.com/taskproof/taskproof/internal/prove"
 	"github.com/taskproof/taskproof/internal/repo"
 )
@@ -144,6 +145,13 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 	}
 	rep.Mismatches = append(rep.Mismatches, prove.Compare(pred, claimedFile, max(judged.Steps(), claimedSteps(v)), judged.Rechecked())...)
 	rep.Agree = len(rep.Mismatches) == 0
+	// Before this recheck is recorded: its own verdicts are not history.
+	if l, err := ledger.OpenExisting(ledger.DefaultPath(r.Root)); err == nil {
+		if runs, err := l.History(ctx, pred.TaskID, 0); err == nil {
+			prove.MarkFlaky(rep.Mismatches, runs, pred.Commit)
+		}
+		l.Close()
+	}
 	if err := plan.RecordRecheck(ctx, judged, r.Root, r.Rel(o.Bundle), v.Digest, o.Argv); err != nil {
 		fmt.Fprintf(env.stderr, "taskproof evidence recheck: warning: recheck not recorded in the ledger: %v\n", err)
 	}

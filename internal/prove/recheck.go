@@ -22,10 +22,16 @@ type Mismatch struct {
 	Claim  string `json:"claim"`  // what the bundle says
 	Rerun  string `json:"rerun"`  // what the re-run saw
 	Detail string `json:"detail"` // why it matters, or ""
+	// Flaky: the run history has seen this item both proven and not on
+	// the bundle's commit, so the difference may be chance, not forgery.
+	Flaky bool `json:"flaky"`
 }
 
 func (m Mismatch) String() string {
 	s := fmt.Sprintf("%s: the bundle says %s, the re-run %s", m.What, m.Claim, m.Rerun)
+	if m.Flaky {
+		s = "FLAKY " + s
+	}
 	if m.Detail != "" {
 		s += " (" + m.Detail + ")"
 	}
@@ -279,4 +285,41 @@ func (p *Plan) RecordRecheck(ctx context.Context, j *Judgement, root, bundlePath
 		return err
 	}
 	return l.Close()
+}
+
+// MarkFlaky marks the mismatches of items whose verdict varied among the
+// history's runs of commit (ledger.Ledger.History of the task), adding
+// the counts to their detail: such a difference is reported as flaky.
+func MarkFlaky(ms []Mismatch, history []ledger.Run, commit string) {
+	counts := map[string]map[string]int{} // "kind item" -> verdict -> runs
+	for _, r := range history {
+		if r.Commit != commit {
+			continue
+		}
+		for _, it := range r.Items {
+			k := it.Kind + " " + it.Item
+			if counts[k] == nil {
+				counts[k] = map[string]int{}
+			}
+			counts[k][it.Verdict]++
+		}
+	}
+	for i, m := range ms {
+		c := counts[m.What]
+		if len(c) < 2 {
+			continue
+		}
+		var parts []string
+		for _, v := range []string{evidence.Proven, evidence.Failed, "not_run"} {
+			if c[v] > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d times", strings.ReplaceAll(v, "_", " "), c[v]))
+			}
+		}
+		ms[i].Flaky = true
+		note := "flaky: on this commit the run history has it " + strings.Join(parts, ", ")
+		if m.Detail != "" {
+			note = m.Detail + "; " + note
+		}
+		ms[i].Detail = note
+	}
 }

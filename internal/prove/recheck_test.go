@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/ledger"
 )
 
 func markerTrace(ms ...string) []byte {
@@ -62,5 +63,25 @@ func TestCompare(t *testing.T) {
 		if strings.Join(whats, "|") != strings.Join(c.want, "|") {
 			t.Errorf("%s: mismatches %q, want %q\n%v", c.name, whats, c.want, got)
 		}
+	}
+}
+
+func TestMarkFlaky(t *testing.T) {
+	run := func(commit, verdict string) ledger.Run {
+		return ledger.Run{Commit: commit, Items: []ledger.ItemOutcome{{Kind: "marker", Item: "timer ready", Verdict: verdict}, {Kind: "marker", Item: "boot ok", Verdict: "proven"}}}
+	}
+	history := []ledger.Run{run("c1", "proven"), run("c1", "failed"), run("c1", "proven"), run("c2", "failed")}
+	ms := []Mismatch{{What: "marker timer ready", Claim: "proven", Rerun: "failed"}, {What: "marker boot ok", Claim: "failed", Rerun: "proven"}}
+	MarkFlaky(ms, history, "c1")
+	if !ms[0].Flaky || ms[0].Detail != "flaky: on this commit the run history has it proven 2 times, failed 1 times" || !strings.HasPrefix(ms[0].String(), "FLAKY ") {
+		t.Errorf("varying item: %+v", ms[0])
+	}
+	if ms[1].Flaky {
+		t.Errorf("an item always proven on the commit marked flaky: %+v", ms[1])
+	}
+	ms = []Mismatch{{What: "marker timer ready"}}
+	MarkFlaky(ms, history, "c2")
+	if ms[0].Flaky {
+		t.Errorf("one verdict on c2 (another commit's runs counted): %+v", ms[0])
 	}
 }
