@@ -85,43 +85,24 @@ func forge(t *testing.T, root string, id task.ID, missing []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := evidence.Read(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pred := c.Statement.Predicate
-	pred.Verdict = evidence.Proven
-	for i := range pred.Items {
-		pred.Items[i].Verdict, pred.Items[i].Reason = evidence.Proven, ""
-	}
-	var files []evidence.File
-	for _, f := range c.Files {
-		d, err := c.ReadFile(f.Name)
-		if err != nil {
-			t.Fatal(err)
+	forged := rebuild(t, root, data, func(pred *evidence.Predicate) {
+		pred.Verdict = evidence.Proven
+		for i := range pred.Items {
+			pred.Items[i].Verdict, pred.Items[i].Reason = evidence.Proven, ""
 		}
-		switch f.Name {
-		case evidence.LogName(1):
-			for _, m := range missing {
+	}, func(name string, d []byte) []byte {
+		for _, m := range missing {
+			switch name {
+			case evidence.LogName(1):
 				d = append(d, []byte(m+"\n")...)
-			}
-		case evidence.MarkersName(1):
-			for _, m := range missing {
+			case evidence.MarkersName(1):
 				line, _ := json.Marshal(evidence.MarkerLine{Marker: m, Kind: "required", Phase: "boot", Line: 999})
 				d = append(d, append(line, '\n')...)
 			}
 		}
-		files = append(files, evidence.File{Name: f.Name, Data: d})
-	}
-	local, _, err := evidence.LoadSigningKey(func(string) string { return "" }, "", root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := evidence.Build(files, pred, local)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return d
+	})
+	if err := os.WriteFile(path, forged, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -433,9 +414,10 @@ func TestQEMUStaleWhenGuestImageSwapped(t *testing.T) {
 	}
 }
 
-// resign rebuilds bundle data with the predicate edited and signs it with
+// rebuild rebuilds bundle data with the predicate and files edited
+// (editFile nil: files kept), recomputing every digest, and signs it with
 // the work tree's key, as an agent with the tree could.
-func resign(t *testing.T, root string, data []byte, edit func(*evidence.Predicate)) []byte {
+func rebuild(t *testing.T, root string, data []byte, edit func(*evidence.Predicate), editFile func(name string, data []byte) []byte) []byte {
 	t.Helper()
 	c, err := evidence.Read(data)
 	if err != nil {
@@ -448,6 +430,9 @@ func resign(t *testing.T, root string, data []byte, edit func(*evidence.Predicat
 		d, err := c.ReadFile(f.Name)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if editFile != nil {
+			d = editFile(f.Name, d)
 		}
 		files = append(files, evidence.File{Name: f.Name, Data: d})
 	}
@@ -490,12 +475,12 @@ func TestRecheckGoTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gittest.WriteFile(t, bundle, string(resign(t, root, failed, func(p *evidence.Predicate) {
+	gittest.WriteFile(t, bundle, string(rebuild(t, root, failed, func(p *evidence.Predicate) {
 		p.Verdict = evidence.Proven
 		for i := range p.Items {
 			p.Items[i].Verdict, p.Items[i].Reason = evidence.Proven, ""
 		}
-	})))
+	}, nil)))
 	code, out, errs := proveCLI(t, "evidence", "recheck", bundle, "--root", root, "--format", "json")
 	var rep recheckReport
 	err = json.Unmarshal([]byte(out), &rep)
@@ -508,7 +493,7 @@ func TestRecheckGoTests(t *testing.T) {
 		t.Errorf("recheck of the flipped bundle: exit %d, %v, want the test and the command named\n%s\n%s", code, err, out, errs)
 	}
 
-	gittest.WriteFile(t, bundle, string(resign(t, root, genuine, func(p *evidence.Predicate) { p.Commit = head })))
+	gittest.WriteFile(t, bundle, string(rebuild(t, root, genuine, func(p *evidence.Predicate) { p.Commit = head }, nil)))
 	code, out, errs = proveCLI(t, "evidence", "recheck", bundle, "--root", root)
 	if code != 1 || !strings.Contains(out, "inputs: allowlisted files: the bundle says sha256:") || !strings.Contains(out, "the bundle was not made from its commit's tree") {
 		t.Errorf("recheck of the transplanted bundle: exit %d\n%s\n%s", code, out, errs)

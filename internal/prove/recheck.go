@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -93,7 +94,7 @@ func Compare(claimed evidence.Predicate, claimedFile ClaimedFile, n int, re Rech
 		r, rok := re.File(name)
 		if cok || rok {
 			cs, rs := markerSequence(c), markerSequence(r)
-			if !equalStrings(cs, rs) {
+			if !slices.Equal(cs, rs) {
 				out = append(out, Mismatch{What: fmt.Sprintf("markers of proof %d", i), Claim: seqText(cs), Rerun: "saw " + seqText(rs),
 					Detail: firstDifference(cs, rs)})
 			}
@@ -164,18 +165,6 @@ func firstDifference(a, b []string) string {
 		}
 	}
 	return ""
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // compareTests compares the outcome of every test case of proof n.
