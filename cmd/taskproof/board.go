@@ -79,7 +79,7 @@ func runBoard(ctx context.Context, o boardOptions, env *cliEnv) error {
 		summary := a.Summary
 		if len(pol.Signers) > 0 && a.Signer != nil {
 			// Only with a policy: without one every bundle is self-signed.
-			summary += "; signed by " + a.Signer.Signer
+			summary += "; " + signerSummary(*a.Signer, "Done")
 		}
 		return board.Proof{State: string(a.State), Summary: summary, Claims: a.Claims}
 	})
