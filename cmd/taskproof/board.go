@@ -20,9 +20,12 @@ import (
 type boardOptions struct {
 	Root   string
 	Format string // markdown or json
-	Write  bool
-	Check  bool
-	Out    string // board file; "" means [tasks] board under Root
+	// RequireTrusted counts as proven only evidence from a trusted signer
+	// allowed to set Done.
+	RequireTrusted bool
+	Write          bool
+	Check          bool
+	Out            string // board file; "" means [tasks] board under Root
 }
 
 func cmdBoard(ctx context.Context, env *cliEnv, args []string) error {
@@ -32,6 +35,7 @@ func cmdBoard(ctx context.Context, env *cliEnv, args []string) error {
 	fs.formatFlag(&o.Format, "markdown", "json")
 	fs.BoolVar(&o.Write, "write", false, "write the board file atomically")
 	fs.BoolVar(&o.Check, "check", false, "exit 1 with a diff when the board file is stale")
+	fs.BoolVar(&o.RequireTrusted, "require-trusted", false, requireTrustedUsage)
 	fs.StringVar(&o.Out, "out", "", "board `FILE` (default: [tasks] board of taskproof.toml under --root)")
 	if err := fs.parseNone(args, "board takes no arguments"); err != nil {
 		return err
@@ -65,10 +69,19 @@ func runBoard(ctx context.Context, o boardOptions, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	assessor := proofstate.NewAssessor(ctx, r, pub)
+	pol, err := loadPolicy(ctx, env, r, o.RequireTrusted)
+	if err != nil {
+		return err
+	}
+	assessor := proofstate.NewAssessor(ctx, r, pub).WithPolicy(pol, "")
 	b := board.BuildWithProof(docs, specs, func(d *task.Document) board.Proof {
 		a := assessor.Assess(d, nil)
-		return board.Proof{State: string(a.State), Summary: a.Summary, Claims: a.Claims}
+		summary := a.Summary
+		if len(pol.Signers) > 0 && a.Signer != nil {
+			// Only with a policy: without one every bundle is self-signed.
+			summary += "; " + signerSummary(*a.Signer, "Done")
+		}
+		return board.Proof{State: string(a.State), Summary: summary, Claims: a.Claims}
 	})
 	for _, g := range b.Groups {
 		for _, id := range g.Missing {

@@ -38,6 +38,9 @@ func cmdEvidenceCollect(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := collectTrusted(ctx, env, o.Root, priv.Public().(ed25519.PublicKey), keySource); err != nil {
+		return err
+	}
 	results, from, err := readLanes(dirs, priv.Public().(ed25519.PublicKey))
 	if err != nil {
 		return err

@@ -45,6 +45,7 @@ var commands = &command{
 			footer: "Run 'taskproof evidence SUBCOMMAND --help' for its flags and exit codes.", subs: []*command{
 				{name: "collect", summary: "verify CI lanes' results and write every task's evidence from them", run: cmdEvidenceCollect},
 				{name: "md", summary: "print a task's evidence as the Markdown section to paste into a PR", run: cmdEvidenceMD},
+				{name: "recheck", summary: "re-run a bundle's proof at its commit in a clean worktree and compare", run: cmdEvidenceRecheck},
 				{name: "show", summary: "print what a bundle claims: task, commit, items, files", run: cmdEvidenceShow},
 				{name: "verify", summary: "check a bundle's signature, files and commit, offline", run: cmdEvidenceVerify},
 			}},

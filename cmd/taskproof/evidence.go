@@ -10,6 +10,7 @@ import (
 
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/trust"
 )
 
 // openEvidenceBundle opens a bundle within the limits of taskproof.toml
@@ -48,6 +49,16 @@ func readEvidencePub(pub, root string) (ed25519.PublicKey, error) {
 		return nil, err
 	}
 	return key, nil
+}
+
+// trustedKey is the trusted signer's key that bundle's envelope names,
+// when no --pub was given; nil otherwise (verify with --pub or the
+// repository's own key).
+func trustedKey(bundle *evidence.Bundle, pol *trust.Policy, pubFlag string) ed25519.PublicKey {
+	if pubFlag != "" || bundle == nil {
+		return nil
+	}
+	return pol.KeyFor(bundle.ClaimedKeyIDs())
 }
 
 // ---- evidence verify ----
@@ -94,13 +105,23 @@ func runEvidenceVerify(ctx context.Context, o evidenceOptions, env *cliEnv) erro
 	if err != nil {
 		return err
 	}
-	pub, err := readEvidencePub(o.Pub, o.Root)
+	pol, err := loadPolicy(ctx, env, repo.Open(o.Root), false)
 	if err != nil {
 		return err
+	}
+	pub := trustedKey(bundle, pol, o.Pub)
+	if pub == nil {
+		if pub, err = readEvidencePub(o.Pub, o.Root); err != nil {
+			return err
+		}
 	}
 	res, err := evidence.NewVerifyReport(o.Bundle, bundle, bad, pub, evidence.VerifyOptions{Commit: o.Commit})
 	if err != nil {
 		return err
+	}
+	if res.Valid {
+		j := pol.Judge(res.KeyID)
+		res.SignedBy = &j
 	}
 	if o.Format != "json" && !res.Valid {
 		for _, p := range res.Problems {
@@ -149,9 +170,15 @@ func runEvidenceShow(ctx context.Context, o evidenceOptions, env *cliEnv) error 
 	if bad != nil {
 		return fmt.Errorf("%s: %w", o.Bundle, bad)
 	}
-	var pub ed25519.PublicKey
+	pol, err := loadPolicy(ctx, env, repo.Open(o.Root), false)
+	if err != nil {
+		return err
+	}
 	keyPath := evidencePubPath(o.Pub, o.Root)
-	if _, statErr := os.Stat(keyPath); o.Pub != "" || statErr == nil {
+	pub := trustedKey(bundle, pol, o.Pub)
+	if s, ok := pol.Signer(evidence.KeyID(pub)); ok && pub != nil {
+		keyPath = filepath.Join(o.Root, filepath.FromSlash(s.KeyFile))
+	} else if _, statErr := os.Stat(keyPath); o.Pub != "" || statErr == nil {
 		if pub, err = readEvidencePub(o.Pub, o.Root); err != nil {
 			return err
 		}
@@ -159,6 +186,10 @@ func runEvidenceShow(ctx context.Context, o evidenceOptions, env *cliEnv) error 
 	res, err := evidence.NewShowReport(o.Bundle, bundle, pub, keyPath)
 	if err != nil {
 		return err
+	}
+	if res.Signature.Status == "valid" {
+		j := pol.Judge(res.Signature.KeyID)
+		res.SignedBy = &j
 	}
 	if err := writeOutput(env.stdout, o.Format, res, res.Text); err != nil {
 		return err

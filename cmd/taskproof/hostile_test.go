@@ -167,6 +167,7 @@ func TestHostileBundleMemory(t *testing.T) {
 				{[]string{"evidence", "verify", bundle, "--root", s.root}, nil, exitFindings, func(_, e string) string { return e }},
 				{[]string{"evidence", "show", bundle, "--root", s.root}, nil, exitUsage, func(_, e string) string { return e }},
 				{[]string{"evidence", "md", "TASK-0001", "--root", s.root}, nil, exitFindings, func(o, _ string) string { return o }},
+				{[]string{"evidence", "recheck", bundle, "--root", s.root}, nil, exitFindings, func(_, e string) string { return e }},
 				{[]string{"status", "set", "TASK-0001", "Done", "--root", s.root}, []string{"CI=true"}, exitFindings, func(_, e string) string { return e }},
 				{[]string{"board", "--root", s.root, "--format", "json"}, []string{"CI=true"}, exitOK, func(o, _ string) string { return o }},
 			} {

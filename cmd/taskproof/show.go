@@ -50,7 +50,11 @@ func runShow(ctx context.Context, o showOptions, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	assessor := proofstate.NewAssessor(ctx, r, pub)
+	pol, err := loadPolicy(ctx, env, r, false)
+	if err != nil {
+		return err
+	}
+	assessor := proofstate.NewAssessor(ctx, r, pub).WithPolicy(pol, "")
 	shown := make([]showDoc, len(docs))
 	for i, d := range docs {
 		shown[i] = showDoc{Document: d, Proof: assessor.Assess(d, nil)}

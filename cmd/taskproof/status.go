@@ -17,15 +17,19 @@ type statusOptions struct {
 	Task   string // id as typed, or a path to a task file
 	Status string // as typed
 	By     string // successor for Superseded, as typed
+	// RequireTrusted accepts only evidence from a trusted signer allowed
+	// to set the status, whatever taskproof.toml says.
+	RequireTrusted bool
 }
 
-const statusSynopsis = "status set TASK-ID STATUS [--by TASK-ID] [--root DIR]"
+const statusSynopsis = "status set TASK-ID STATUS [--by TASK-ID] [--require-trusted] [--root DIR]"
 
 func cmdStatusSet(ctx context.Context, env *cliEnv, args []string) error {
 	o := statusOptions{}
 	fs := newFlagSet(env, "status", statusSynopsis)
 	fs.rootFlag(&o.Root)
 	fs.StringVar(&o.By, "by", "", "successor `TASK-ID` when STATUS is Superseded")
+	fs.BoolVar(&o.RequireTrusted, "require-trusted", false, requireTrustedUsage)
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -63,7 +67,11 @@ func runStatusSet(ctx context.Context, o statusOptions, env *cliEnv) error {
 	var proof *proofstate.Assessment
 	switch want {
 	case "Done", "In Review":
-		a, err := proofstate.RequireEvidence(ctx, r, doc, src, want)
+		pol, err := loadPolicy(ctx, env, r, o.RequireTrusted)
+		if err != nil {
+			return err
+		}
+		a, err := proofstate.RequireEvidence(ctx, r, doc, src, want, pol)
 		if err != nil {
 			return err
 		}
@@ -91,6 +99,9 @@ func runStatusSet(ctx context.Context, o statusOptions, env *cliEnv) error {
 	}
 	if proof != nil {
 		fmt.Fprintf(env.stdout, "proven by %s (commit %s, %s)\n", proof.Bundle, scope.ShortHash(proof.Commit), proof.Digest)
+		if proof.Signer != nil {
+			fmt.Fprintf(env.stdout, "signed by %s\n", proof.Signer)
+		}
 	}
 	return nil
 }

@@ -26,7 +26,32 @@ type Config struct {
 	Hygiene  Hygiene  `toml:"hygiene"`
 	Evidence Evidence `toml:"evidence"`
 	Board    Board    `toml:"board"`
+	Signers  []Signer `toml:"signers"`
+	Trust    Trust    `toml:"trust"`
 }
+
+// Signer is a trusted signer of evidence ([[signers]]): a named public key
+// and the statuses its evidence may set. Evidence signed by any other key
+// is self-signed.
+type Signer struct {
+	Name string   `toml:"name"`
+	Key  string   `toml:"key"` // public key file (PKIX PEM), relative to the root
+	May  []string `toml:"may"` // statuses its evidence may set: Done, In Review
+}
+
+// Trust says when evidence must come from a signer allowed to sign it.
+type Trust struct {
+	// Require is "ci" (when $CI is set and [[signers]] names any),
+	// "always" or "never".
+	Require string `toml:"require"`
+}
+
+// Trust.Require values.
+const (
+	RequireCI     = "ci"
+	RequireAlways = "always"
+	RequireNever  = "never"
+)
 
 // Board configures how drift reads a hand-written board.
 type Board struct {
@@ -61,6 +86,10 @@ type Group struct {
 type Proof struct {
 	Contract  string   `toml:"contract"`  // marker contract file
 	Canonical []string `toml:"canonical"` // command globs allowed to run as proof
+	// Inputs are globs of files proofs use that their commands do not name
+	// (guest images built into an ignored build/): prove records their
+	// digests, and the evidence is stale when one changes.
+	Inputs []string `toml:"inputs"`
 }
 
 // Scope configures the touched-path check.
@@ -139,6 +168,7 @@ func Default() *Config {
 			StubPaths:   append([]string(nil), DefaultStubPaths...),
 		},
 		Evidence: Evidence{MaxBundleBytes: DefaultMaxBundleBytes, MaxEntryBytes: DefaultMaxEntryBytes},
+		Trust:    Trust{Require: RequireCI},
 	}
 }
 
@@ -177,11 +207,14 @@ func Parse(name string, data []byte) (*Config, error) {
 	set(md, &c.Groups, f.Groups, "groups")
 	set(md, &c.Proof.Contract, f.Proof.Contract, "proof", "contract")
 	set(md, &c.Proof.Canonical, f.Proof.Canonical, "proof", "canonical")
+	set(md, &c.Proof.Inputs, f.Proof.Inputs, "proof", "inputs")
 	set(md, &c.Scope.AlwaysAllow, f.Scope.AlwaysAllow, "scope", "always_allow")
 	set(md, &c.Hygiene.DaemonPaths, f.Hygiene.DaemonPaths, "hygiene", "daemon_paths")
 	set(md, &c.Hygiene.StubPaths, f.Hygiene.StubPaths, "hygiene", "stub_paths")
 	set(md, &c.Evidence.MaxBundleBytes, f.Evidence.MaxBundleBytes, "evidence", "max_bundle_bytes")
 	set(md, &c.Evidence.MaxEntryBytes, f.Evidence.MaxEntryBytes, "evidence", "max_entry_bytes")
+	set(md, &c.Signers, f.Signers, "signers")
+	set(md, &c.Trust.Require, f.Trust.Require, "trust", "require")
 	for k, v := range f.Board.Vocabulary {
 		if c.Board.Vocabulary == nil {
 			c.Board.Vocabulary = map[string]string{}
@@ -239,6 +272,7 @@ func (c *Config) validate(name string) error {
 		{"[scope] always_allow", c.Scope.AlwaysAllow},
 		{"[hygiene] daemon_paths", c.Hygiene.DaemonPaths},
 		{"[hygiene] stub_paths", c.Hygiene.StubPaths},
+		{"[proof] inputs", c.Proof.Inputs},
 	} {
 		for _, g := range l.globs {
 			if strings.TrimSpace(g) == "" {
@@ -259,6 +293,9 @@ func (c *Config) validate(name string) error {
 	}
 	if c.Evidence.MaxEntryBytes > c.Evidence.MaxBundleBytes {
 		return fmt.Errorf("%s: [evidence] max_entry_bytes (%d) is above max_bundle_bytes (%d); an entry cannot be larger than its bundle", name, c.Evidence.MaxEntryBytes, c.Evidence.MaxBundleBytes)
+	}
+	if err := c.validateSigners(name, canon); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for i, g := range c.Groups {

@@ -82,7 +82,7 @@ func readPrivateKeyFile(path string) (ed25519.PrivateKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("private key %s: %w", path, err)
 	}
-	if runtime.GOOS != "windows" && mode.Perm()&0o077 != 0 {
+	if runtime.GOOS != "windows" && mode.IsRegular() && mode.Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("private key %s has permissions %04o, readable or writable by others; only its owner may have access: chmod 600 %s",
 			path, mode.Perm(), path)
 	}
@@ -113,8 +113,10 @@ func readKeyFile(path string) ([]byte, fs.FileMode, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("read key: %w", err)
 	}
-	if !st.Mode().IsRegular() {
-		return nil, 0, fmt.Errorf("read key %s: not a regular file", path)
+	// A pipe is how a key reaches a process without touching the disk
+	// ($TASKPROOF_SIGNING_KEY_FILE=/dev/fd/3).
+	if !st.Mode().IsRegular() && st.Mode()&fs.ModeNamedPipe == 0 {
+		return nil, 0, fmt.Errorf("read key %s: not a regular file or a pipe", path)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
 	if err != nil {

@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -204,5 +205,37 @@ func TestIgnoreKey(t *testing.T) {
 				t.Error("the rule ignores other files too")
 			}
 		})
+	}
+}
+
+// TestSigningKeyFromPipe: $TASKPROOF_SIGNING_KEY_FILE=/dev/fd/N reads the
+// key from a pipe, so it never lands on disk.
+func TestSigningKeyFromPipe(t *testing.T) {
+	if _, err := os.Stat("/dev/fd"); err != nil {
+		t.Skip("no /dev/fd on this system")
+	}
+	_, priv, err := GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pem, err := MarshalPrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	go func() { w.Write(pem); w.Close() }()
+	path := fmt.Sprintf("/dev/fd/%d", r.Fd())
+	got, source, err := LoadSigningKey(func(k string) string {
+		if k == EnvSigningKeyFile {
+			return path
+		}
+		return ""
+	}, "", t.TempDir())
+	if err != nil || !got.Equal(priv) || !strings.Contains(source, path) {
+		t.Fatalf("key from %s: %v (source %q)", path, err, source)
 	}
 }

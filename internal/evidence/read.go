@@ -297,3 +297,18 @@ func Read(bundle []byte) (*Contents, error) {
 	}
 	return b.Contents()
 }
+
+// ClaimedKeyIDs are the key ids envelope.json names for its signatures:
+// unauthenticated hints for choosing the key to verify with (nil when the
+// envelope does not parse; Verify says why).
+func (b *Bundle) ClaimedKeyIDs() []string {
+	var env Envelope
+	if json.Unmarshal(b.EnvelopeJSON, &env) != nil {
+		return nil
+	}
+	ids := make([]string, 0, len(env.Signatures))
+	for _, s := range env.Signatures {
+		ids = append(ids, s.KeyID)
+	}
+	return ids
+}

@@ -52,6 +52,9 @@ type VerifyReport struct {
 	Verdict  string          `json:"verdict"`
 	Files    []FileReport    `json:"files"`
 	Problems []ProblemReport `json:"problems"`
+	// SignedBy is who signed a valid bundle by the trust policy (set by
+	// the caller; nil when not judged).
+	SignedBy *SignerJudgement `json:"signed_by,omitempty"`
 	verified *Verified
 }
 
@@ -89,6 +92,9 @@ func (r *VerifyReport) Text() []byte {
 		return nil
 	}
 	fmt.Fprintf(&b, "valid: evidence for %s, signed by key %s\n", v.Predicate.TaskID, v.KeyID)
+	if r.SignedBy != nil {
+		fmt.Fprintf(&b, "signer:  %s\n", r.SignedBy)
+	}
 	fmt.Fprintf(&b, "commit:  %s\n", v.Predicate.Commit)
 	fmt.Fprintf(&b, "verdict: %s (%s)\n", v.Predicate.Verdict, ItemCounts(v.Predicate.Items))
 	fmt.Fprintf(&b, "files:   %d, every sha256 matches the signed statement\n", len(v.Files))
@@ -112,6 +118,9 @@ type ShowReport struct {
 	ClaimedKeyIDs []string        `json:"claimed_key_ids"` // keyids written in envelope.json (unauthenticated)
 	Predicate     Predicate       `json:"predicate"`
 	Files         []FileReport    `json:"files"`
+	// SignedBy is who signed a valid bundle by the trust policy (set by
+	// the caller; nil when not judged).
+	SignedBy *SignerJudgement `json:"signed_by,omitempty"`
 }
 
 // NewShowReport reads the opened bundle b (named name) and, with a public key
@@ -175,6 +184,9 @@ func (r *ShowReport) Text() []byte {
 	switch r.Signature.Status {
 	case "valid":
 		row("signature", fmt.Sprintf("valid (key %s, id %s)", r.Signature.Key, r.Signature.KeyID))
+		if r.SignedBy != nil {
+			row("signer", r.SignedBy.String())
+		}
 	case "invalid":
 		for i, pr := range r.Signature.Problems {
 			k := ""

@@ -54,6 +54,9 @@ func ShowText(buf *bytes.Buffer, d *task.Document, proof Assessment) {
 		p += fmt.Sprintf("  %s, commit %s, %s", proof.Bundle, scope.ShortHash(proof.Commit), proof.Digest)
 	}
 	row("  proof", p)
+	if proof.Signer != nil {
+		row("  signed by", proof.Signer.String())
+	}
 	for _, r := range proof.Reasons {
 		row("", "- "+r)
 	}

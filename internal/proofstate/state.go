@@ -13,6 +13,7 @@ import (
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/task"
+	"github.com/taskproof/taskproof/internal/trust"
 )
 
 // State is what a task's evidence says about it now.
@@ -63,6 +64,9 @@ type Assessment struct {
 	Commit string `json:"commit,omitempty"`
 	Digest string `json:"digest,omitempty"`
 	KeyID  string `json:"key_id,omitempty"`
+	// Signer says who signed a bundle that verified and what the policy
+	// lets them set; nil otherwise.
+	Signer *trust.Judgement `json:"signer,omitempty"`
 	// Verified is the verified bundle, nil unless it verified.
 	Verified *evidence.Verified `json:"-"`
 }
@@ -79,6 +83,12 @@ type Facts struct {
 	Verified     *evidence.Verified // evidence.Verify succeeded
 	InputsErr    error              // the current inputs could not be computed
 	Current      evidence.Current   // the current inputs (Commit "" = by content)
+	// Untrusted, when set, is why the policy does not let the bundle's
+	// signer make the task proven (trust.Policy.Refusal).
+	Untrusted string
+	// InputChanges are the recorded proof inputs (files/inputs.json) that
+	// changed since the proof, one line each.
+	InputChanges []string
 }
 
 // Decide turns facts into a state and its reasons. It is pure.
@@ -125,10 +135,14 @@ func Decide(f Facts) (State, []string) {
 		}
 		return Failed, rs
 	}
+	if f.Untrusted != "" {
+		return notProven(f.Untrusted)
+	}
 	if f.InputsErr != nil {
 		return Stale, []string{fmt.Sprintf("cannot compute the current inputs to compare with the evidence: %v", f.InputsErr)}
 	}
-	if rs := evidence.Staleness(p, f.Current); len(rs) > 0 {
+	rs := append(evidence.Staleness(p, f.Current), f.InputChanges...)
+	if len(rs) > 0 {
 		return Stale, rs
 	}
 	return Proven, []string{}
@@ -149,6 +163,8 @@ func Summarize(f Facts, state State) string {
 			return "no evidence bundle"
 		case f.NoKey:
 			return "bundle present, but no public key to verify it"
+		case f.Untrusted != "":
+			return "proven, but not by a trusted signer"
 		}
 		return "no valid evidence"
 	case Invalid:
@@ -205,6 +221,9 @@ func Summarize(f Facts, state State) string {
 		if p.StopConditionsHash != c.StopConditionsHash {
 			what = append(what, "Stop conditions")
 		}
+		if len(f.InputChanges) > 0 {
+			what = append(what, "proof inputs")
+		}
 		return "changed since the proof: " + strings.Join(what, ", ")
 	}
 	return string(state)
@@ -249,6 +268,8 @@ type Assessor struct {
 	ctx  context.Context
 	r    *repo.Repo
 	pub  ed25519.PublicKey
+	pol  *trust.Policy
+	want string // the status the policy is asked about
 	snap *Snapshot
 	err  error
 	done bool
@@ -257,7 +278,19 @@ type Assessor struct {
 // NewAssessor prepares assessments of r's tasks with the verifying key pub
 // (nil: the repository has none).
 func NewAssessor(ctx context.Context, r *repo.Repo, pub ed25519.PublicKey) *Assessor {
-	return &Assessor{ctx: ctx, r: r, pub: pub}
+	return &Assessor{ctx: ctx, r: r, pub: pub, want: "Done"}
+}
+
+// WithPolicy makes the assessor verify with the trusted signers' keys as
+// well, name the signer of each bundle, and, when the policy is required,
+// count as proven only evidence from a signer allowed to set want (""
+// means Done, what the board's "proven" stands for).
+func (a *Assessor) WithPolicy(p *trust.Policy, want string) *Assessor {
+	a.pol = p
+	if want != "" {
+		a.want = want
+	}
+	return a
 }
 
 // Snapshot returns the repository snapshot, made on first use.
@@ -274,7 +307,7 @@ func (a *Assessor) Snapshot() (*Snapshot, error) {
 // older commit stays proven while nothing it covered changed. Status set
 // adds its own check that the evidence's commit is HEAD or an ancestor.
 func (a *Assessor) Assess(doc *task.Document, src []byte) Assessment {
-	f := Facts{TaskID: doc.ID, Status: doc.Status.Class, NoKey: a.pub == nil}
+	f := Facts{TaskID: doc.ID, Status: doc.Status.Class, NoKey: a.pub == nil && (a.pol == nil || len(a.pol.Signers) == 0)}
 	out := Assessment{Claims: ClaimsDone(doc.Status.Class)}
 	if doc.ID != "" {
 		f.Bundle = BundleRel(doc.ID)
@@ -293,9 +326,19 @@ func (a *Assessor) Assess(doc *task.Document, src []byte) Assessment {
 			}
 		default:
 			f.BundleExists = true
-			if a.pub != nil {
-				f.Verified, f.VerifyErr = b.Verify(a.pub, evidence.VerifyOptions{})
+			if key := verifyKey(b, a.pol, a.pub); key != nil {
+				f.Verified, f.VerifyErr = b.Verify(key, evidence.VerifyOptions{})
+			} else if !f.NoKey {
+				f.NoKey = true
 			}
+		}
+	}
+	var signer *trust.Judgement
+	if f.Verified != nil {
+		j := a.pol.Judge(f.Verified.KeyID)
+		signer = &j
+		if a.pol != nil && a.pol.Required {
+			f.Untrusted = a.pol.Refusal(j, a.want)
 		}
 	}
 	if f.Verified != nil && f.Verified.Predicate.Verdict == evidence.Proven && f.Verified.Predicate.TaskID == string(doc.ID) {
@@ -305,12 +348,18 @@ func (a *Assessor) Assess(doc *task.Document, src []byte) Assessment {
 		}
 		f.InputsErr = err
 		f.Current.Commit = ""
+		if data, err := f.Verified.ReadFile(evidence.InputsName); err == nil {
+			f.InputChanges = evidence.InputChanges(data, a.r.Root)
+		} else if !errors.Is(err, evidence.ErrNoFile) {
+			f.InputChanges = []string{fmt.Sprintf("%s cannot be read: %v", evidence.InputsName, err)}
+		}
 	}
 	out.State, out.Reasons = Decide(f)
 	out.Summary = Summarize(f, out.State)
 	if f.Verified != nil && f.VerifyErr == nil && out.State != Invalid {
 		out.Verified = f.Verified
 		out.Commit, out.Digest, out.KeyID = f.Verified.Predicate.Commit, f.Verified.Digest, f.Verified.KeyID
+		out.Signer = signer
 	}
 	if out.Reasons == nil {
 		out.Reasons = []string{}

@@ -10,6 +10,7 @@ import (
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/scope"
 	"github.com/taskproof/taskproof/internal/task"
+	"github.com/taskproof/taskproof/internal/trust"
 )
 
 // ErrRefused is a status change the evidence (or the lack of a
@@ -24,8 +25,10 @@ func (e *refusal) Is(target error) bool { return target == ErrRefused }
 
 // RequireEvidence returns the task's evidence when it allows the status
 // want (Done, In Review), or an error matching ErrRefused naming exactly
-// what is missing. src is the task file's content.
-func RequireEvidence(ctx context.Context, r *repo.Repo, doc *task.Document, src []byte, want string) (Assessment, error) {
+// what is missing. src is the task file's content. pol (nil: none) names
+// the trusted signers; when it is required, only evidence from a signer
+// allowed to set want counts.
+func RequireEvidence(ctx context.Context, r *repo.Repo, doc *task.Document, src []byte, want string, pol *trust.Policy) (Assessment, error) {
 	refuse := func(why string, reasons []string) error {
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s cannot be set to %s: %s", doc.ID, want, why)
@@ -41,10 +44,10 @@ func RequireEvidence(ctx context.Context, r *repo.Repo, doc *task.Document, src 
 	if err != nil {
 		return Assessment{}, err
 	}
-	if pub == nil {
+	if pub == nil && (pol == nil || len(pol.Signers) == 0) {
 		return Assessment{}, refuse("its evidence cannot be verified", []string{NoPublicKeyReason})
 	}
-	as := NewAssessor(ctx, r, pub)
+	as := NewAssessor(ctx, r, pub).WithPolicy(pol, want)
 	// Judge the evidence alone: the header's current claim is what is
 	// being decided.
 	unclaimed := *doc
@@ -53,6 +56,9 @@ func RequireEvidence(ctx context.Context, r *repo.Repo, doc *task.Document, src 
 	switch a.State {
 	case Proven:
 	case Unproven, Claimed:
+		if a.Signer != nil { // verified, proven, but its signer may not set want
+			return a, refuse("the evidence is not from a trusted signer", a.Reasons)
+		}
 		return a, refuse("no evidence", a.Reasons)
 	case Stale:
 		return a, refuse("the evidence is stale", a.Reasons)

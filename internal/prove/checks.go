@@ -28,6 +28,7 @@ func CheckScope(ctx context.Context, r *repo.Repo, doc *task.Document, base stri
 	}
 	a := scope.Compile(doc.Path, doc.Touched, cfg.Scope.AlwaysAllow)
 	res := scope.Check(a, files)
+	trustViolations(ctx, r.Root, cfg, c.Base.MergeBase, doc, res)
 	res.Task = string(doc.ID)
 	res.Base, res.BaseFrom, res.MergeBase = c.Base.Rev, c.Base.How, c.Base.MergeBase
 	return res, nil

@@ -96,6 +96,11 @@ func (p *Plan) Seal(ctx context.Context, j *Judgement, priv ed25519.PrivateKey) 
 		files = append(files, st.result().Files...)
 	}
 	files = append(files, evidence.File{Name: evidence.ConfigName, Data: mustJSON(p.config(tp))})
+	inputs, err := p.inputsFile(tp)
+	if err != nil {
+		return nil, &kindError{ErrInfra, fmt.Errorf("digest the proof inputs: %w", err)}
+	}
+	files = append(files, inputs)
 	sort.Slice(files, func(i, k int) bool { return files[i].Name < files[k].Name })
 	cur := tp.Inputs
 	pred := evidence.Predicate{

@@ -19,7 +19,7 @@ func TestConfigFileMeansDefaults(t *testing.T) {
 	want := config.Default()
 	// An empty list written as [] and a nil default mean the same.
 	norm := func(c *config.Config) {
-		for _, p := range []*[]string{&c.Hygiene.DaemonPaths, &c.Hygiene.StubPaths, &c.Scope.AlwaysAllow, &c.Proof.Canonical} {
+		for _, p := range []*[]string{&c.Hygiene.DaemonPaths, &c.Hygiene.StubPaths, &c.Scope.AlwaysAllow, &c.Proof.Canonical, &c.Proof.Inputs} {
 			if len(*p) == 0 {
 				*p = nil
 			}

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/ledger"
+	"github.com/taskproof/taskproof/internal/prove"
+	"github.com/taskproof/taskproof/internal/repo"
+)
+
+// recheckOptions are the inputs of `taskproof evidence recheck`.
+type recheckOptions struct {
+	Root    string
+	Format  string // text or json
+	Bundle  string
+	Pub     string // public key file; "" = a trusted signer's, else .taskproof/signing.pub
+	Timeout time.Duration
+	Argv    []string // the command line, for the ledger
+}
+
+const recheckSynopsis = "evidence recheck BUNDLE [--pub KEYFILE] [--timeout D] [--root DIR] [--format text|json]"
+
+func cmdEvidenceRecheck(ctx context.Context, env *cliEnv, args []string) error {
+	o := recheckOptions{Argv: append([]string{"taskproof", "evidence", "recheck"}, args...)}
+	fs := newFlagSet(env, "evidence recheck", recheckSynopsis)
+	fs.rootFlag(&o.Root)
+	fs.formatFlag(&o.Format, "text", "json")
+	fs.StringVar(&o.Pub, "pub", "", "check the signature with public key `KEYFILE` (default: the trusted signer the bundle names, else .taskproof/signing.pub)")
+	fs.DurationVar(&o.Timeout, "timeout", prove.DefaultTimeout, "bound each test or harness command without its own --timeout")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want exactly one argument, the bundle file; usage: taskproof %s", recheckSynopsis)
+	}
+	o.Bundle = pos[0]
+	return runEvidenceRecheck(ctx, o, env)
+}
+
+// recheckReport is what `evidence recheck` says.
+type recheckReport struct {
+	Bundle     string                    `json:"bundle"`
+	Task       string                    `json:"task"`
+	Commit     string                    `json:"commit"`
+	SignedBy   *evidence.SignerJudgement `json:"signed_by"`
+	Claimed    string                    `json:"claimed_verdict"`
+	Rerun      string                    `json:"rerun_verdict"`
+	Agree      bool                      `json:"agree"`
+	Mismatches []prove.Mismatch          `json:"mismatches"`
+}
+
+func (r *recheckReport) Text() []byte {
+	var b bytes.Buffer
+	if r.Agree {
+		fmt.Fprintf(&b, "agrees: re-running %s at commit %s gives what %s claims (verdict %s)\n", r.Task, r.Commit, r.Bundle, r.Claimed)
+	} else {
+		fmt.Fprintf(&b, "DISAGREES: re-running %s at commit %s does not give what %s claims (%d differences)\n", r.Task, r.Commit, r.Bundle, len(r.Mismatches))
+		for _, m := range r.Mismatches {
+			fmt.Fprintf(&b, "  - %s\n", m)
+		}
+	}
+	if r.SignedBy != nil {
+		fmt.Fprintf(&b, "signed by %s\n", r.SignedBy)
+	}
+	return b.Bytes()
+}
+
+// runEvidenceRecheck verifies the bundle, re-runs its task's proof
+// commands at its commit in a clean temporary git worktree (removed
+// afterwards, whatever happens), compares and records the result.
+func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) error {
+	if err := checkFormat(o.Format, "text", "json"); err != nil {
+		return err
+	}
+	r := repo.Open(o.Root)
+	bundle, bad, err := openEvidenceBundle(o.Bundle, o.Root)
+	if err != nil {
+		return err
+	}
+	if bad != nil {
+		return findings(fmt.Errorf("%s: %w", o.Bundle, bad))
+	}
+	pol, err := loadPolicy(ctx, env, r, false)
+	if err != nil {
+		return err
+	}
+	var pub ed25519.PublicKey
+	if pub = trustedKey(bundle, pol, o.Pub); pub == nil {
+		if pub, err = readEvidencePub(o.Pub, o.Root); err != nil {
+			return err
+		}
+	}
+	v, err := bundle.Verify(pub, evidence.VerifyOptions{})
+	if err != nil {
+		if evidence.Problems(err) != nil {
+			return findings(fmt.Errorf("%s does not verify, so there is nothing to recheck: %w", o.Bundle, err))
+		}
+		return err
+	}
+	j := pol.Judge(v.KeyID)
+	pred := v.Predicate
+	rep := &recheckReport{Bundle: o.Bundle, Task: pred.TaskID, Commit: pred.Commit, SignedBy: &j, Claimed: pred.Verdict, Mismatches: []prove.Mismatch{}}
+
+	wt, cleanup, err := recheckWorktree(ctx, r.Root, pred.Commit)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := cleanup(); err != nil {
+			fmt.Fprintf(env.stderr, "taskproof evidence recheck: warning: %v\n", err)
+		}
+	}()
+	// The scope base is the bundle's commit: scope and hygiene depend on
+	// the branch a change is judged against, which is not the proof.
+	plan, err := prove.New(repo.Open(wt), prove.Options{Base: pred.Commit, Timeout: o.Timeout, Version: version, Force: true}, pred.TaskID)
+	if err != nil {
+		return fmt.Errorf("recheck %s at %s: %w", pred.TaskID, shortCommit(pred.Commit), err)
+	}
+	if err := plan.Bind(ctx); err != nil {
+		return err
+	}
+	tp := plan.Tasks[0]
+	rep.Mismatches = append(rep.Mismatches, inputMismatches(pred, tp.Inputs)...)
+	fmt.Fprintf(env.stderr, "taskproof evidence recheck: re-running %s at commit %s in %s\n", pred.TaskID, shortCommit(pred.Commit), wt)
+	if err := plan.Execute(ctx, prove.LineObserver(env.stderr)); err != nil {
+		return err
+	}
+	judged := plan.Judge(ctx)[0]
+	rep.Rerun = judged.Verdict
+	claimedFile := func(name string) ([]byte, bool) {
+		d, err := v.ReadFile(name)
+		return d, err == nil
+	}
+	rep.Mismatches = append(rep.Mismatches, prove.Compare(pred, claimedFile, max(judged.Steps(), claimedSteps(v)), judged.Rechecked())...)
+	rep.Agree = len(rep.Mismatches) == 0
+	// Before this recheck is recorded: its own verdicts are not history.
+	if l, err := ledger.OpenExisting(ledger.DefaultPath(r.Root)); err == nil {
+		if runs, err := l.History(ctx, pred.TaskID, 0); err == nil {
+			prove.MarkFlaky(rep.Mismatches, runs, pred.Commit)
+		}
+		l.Close()
+	}
+	if err := plan.RecordRecheck(ctx, judged, r.Root, r.Rel(o.Bundle), v.Digest, o.Argv); err != nil {
+		fmt.Fprintf(env.stderr, "taskproof evidence recheck: warning: recheck not recorded in the ledger: %v\n", err)
+	}
+	if err := writeOutput(env.stdout, o.Format, rep, rep.Text); err != nil {
+		return err
+	}
+	if !rep.Agree {
+		return silent(errFindings)
+	}
+	return nil
+}
+
+// inputMismatches compares the inputs the bundle binds with its commit's:
+// a bundle whose Stop conditions, contract or allowlisted content are not
+// those of the commit it names was made elsewhere (transplanted).
+func inputMismatches(p evidence.Predicate, cur evidence.Current) []prove.Mismatch {
+	var out []prove.Mismatch
+	for _, c := range []struct{ what, claim, have string }{
+		{"Stop conditions", p.StopConditionsHash, cur.StopConditionsHash},
+		{"contract", p.ContractHash, cur.ContractHash},
+		{"allowlisted files", p.AllowlistHash, cur.AllowlistHash},
+	} {
+		if c.claim != c.have {
+			out = append(out, prove.Mismatch{What: "inputs: " + c.what, Claim: c.claim, Rerun: "found " + c.have + " at that commit",
+				Detail: "the bundle was not made from its commit's tree"})
+		}
+	}
+	return out
+}
+
+// claimedSteps is how many proof commands the bundle's config.json lists.
+func claimedSteps(v *evidence.Verified) int {
+	data, err := v.ReadFile(evidence.ConfigName)
+	if err != nil {
+		return 0
+	}
+	var c evidence.Config
+	if json.Unmarshal(data, &c) != nil {
+		return 0
+	}
+	return len(c.Steps)
+}
+
+// recheckWorktree checks commit out in a new detached git worktree of the
+// repository holding root and returns the taskproof root inside it (root's
+// place in the tree) and the function that removes it.
+func recheckWorktree(ctx context.Context, root, commit string) (string, func() error, error) {
+	git := func(dir string, args ...string) (string, error) {
+		cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return "", fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+		}
+		return strings.TrimSpace(string(out)), nil
+	}
+	top, err := git(root, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return "", nil, fmt.Errorf("%s is not in a git work tree; recheck checks the bundle's commit out: %w", root, err)
+	}
+	if _, err := git(top, "cat-file", "-e", commit+"^{commit}"); err != nil {
+		return "", nil, findings(fmt.Errorf("the bundle's commit %s is not in this repository; fetch it, then recheck", commit))
+	}
+	absRoot, _ := filepath.Abs(root)
+	if real, err := filepath.EvalSymlinks(absRoot); err == nil {
+		absRoot = real
+	}
+	rel, err := filepath.Rel(top, absRoot)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", nil, fmt.Errorf("%s is not below the work tree's top %s", root, top)
+	}
+	tmp, err := os.MkdirTemp("", "taskproof-recheck-")
+	if err != nil {
+		return "", nil, infra(err)
+	}
+	wt := filepath.Join(tmp, "tree")
+	cleanup := func() error {
+		_, err := git(top, "worktree", "remove", "--force", wt)
+		if rerr := os.RemoveAll(tmp); err == nil && rerr != nil {
+			err = rerr
+		}
+		_, _ = git(top, "worktree", "prune")
+		return err
+	}
+	if _, err := git(top, "worktree", "add", "--detach", "--quiet", wt, commit); err != nil {
+		return "", nil, errors.Join(err, cleanup())
+	}
+	return filepath.Join(wt, rel), cleanup, nil
+}
+
+func shortCommit(c string) string {
+	if len(c) > 12 {
+		return c[:12]
+	}
+	return c
+}
