@@ -12,6 +12,7 @@ var examples = map[string][]string{
 	"drift":             {"taskproof drift", "taskproof drift --board docs/STATUS.md --format github"},
 	"evidence collect":  {"taskproof evidence collect --summary summary.md lanes"},
 	"evidence md":       {"taskproof evidence md TASK-0007"},
+	"evidence recheck":  {"taskproof evidence recheck TASK-0007", "taskproof evidence recheck bundle.tar --pub ci.pub --format json"},
 	"evidence show":     {"taskproof evidence show TASK-0007"},
 	"evidence verify":   {"taskproof evidence verify TASK-0007 --commit HEAD", "taskproof evidence verify bundle.tar --pub signer.pub"},
 	"flaky":             {"taskproof flaky", "taskproof flaky --min-runs 5 --format json"},
