@@ -292,8 +292,8 @@ func (d *drifter) checkCounter(file, group, where string, sc statedCounter, memb
 // board (withDone): an order file spreads its done rows over many tables.
 func (d *drifter) statusLists(hd *handDoc, withDone bool) {
 	type list struct {
-		line    int
-		ids     map[task.ID]bool
+		line  int
+		ids   map[task.ID]bool
 		all   bool   // some table of the list must hold every task of the status
 		scope []Item // ranges other tables' headings limit themselves to
 	}
