@@ -37,6 +37,9 @@ const (
 	KindOrderOpen = "order-open"
 	// KindOrderDone: an order-file row marked done for a task whose header is not Done.
 	KindOrderDone = "order-done"
+	// KindListStatus: a prose list ("Still open: …", "Done: …") names a
+	// task whose header contradicts the list's label.
+	KindListStatus = "list-status"
 	// KindDuplicateRow: the same task twice in one table.
 	KindDuplicateRow = "duplicate-row"
 	// KindUnknownID: an id with no task file.
@@ -134,6 +137,7 @@ func Drift(in DriftInput) *Report {
 		}
 		d.statusLists(hd, hd != order)
 		d.rows(hd, hd == order)
+		d.proseLists(hd)
 		d.unknownIDs(hd)
 	}
 	if firstGroup != nil {
@@ -476,6 +480,34 @@ func (d *drifter) rows(hd *handDoc, isOrder bool) {
 				have = "not a recognised status"
 			}
 			d.add(kind, r.ID, hd.Path, r.Line, fmt.Sprintf("%s: row claims %s but its header says %s (%s)", r.ID, strings.Join(wrong, " and "), have, d.statusOf(r.ID)))
+		}
+	}
+}
+
+// proseLists checks each task a prose list names against the list's
+// label: an open label ("Still open") against a Done or Superseded
+// header, a status label against any other status.
+func (d *drifter) proseLists(hd *handDoc) {
+	for _, pl := range hd.Lists {
+		open, class := labelClaim(pl.Label, d.in.Classify)
+		if !open && class == "" {
+			continue
+		}
+		for _, id := range pl.IDs {
+			if len(d.ix.docs[id]) == 0 {
+				continue // reported as unknown-id
+			}
+			header := d.classOf(id)
+			switch {
+			case open && (header == classDone || header == classSuperseded):
+				d.add(KindListStatus, id, hd.Path, pl.Line, fmt.Sprintf("%s is listed under %q but its header says %s (%s)", id, pl.Label, header, d.statusOf(id)))
+			case !open && header != class:
+				have := string(header)
+				if have == "" {
+					have = "not a recognised status"
+				}
+				d.add(KindListStatus, id, hd.Path, pl.Line, fmt.Sprintf("%s is listed under %q (%s) but its header says %s (%s)", id, pl.Label, class, have, d.statusOf(id)))
+			}
 		}
 	}
 }

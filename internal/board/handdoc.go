@@ -2,6 +2,7 @@ package board
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -18,6 +19,7 @@ type handDoc struct {
 	Groups   []groupSection
 	Summary  []summaryRow
 	Tables   []mdTable
+	Lists    []proseList
 	Mentions []mention
 }
 
@@ -171,6 +173,16 @@ func parseHandDoc(path string, src []byte) *handDoc {
 					cur.Progress = &sc
 				}
 				continue
+			}
+		}
+		if pl, ok := parseProseList(raw, lineNo); ok {
+			doc.Lists = append(doc.Lists, pl)
+			// Shorthand ids ("`0281`") are mentions too: unknown ones are
+			// reported.
+			for _, id := range pl.IDs {
+				if !slices.ContainsFunc(doc.Mentions, func(m mention) bool { return m.Line == lineNo && m.ID == id }) {
+					doc.Mentions = append(doc.Mentions, mention{ID: id, Line: lineNo})
+				}
 			}
 		}
 		if strings.HasPrefix(t, "|") && i+1 < len(lines) && isDelimiterRow(strings.TrimSpace(lines[i+1])) {
