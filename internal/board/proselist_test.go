@@ -38,7 +38,9 @@ func TestParseProseList(t *testing.T) {
 }
 
 func TestLabelClaim(t *testing.T) {
-	classify := func(s string) task.StatusClass { return task.Classify(s, config.DefaultVocabulary, config.DefaultAliases) }
+	classify := func(s string) task.StatusClass {
+		return task.Classify(s, config.DefaultVocabulary, config.DefaultAliases)
+	}
 	for _, tt := range []struct {
 		label string
 		open  bool
@@ -70,7 +72,9 @@ func TestDriftProseLists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	classify := func(s string) task.StatusClass { return task.Classify(s, config.DefaultVocabulary, config.DefaultAliases) }
+	classify := func(s string) task.StatusClass {
+		return task.Classify(s, config.DefaultVocabulary, config.DefaultAliases)
+	}
 	rep := Drift(DriftInput{Order: &Source{Path: "tasks/drift-prose.md", Data: data}, Docs: fixtureDocs(), Classify: classify})
 	type key struct {
 		kind string
