@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/task"
 )
 
@@ -30,9 +29,6 @@ func FuzzHandDocReading(f *testing.F) {
 		"## Queue (TASK-0015+)\nTASK-0016–0024\n",
 	} {
 		f.Add([]byte(s))
-	}
-	classify := func(s string) task.StatusClass {
-		return task.Classify(s, config.DefaultVocabulary, config.DefaultAliases)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		n := strings.Count(string(src), "\n") + 1
@@ -67,7 +63,7 @@ func FuzzHandDocReading(f *testing.F) {
 		if _, err := GroupsFromConfig(HandGroups(src)); err != nil {
 			t.Fatalf("HandGroups wrote a group taskproof.toml refuses: %v", err)
 		}
-		rep := Drift(DriftInput{Board: &Source{Path: "b.md", Data: src}, Order: &Source{Path: "o.md", Data: src}, Docs: fixtureDocs(), Classify: classify})
+		rep := Drift(DriftInput{Board: &Source{Path: "b.md", Data: src}, Order: &Source{Path: "o.md", Data: src}, Docs: fixtureDocs(), Classify: defaultClassify})
 		for _, x := range rep.Findings {
 			if x.Line < 0 || x.Kind == "" {
 				t.Fatalf("malformed finding %+v", x)

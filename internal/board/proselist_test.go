@@ -1,12 +1,9 @@
 package board
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
-	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/task"
 )
 
@@ -38,9 +35,7 @@ func TestParseProseList(t *testing.T) {
 }
 
 func TestLabelClaim(t *testing.T) {
-	classify := func(s string) task.StatusClass {
-		return task.Classify(s, config.DefaultVocabulary, config.DefaultAliases)
-	}
+	classify := defaultClassify
 	for _, tt := range []struct {
 		label string
 		open  bool
@@ -68,30 +63,11 @@ func TestLabelClaim(t *testing.T) {
 // TestDriftProseLists runs drift over testdata/drift-prose.md as an
 // order file.
 func TestDriftProseLists(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "drift-prose.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	classify := func(s string) task.StatusClass {
-		return task.Classify(s, config.DefaultVocabulary, config.DefaultAliases)
-	}
-	rep := Drift(DriftInput{Order: &Source{Path: "tasks/drift-prose.md", Data: data}, Docs: fixtureDocs(), Classify: classify})
-	type key struct {
-		kind string
-		id   task.ID
-		line int
-	}
-	want := []key{
+	got, rep := fixtureFindings(t, "drift-prose.md", true)
+	want := []findingKey{
 		{KindListStatus, "TASK-0009", 5},  // still open, header Done
 		{KindListStatus, "TASK-0006", 12}, // remaining, header Superseded
 		{KindUnknownID, "TASK-0042", 12},  // shorthand without a file
-	}
-	var got []key
-	for _, f := range rep.Findings {
-		if f.Kind == KindStatusRule {
-			continue
-		}
-		got = append(got, key{f.Kind, f.Task, f.Line})
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("findings %+v\nwant %+v\n%s", got, want, rep.Text())

@@ -114,37 +114,56 @@ func TestSectionClassDecorated(t *testing.T) {
 	}
 }
 
+// findingKey is what the fixture drift tests compare of a finding.
+type findingKey struct {
+	kind string
+	id   task.ID
+	line int
+}
+
+// defaultClassify is task.Classify with the default vocabulary.
+func defaultClassify(s string) task.StatusClass {
+	return task.Classify(s, config.DefaultVocabulary, config.DefaultAliases)
+}
+
+// fixtureFindings runs drift over testdata/name (as the board, or as the
+// order file) with fixtureDocs and returns its findings other than
+// status-rule ones, which are about the fixture's headers, not the file.
+func fixtureFindings(t *testing.T, name string, asOrder bool) ([]findingKey, *Report) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := DriftInput{Docs: fixtureDocs(), Classify: defaultClassify}
+	src := &Source{Path: "tasks/" + name, Data: data}
+	if asOrder {
+		in.Order = src
+	} else {
+		in.Board = src
+	}
+	rep := Drift(in)
+	var got []findingKey
+	for _, f := range rep.Findings {
+		if f.Kind != KindStatusRule {
+			got = append(got, findingKey{f.Kind, f.Task, f.Line})
+		}
+	}
+	return got, rep
+}
+
 // TestDriftLanes runs drift over testdata/drift-lanes.md: lane tables
 // with the task in the third column, board words (Queued, Next,
 // Proposed), Status cells with emoji, links and dashes, a Done list
 // scoped to a range and a partial one, and range ends in headings and
 // prose.
 func TestDriftLanes(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "drift-lanes.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	classify := func(s string) task.StatusClass {
-		return task.Classify(s, config.DefaultVocabulary, config.DefaultAliases)
-	}
-	rep := Drift(DriftInput{Board: &Source{Path: "tasks/drift-lanes.md", Data: data}, Docs: fixtureDocs(), Classify: classify})
-	type key struct {
-		kind string
-		id   task.ID
-		line int
-	}
-	want := []key{
+	got, rep := fixtureFindings(t, "drift-lanes.md", false)
+	want := []findingKey{
 		{KindRowStatus, "TASK-0001", 9},       // In Progress, header Done
 		{KindRowStatus, "TASK-0009", 21},      // [In Review](…), header Done
 		{KindNotInDoneList, "TASK-0002", 23},  // inside TASK-0001 through TASK-0002
 		{KindNotInDoneList, "TASK-0002B", 23}, // a range end without suffix covers its suffixes
-	}
-	var got []key
-	for _, f := range rep.Findings {
-		if f.Kind == KindStatusRule { // TASK-0002B's lower-case "done", not the board's
-			continue
-		}
-		got = append(got, key{f.Kind, f.Task, f.Line})
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("findings %+v\nwant %+v\n%s", got, want, rep.Text())
