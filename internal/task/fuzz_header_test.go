@@ -73,6 +73,7 @@ func FuzzProseDeps(f *testing.F) {
 		"TASK-0160 (OS wiring; follow-up in TASK-0161)",
 		"requires TASK‑0005 / TASK‑0024 (U+2011); blocked on TASK-0054B/C",
 		"((gated on TASK-0001", "TASK-0002 (depends on TASK-0045)",
+		"Keys v1.1, see TASK-0100. It depends on TASK-0101. It requires TASK-0102.", ". It requires TASK-0001",
 	} {
 		f.Add(s)
 	}

@@ -124,3 +124,38 @@ func TestHeaderFixtures(t *testing.T) {
 		})
 	}
 }
+
+// TestProseSubjectFixture: in testdata/prose, only the sentences about
+// TASK-0070 itself give blocking prose edges; the others are mentions
+// about the task each sentence names.
+func TestProseSubjectFixture(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "prose", "TASK-0070-platform-tracks.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := mustParse(t, "tasks/TASK-0070-platform-tracks.md", src)
+	type dep struct {
+		ID    ID
+		Kind  DepKind
+		About ID
+		Line  int
+	}
+	var got []dep
+	for _, x := range d.Deps {
+		got = append(got, dep{x.ID, x.Kind, x.About, x.Line})
+	}
+	want := []dep{
+		{"TASK-0012", DepProse, "", 9},
+		{"TASK-0013", DepProse, "", 9},
+		{"TASK-0009", DepMention, "TASK-0081", 13},
+		{"TASK-0030", DepMention, "TASK-0081", 13},
+		{"TASK-0091", DepMention, "TASK-0090", 14},
+		{"TASK-0092", DepMention, "TASK-0090", 14},
+		{"TASK-0101", DepMention, "TASK-0100", 15},
+		{"TASK-0111", DepMention, "TASK-0110", 16},
+		{"TASK-0014", DepProse, "", 17},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("deps\n%+v\nwant\n%+v", got, want)
+	}
+}
