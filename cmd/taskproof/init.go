@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
+	"github.com/taskproof/taskproof/internal/board"
 	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/scaffold"
@@ -42,7 +43,11 @@ func runInit(ctx context.Context, o initOptions, env *cliEnv) error {
 	if changed {
 		fmt.Fprintln(env.stdout, ignoreFile)
 	}
-	if err := atomicfile.Create(target, scaffold.ConfigFile(), 0o644); err != nil {
+	content, err := initConfig(o.Root, env)
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.Create(target, content, 0o644); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return findings(fmt.Errorf("%s already exists; refusing to overwrite it (edit it, or remove it and run init again)", target))
 		}
@@ -53,4 +58,27 @@ func runInit(ctx context.Context, o initOptions, env *cliEnv) error {
 	}
 	fmt.Fprintln(env.stdout, target)
 	return nil
+}
+
+// handBoard is the hand-written board init reads groups from, relative to
+// the repository root (the default tasks directory, as there is no
+// configuration yet).
+const handBoard = "tasks/STATUS-BOARD.md"
+
+// initConfig is the configuration file to write: the defaults, with the
+// groups of an existing hand-written board pre-filled.
+func initConfig(root string, env *cliEnv) ([]byte, error) {
+	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(handBoard)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return scaffold.ConfigFile(), nil
+	}
+	if err != nil {
+		return nil, infra(fmt.Errorf("read %s: %w", handBoard, err))
+	}
+	groups := board.HandGroups(src)
+	if len(groups) == 0 {
+		return scaffold.ConfigFile(), nil
+	}
+	fmt.Fprintf(env.stderr, "taskproof init: %d groups read from %s\n", len(groups), handBoard)
+	return scaffold.ConfigFileWithGroups(groups, handBoard), nil
 }

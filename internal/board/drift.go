@@ -37,6 +37,9 @@ const (
 	KindOrderOpen = "order-open"
 	// KindOrderDone: an order-file row marked done for a task whose header is not Done.
 	KindOrderDone = "order-done"
+	// KindListStatus: a prose list ("Still open: …", "Done: …") names a
+	// task whose header contradicts the list's label.
+	KindListStatus = "list-status"
 	// KindDuplicateRow: the same task twice in one table.
 	KindDuplicateRow = "duplicate-row"
 	// KindUnknownID: an id with no task file.
@@ -134,6 +137,7 @@ func Drift(in DriftInput) *Report {
 		}
 		d.statusLists(hd, hd != order)
 		d.rows(hd, hd == order)
+		d.proseLists(hd)
 		d.unknownIDs(hd)
 	}
 	if firstGroup != nil {
@@ -292,8 +296,10 @@ func (d *drifter) checkCounter(file, group, where string, sc statedCounter, memb
 // board (withDone): an order file spreads its done rows over many tables.
 func (d *drifter) statusLists(hd *handDoc, withDone bool) {
 	type list struct {
-		line int
-		ids  map[task.ID]bool
+		line  int
+		ids   map[task.ID]bool
+		all   bool   // some table of the list must hold every task of the status
+		scope []Item // ranges other tables' headings limit themselves to
 	}
 	lists := map[task.StatusClass]*list{}
 	var order []task.StatusClass
@@ -308,6 +314,13 @@ func (d *drifter) statusLists(hd *handDoc, withDone bool) {
 			lists[c] = l
 			order = append(order, c)
 		}
+		switch scope, partial := listScope(tb.Heading.Text); {
+		case partial:
+		case scope == nil:
+			l.all = true
+		default:
+			l.scope = append(l.scope, scope...)
+		}
 		for _, r := range tb.Rows {
 			l.ids[r.ID] = true
 		}
@@ -315,7 +328,7 @@ func (d *drifter) statusLists(hd *handDoc, withDone bool) {
 	for _, c := range order {
 		l := lists[c]
 		for _, id := range d.ix.ids {
-			if l.ids[id] {
+			if l.ids[id] || (!l.all && !slices.ContainsFunc(l.scope, func(it Item) bool { return it.Contains(id) })) {
 				continue
 			}
 			switch {
@@ -334,7 +347,7 @@ func (d *drifter) statusLists(hd *handDoc, withDone bool) {
 // parentheses or after a colon, makes that claim: "In Progress / Next"
 // and "Done and next" mix states, so their rows claim nothing by place.
 func sectionClass(h string) task.StatusClass {
-	l := strings.ToLower(strings.TrimSpace(plainText(h)))
+	l := strings.ToLower(strings.TrimLeftFunc(plainText(h), func(r rune) bool { return !isAlnum(r) }))
 	for _, c := range []task.StatusClass{classDone, classInProgress, classInReview, classBlocked} {
 		p := strings.ToLower(string(c))
 		if !strings.HasPrefix(l, p) {
@@ -347,6 +360,44 @@ func sectionClass(h string) task.StatusClass {
 	}
 	return ""
 }
+
+// partialWords in a status heading's note say its list is a selection
+// ("Done (recent)", "Done — highlights"), so a task missing from it is no
+// finding.
+var partialWords = []string{"recent", "latest", "last", "selected", "selection", "highlights", "examples", "sample", "excerpt", "some", "partial"}
+
+// listScope reads the note of a status heading: ids written as a range
+// ("Done (TASK-0001 through TASK-0008)", "Done: TASK-0040+") limit the
+// list to those ids; words such as "recent" make it partial.
+func listScope(h string) (scope []Item, partial bool) {
+	l := strings.ToLower(h)
+	for _, w := range strings.FieldsFunc(l, func(r rune) bool { return !isAlnum(r) }) {
+		if slices.Contains(partialWords, w) {
+			return nil, true
+		}
+	}
+	refs := task.FindIDs(h)
+	for i := 0; i < len(refs); i++ {
+		from := refs[i]
+		end := idEnd(h, from.Offset)
+		if strings.HasPrefix(strings.TrimLeft(h[end:], "`*_ "), "+") {
+			scope = append(scope, Item{From: from.ID, To: task.ID(fmt.Sprintf("TASK-%d", maxIDNumber))})
+			continue
+		}
+		if i+1 < len(refs) && inRange(h, from.Offset) && inRange(h, refs[i+1].Offset) {
+			scope = append(scope, Item{From: from.ID, To: refs[i+1].ID})
+			i++
+		} else if to, ok := shorthandEnd(h, end); ok {
+			scope = append(scope, Item{From: from.ID, To: to}) // "TASK-0010–0012"
+		}
+		// A single id in the note ("Done (see TASK-0040)") is a reference,
+		// not a scope.
+	}
+	return scope, false
+}
+
+// maxIDNumber is the upper end of an open range ("TASK-0015+").
+const maxIDNumber = 99999999
 
 // iconClass is the status an icon in front of an id claims.
 func iconClass(icon string) task.StatusClass {
@@ -429,6 +480,34 @@ func (d *drifter) rows(hd *handDoc, isOrder bool) {
 				have = "not a recognised status"
 			}
 			d.add(kind, r.ID, hd.Path, r.Line, fmt.Sprintf("%s: row claims %s but its header says %s (%s)", r.ID, strings.Join(wrong, " and "), have, d.statusOf(r.ID)))
+		}
+	}
+}
+
+// proseLists checks each task a prose list names against the list's
+// label: an open label ("Still open") against a Done or Superseded
+// header, a status label against any other status.
+func (d *drifter) proseLists(hd *handDoc) {
+	for _, pl := range hd.Lists {
+		open, class := labelClaim(pl.Label, d.in.Classify)
+		if !open && class == "" {
+			continue
+		}
+		for _, id := range pl.IDs {
+			if len(d.ix.docs[id]) == 0 {
+				continue // reported as unknown-id
+			}
+			header := d.classOf(id)
+			switch {
+			case open && (header == classDone || header == classSuperseded):
+				d.add(KindListStatus, id, hd.Path, pl.Line, fmt.Sprintf("%s is listed under %q but its header says %s (%s)", id, pl.Label, header, d.statusOf(id)))
+			case !open && header != class:
+				have := string(header)
+				if have == "" {
+					have = "not a recognised status"
+				}
+				d.add(KindListStatus, id, hd.Path, pl.Line, fmt.Sprintf("%s is listed under %q (%s) but its header says %s (%s)", id, pl.Label, class, have, d.statusOf(id)))
+			}
 		}
 	}
 }

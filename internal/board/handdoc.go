@@ -2,6 +2,7 @@ package board
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -18,6 +19,7 @@ type handDoc struct {
 	Groups   []groupSection
 	Summary  []summaryRow
 	Tables   []mdTable
+	Lists    []proseList
 	Mentions []mention
 }
 
@@ -173,6 +175,16 @@ func parseHandDoc(path string, src []byte) *handDoc {
 				continue
 			}
 		}
+		if pl, ok := parseProseList(raw, lineNo); ok {
+			doc.Lists = append(doc.Lists, pl)
+			// Shorthand ids ("`0281`") are mentions too: unknown ones are
+			// reported.
+			for _, id := range pl.IDs {
+				if !slices.ContainsFunc(doc.Mentions, func(m mention) bool { return m.Line == lineNo && m.ID == id }) {
+					doc.Mentions = append(doc.Mentions, mention{ID: id, Line: lineNo})
+				}
+			}
+		}
 		if strings.HasPrefix(t, "|") && i+1 < len(lines) && isDelimiterRow(strings.TrimSpace(lines[i+1])) {
 			header := splitRow(t)
 			end := i + 2
@@ -197,7 +209,7 @@ func parseHandDoc(path string, src []byte) *handDoc {
 func (doc *handDoc) readTable(header, lines []string, start, end int, h heading) {
 	groupCol, counterCol, pctCol, statusCol := -1, -1, -1, -1
 	for c, name := range header {
-		n := strings.ToLower(name)
+		n := headerWord(name)
 		switch {
 		case n == "group":
 			groupCol = c
@@ -205,7 +217,7 @@ func (doc *handDoc) readTable(header, lines []string, start, end int, h heading)
 			counterCol = c
 		case n == "progress" || strings.Contains(n, "%"):
 			pctCol = c
-		case n == "status" || n == "state":
+		case statusCol < 0 && (n == "status" || n == "state" || strings.HasPrefix(n, "status (") || strings.HasPrefix(n, "state (")):
 			statusCol = c
 		}
 	}
@@ -229,7 +241,7 @@ func (doc *handDoc) readTable(header, lines []string, start, end int, h heading)
 		}
 		return
 	}
-	idCol := taskColumn(header)
+	idCol := taskColumn(header, lines[start+2:end])
 	tb := mdTable{Line: start + 1, Heading: h, StatusCol: statusCol}
 	if aboutOtherItems(lines[start+2:end], idCol) {
 		// "| RFC | Title | Status | Task |": the rows and their Status
@@ -245,13 +257,16 @@ func (doc *handDoc) readTable(header, lines []string, start, end int, h heading)
 		// The id may share its cell with an icon before it and a title
 		// after it: "✅ TASK-0001", "TASK-0011 Kernel simplification".
 		cell := cells[idCol]
-		ids := task.FindIDs(cell)
-		if len(ids) == 0 || strings.IndexFunc(cell[:ids[0].Offset], isAlnum) >= 0 {
+		off := leadingID(cell)
+		if off < 0 {
 			continue // no id, or an id inside a note ("ADR-0018 for TASK-0280")
 		}
-		r := tableRow{Line: j + 1, ID: ids[0].ID, Icon: strings.Trim(cell[:ids[0].Offset], " \t*`[")}
+		r := tableRow{Line: j + 1, ID: task.FindIDs(cell)[0].ID, Icon: strings.Trim(cell[:off], " \t*`[_")}
 		if statusCol >= 0 && statusCol < len(cells) {
 			r.Status = plainText(cells[statusCol])
+			if strings.IndexFunc(r.Status, isAlnum) < 0 {
+				r.Status = "" // "—", "-", "?": no status written
+			}
 		}
 		tb.Rows = append(tb.Rows, r)
 	}
@@ -259,17 +274,70 @@ func (doc *handDoc) readTable(header, lines []string, start, end int, h heading)
 }
 
 // taskColumn is the index of the column a table names its tasks in: the
-// one headed "Task", "Task ID" or "ID" ("| Lane | Task | Status |"), else
-// the first column. Other columns that hold ids ("Blocked by", "Prereqs")
-// are references, not rows.
-func taskColumn(header []string) int {
+// one headed "Task", "Task ID" or "ID" ("| Lane | Task | Status |"); else
+// the first column in which most rows start with a task id ("| Lane |
+// Item | Status |"); else the first column. Columns whose header says
+// they refer to other tasks ("Blocked by", "Depends on", "Prereqs") are
+// references, never the rows' task.
+func taskColumn(header, rows []string) int {
 	for c, name := range header {
-		switch strings.ToLower(plainText(name)) {
-		case "task", "tasks", "task id", "id", "ticket":
+		switch headerWord(name) {
+		case "task", "tasks", "task id", "task ids", "id", "ticket", "issue", "item", "work item":
+			return c
+		}
+	}
+	for c, name := range header {
+		if isReferenceColumn(headerWord(name)) {
+			continue
+		}
+		n, ids := 0, 0
+		for _, row := range rows {
+			cells := splitRow(strings.TrimSpace(row))
+			if c >= len(cells) || strings.TrimSpace(cells[c]) == "" {
+				continue
+			}
+			n++
+			if leadingID(cells[c]) >= 0 {
+				ids++
+			}
+		}
+		if n > 0 && 2*ids > n {
 			return c
 		}
 	}
 	return 0
+}
+
+// referenceWords start the header of a column that refers to other tasks.
+var referenceWords = []string{"blocked", "blocks", "blocker", "depend", "prereq", "needs", "requires", "after", "before",
+	"follow", "parent", "child", "related", "see", "supersed", "replaced", "gate", "links", "refs"}
+
+func isReferenceColumn(h string) bool {
+	for _, w := range referenceWords {
+		if strings.HasPrefix(h, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// headerWord is a table header cell as plain lower-case words: emphasis,
+// code marks and leading emoji dropped ("**Task** 🔖" reads "task").
+func headerWord(s string) string {
+	s = strings.ToLower(plainText(s))
+	s = strings.TrimLeftFunc(s, func(r rune) bool { return !isAlnum(r) && r != '(' })
+	return strings.TrimRightFunc(s, func(r rune) bool { return !isAlnum(r) && r != ')' })
+}
+
+// leadingID is the offset of the task id a cell starts with, after icons
+// and marks ("✅ TASK-0001", "[TASK-0001](…)", "**TASK-0001** title"), -1
+// when the cell does not start with one.
+func leadingID(cell string) int {
+	ids := task.FindIDs(cell)
+	if len(ids) == 0 || strings.IndexFunc(cell[:ids[0].Offset], isAlnum) >= 0 {
+		return -1
+	}
+	return ids[0].Offset
 }
 
 // foreignIDRE matches an identifier of another kind at the start of a

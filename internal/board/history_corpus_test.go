@@ -114,3 +114,26 @@ func TestHistoryBoardVocabulary(t *testing.T) {
 		t.Errorf("row-status for %v, want the 4 Done tasks", rows)
 	}
 }
+
+// TestHistoryDriftComplete pins every drift finding on both history
+// trees: only the eight lane rows at 919b37fe, and at f77db64d only
+// TASK-0008B, which is Done in its header, inside the Done list's range
+// "TASK-0001 through TASK-0008" and missing from it (the board calls it
+// Next). The "Done (recent)" list of 919b37fe is a selection, and the
+// Done tasks after TASK-0008 at f77db64d are outside the list's range.
+func TestHistoryDriftComplete(t *testing.T) {
+	rep, _ := historyDrift(t, "919b37fe", nil)
+	if len(rep.Findings) != 8 {
+		t.Errorf("919b37fe: %d findings, want the 8 row-status findings:\n%s", len(rep.Findings), rep.Text())
+	}
+	for _, f := range rep.Findings {
+		if f.Kind != board.KindRowStatus {
+			t.Errorf("919b37fe: unexpected %+v", f)
+		}
+	}
+	rep, _ = historyDrift(t, "f77db64d", nil)
+	want := board.Finding{Kind: board.KindNotInDoneList, Task: "TASK-0008B", File: "tasks/STATUS-BOARD.md", Line: 19}
+	if len(rep.Findings) != 1 || rep.Findings[0].Kind != want.Kind || rep.Findings[0].Task != want.Task || rep.Findings[0].Line != want.Line {
+		t.Errorf("f77db64d findings:\n%s\nwant only %+v", rep.Text(), want)
+	}
+}

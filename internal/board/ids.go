@@ -89,3 +89,25 @@ func inRange(s string, off int) bool {
 	}
 	return false
 }
+
+// shorthandEnd reads the digits-only upper end of a range written after
+// an id that ends at s[end:]: the "0012" of "TASK-0010–0012".
+func shorthandEnd(s string, end int) (task.ID, bool) {
+	after := strings.TrimLeft(s[end:], "`*_ ")
+	for _, op := range rangeOps {
+		rest, ok := strings.CutPrefix(after, op)
+		if !ok {
+			continue
+		}
+		rest = strings.TrimLeft(rest, "`*_ ")
+		n := 0
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 0 {
+			return "", false
+		}
+		return task.ParseID("TASK-" + rest[:n])
+	}
+	return "", false
+}

@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/taskproof/taskproof/internal/task"
 )
@@ -68,5 +70,26 @@ func FuzzVaryingAndLinks(f *testing.F) {
 			t.Fatalf("empty path accepted for %q", s)
 		}
 		findPlaceholders(splitLines([]byte(s)))
+	})
+}
+
+// FuzzLinkPath: a target taken as a path names something (holds a
+// letter) and holds nothing a path in a task document does not: quotes,
+// parentheses, commas, backticks, spaces.
+func FuzzLinkPath(f *testing.F) {
+	for _, s := range []string{
+		"`10.0.2.15/24`", "`statefs.put(\"/state/x\", ...)`", "`.nxs`/`updated`", "`docs/a-b_c.md`",
+		"`./scripts/run.sh`", "src/main.rs:42", "../README.md#x", "`1.2.3`", "<docs/x.md>", "a,b/c.md",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, ok := linkPath(s)
+		if !ok {
+			return
+		}
+		if p == "" || strings.ContainsAny(p, "`\"'(),; \t") || strings.IndexFunc(p, unicode.IsLetter) < 0 {
+			t.Fatalf("linkPath(%q) = %q accepted", s, p)
+		}
 	})
 }

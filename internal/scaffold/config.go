@@ -13,7 +13,12 @@ import (
 // writes. Every key of internal/config is there, set to the default (so the
 // file means exactly what having no file means), with a comment saying what
 // it does; groups, which have no default, are shown as a commented example.
-func ConfigFile() []byte {
+func ConfigFile() []byte { return ConfigFileWithGroups(nil, "") }
+
+// ConfigFileWithGroups is ConfigFile with groups written as [[groups]]
+// tables instead of the commented example; from names the file they were
+// read from, for the comment above them.
+func ConfigFileWithGroups(groups []config.Group, from string) []byte {
 	d := config.Default()
 	var b bytes.Buffer
 	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
@@ -54,11 +59,21 @@ func ConfigFile() []byte {
 	p("\n# Groups of tasks for the board, each shown with Done/Total. tasks lists ids and\n")
 	p("# ranges: \"TASK-0010..TASK-0011\" is every existing id numbered 10 to 11, letter-\n")
 	p("# suffixed ids such as TASK-0010B included. Tasks in no group are listed\n")
-	p("# separately on the board. Example:\n")
-	p("#\n")
-	p("# [[groups]]\n")
-	p("# name = \"Networking\"\n")
-	p("# tasks = [\"TASK-0003\", \"TASK-0003B\", \"TASK-0010..TASK-0019\"]\n")
+	if len(groups) == 0 {
+		p("# separately on the board. Example:\n")
+		p("#\n")
+		p("# [[groups]]\n")
+		p("# name = \"Networking\"\n")
+		p("# tasks = [\"TASK-0003\", \"TASK-0003B\", \"TASK-0010..TASK-0019\"]\n")
+	} else {
+		p("# separately on the board. These %d groups were read from %s;\n", len(groups), from)
+		p("# `taskproof drift` checks that file against the headers.\n")
+		for _, g := range groups {
+			p("\n[[groups]]\n")
+			p("name = %s\n", tomlString(g.Name))
+			p("tasks = %s\n", tomlArray(g.Tasks))
+		}
+	}
 
 	p("\n[proof]\n")
 	p("# Marker contract: the single file that declares every console marker.\n")

@@ -370,7 +370,25 @@ func (p *parser) sentenceSubject(t string, at int, objects []int) ID {
 		}
 		return ""
 	}
+	// "See TASK-0100. It depends on TASK-0101": a sentence that opens with
+	// a pronoun is about the task the sentence before it named.
+	if start > 0 && startsWithPronoun(t[start:at]) {
+		return p.sentenceSubject(t, start-1, objects)
+	}
 	return ""
+}
+
+// pronouns open a sentence that continues the previous one's subject.
+var pronouns = []string{"it", "its", "it's", "they", "their", "that one"}
+
+func startsWithPronoun(s string) bool {
+	s = strings.ToLower(strings.TrimLeft(s, " *_`"))
+	for _, w := range pronouns {
+		if rest, ok := strings.CutPrefix(s, w); ok && (rest == "" || !isWordByte(rest[0])) {
+			return true
+		}
+	}
+	return false
 }
 
 // sentenceStart is the offset after the last sentence end (". ", "! ",
