@@ -42,6 +42,7 @@ func defaultTimeout() time.Duration { return prove.DefaultTimeout }
 func cmdProve(ctx context.Context, env *cliEnv, args []string) error {
 	o := proveOptions{Argv: append([]string{"taskproof", "prove"}, args...)}
 	fs := newFlagSet(env, "prove", proveSynopsis)
+	fs.help += "\n\n" + containmentHelp()
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
 	fs.StringVar(&o.Base, "base", "", "base `REV` of scope and hygiene (default: upstream, else main, else master, else HEAD)")
@@ -56,6 +57,9 @@ func cmdProve(ctx context.Context, env *cliEnv, args []string) error {
 	fs.StringVar(&o.Out, "out", "lanes", "`DIR` for a --lane result")
 	pos, err := fs.parse(args)
 	if err != nil {
+		return err
+	}
+	if err := checkContainment(env); err != nil {
 		return err
 	}
 	o.Tasks = pos

@@ -62,6 +62,9 @@ func helper(name string) int {
 		say("C\n")
 		return 0
 	}
+	if code, ok := containHelper(name); ok {
+		return code
+	}
 	fmt.Fprintf(os.Stderr, "unknown helper %q\n", name)
 	return 2
 }
@@ -115,6 +118,19 @@ func run(t *testing.T, cfg Config) *Outcome {
 }
 
 func sh(script string) []string { return []string{"sh", "-c", script} }
+
+// pidTo is shell that writes the shell's pid to file as /proc numbers it.
+// In a PID namespace $$ and $! are the namespace's numbers, which name
+// other processes (or none) out here.
+func pidTo(file string) string {
+	return `read -r p _ </proc/self/stat; echo $p >` + file
+}
+
+// bg is shell that starts cmd in the background and waits until its pid
+// is written to file (a run may end the moment the script goes on).
+func bg(file, cmd string) string {
+	return `sh -c '` + pidTo(file) + `; exec ` + cmd + `' & until [ -s ` + file + ` ]; do sleep 0.01; done;`
+}
 
 func wantVerdict(t *testing.T, out *Outcome, v verify.Verdict) {
 	t.Helper()
@@ -203,7 +219,7 @@ func TestTimeoutKillsGroupAndGrandchild(t *testing.T) {
 	gfile := filepath.Join(dir, "grandchild")
 	cfile := filepath.Join(dir, "child")
 	out := run(t, Config{
-		Argv:    sh(`echo $$ > ` + cfile + `; sleep 60 & echo $! > ` + gfile + `; echo A; wait`),
+		Argv:    sh(pidTo(cfile) + `; ` + bg(gfile, "sleep 60") + ` echo A; wait`),
 		Timeout: time.Second,
 	})
 	wantVerdict(t, out, verify.Timeout)
@@ -222,7 +238,7 @@ func TestIgnoredSIGTERMGetsSIGKILL(t *testing.T) {
 	dir := t.TempDir()
 	cfile := filepath.Join(dir, "child")
 	out := run(t, Config{
-		Argv:    sh(`trap '' TERM; echo $$ > ` + cfile + `; echo A; while :; do sleep 0.05; done`),
+		Argv:    sh(`trap '' TERM; ` + pidTo(cfile) + `; echo A; while :; do sleep 0.05; done`),
 		Timeout: 500 * time.Millisecond,
 		Grace:   500 * time.Millisecond,
 	})
@@ -246,7 +262,7 @@ func TestEscapedGrandchildHoldingPipe(t *testing.T) {
 	gfile := filepath.Join(t.TempDir(), "grandchild")
 	start := time.Now()
 	out := run(t, Config{
-		Argv: sh(`echo A; echo B; setsid sleep 30 & echo $! > ` + gfile + `; exit 0`),
+		Argv: sh(`echo A; echo B; setsid ` + bg(gfile, "sleep 30") + ` exit 0`),
 	})
 	g := readPID(t, gfile)
 	t.Cleanup(func() { _ = signalGroup(g, 9); _ = killPID(g) })
@@ -263,7 +279,7 @@ func TestGrandchildInGroupHoldingPipe(t *testing.T) {
 	gfile := filepath.Join(t.TempDir(), "grandchild")
 	start := time.Now()
 	out := run(t, Config{
-		Argv: sh(`echo A; sleep 30 & echo $! > ` + gfile + `; exit 0`),
+		Argv: sh(`echo A; ` + bg(gfile, "sleep 30") + ` exit 0`),
 	})
 	wantVerdict(t, out, verify.Missing)
 	if d := time.Since(start); d > 5*time.Second {
@@ -443,7 +459,7 @@ func TestPTYStopsEarlyAndKillsGroup(t *testing.T) {
 	t.Parallel()
 	gfile := filepath.Join(t.TempDir(), "grandchild")
 	out := run(t, Config{
-		Argv: sh(`sleep 60 & echo $! > ` + gfile + `; echo A; echo B; echo C; wait`),
+		Argv: sh(bg(gfile, "sleep 60") + ` echo A; echo B; echo C; wait`),
 		PTY:  true,
 	})
 	wantVerdict(t, out, verify.Pass)
@@ -463,7 +479,7 @@ func TestInterrupted(t *testing.T) {
 	}()
 	spec := ladder()
 	out, err := Run(ctx, Config{
-		Argv:       sh(`echo $$ > ` + cfile + `; echo A; exec sleep 60`),
+		Argv:       sh(pidTo(cfile) + `; echo A; exec sleep 60`),
 		Spec:       spec,
 		NewChecker: checkerFor(spec),
 	})
@@ -560,7 +576,7 @@ func TestForbiddenDuringDrain(t *testing.T) {
 func TestNoGoroutineLeft(t *testing.T) {
 	before := runtime.NumGoroutine()
 	gfile := filepath.Join(t.TempDir(), "grandchild")
-	out := run(t, Config{Argv: sh(`echo A; setsid sleep 30 & echo $! > ` + gfile + `; exec sleep 30`), Timeout: 500 * time.Millisecond})
+	out := run(t, Config{Argv: sh(`echo A; setsid ` + bg(gfile, "sleep 30") + ` exec sleep 30`), Timeout: 500 * time.Millisecond})
 	g := readPID(t, gfile)
 	t.Cleanup(func() { _ = killPID(g) })
 	wantVerdict(t, out, verify.Timeout)
