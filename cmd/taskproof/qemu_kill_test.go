@@ -175,6 +175,27 @@ type killCase struct {
 	env   []string
 	qemus int
 	ready func() bool
+	// mech is the mechanism the run must be under, checked on each QEMU
+	// before the kill: a silent fallback would make the test prove less.
+	mech harness.Containment
+}
+
+// underMechanism says why QEMU process p does not run under mech ("" when
+// it does): in a PID namespace of its own, in a run cgroup, or neither.
+func underMechanism(p procID, mech harness.Containment) string {
+	ns := func(pid string) string { s, _ := os.Readlink("/proc/" + pid + "/ns/pid"); return s }
+	b, _ := os.ReadFile("/proc/" + strconv.Itoa(p.pid) + "/cgroup")
+	inCgroup := strings.Contains(string(b), "0::/") && strings.Contains(string(b), "/taskproof-")
+	ownNS := ns(strconv.Itoa(p.pid)) != ns("self")
+	switch {
+	case mech == harness.ContainPIDNS && !ownNS:
+		return "not in a PID namespace of its own"
+	case mech == harness.ContainCgroup && (!inCgroup || ownNS):
+		return "not in a run cgroup: " + strings.TrimSpace(string(b))
+	case mech == harness.ContainPdeathsig && (inCgroup || ownNS):
+		return "in a PID namespace or run cgroup"
+	}
+	return ""
 }
 
 // killAndWatch starts the case, waits until it is ready, SIGKILLs
@@ -214,6 +235,13 @@ func killAndWatch(t *testing.T, k killCase) time.Duration {
 	qemus := countQEMU(tree)
 	if qemus < k.qemus {
 		t.Fatalf("%d QEMU in the run right before the kill, want %d: %v", qemus, k.qemus, tree)
+	}
+	for _, p := range tree {
+		if p.exe() == "qemu-system-x86_64" {
+			if why := underMechanism(p, k.mech); why != "" {
+				t.Fatalf("QEMU (pid %d) should run under %s but is %s", p.pid, k.mech, why)
+			}
+		}
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -313,7 +341,7 @@ func TestQEMUKilledRunLeavesNothing(t *testing.T) {
 					}
 				}
 				took := killAndWatch(t, killCase{
-					bin: bin, args: args, dir: dir, qemus: 1, ready: ready,
+					bin: bin, args: args, dir: dir, qemus: 1, ready: ready, mech: mech,
 					env: append(os.Environ(), harness.EnvContainment+"="+string(mech)),
 				})
 				recordKillTime("run "+string(mech)+"/"+c.name, took)
@@ -410,7 +438,7 @@ func TestQEMUKilledProveLeavesNothing(t *testing.T) {
 				}
 			}
 			took := killAndWatch(t, killCase{
-				bin: bin, args: append(c.prove, "--root", root), dir: root, qemus: c.qemus, ready: ready,
+				bin: bin, args: append(c.prove, "--root", root), dir: root, qemus: c.qemus, ready: ready, mech: mech,
 				env: os.Environ(),
 			})
 			recordKillTime("prove "+string(mech)+"/"+c.name, took)

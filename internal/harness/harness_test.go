@@ -238,15 +238,16 @@ func TestIgnoredSIGTERMGetsSIGKILL(t *testing.T) {
 	dir := t.TempDir()
 	cfile := filepath.Join(dir, "child")
 	out := run(t, Config{
+		// Long enough for the trap to be set also on a loaded machine.
 		Argv:    sh(`trap '' TERM; ` + pidTo(cfile) + `; echo A; while :; do sleep 0.05; done`),
-		Timeout: 500 * time.Millisecond,
+		Timeout: 2 * time.Second,
 		Grace:   500 * time.Millisecond,
 	})
 	wantVerdict(t, out, verify.Timeout)
 	if !out.Killed {
 		t.Errorf("a child ignoring SIGTERM was not SIGKILLed")
 	}
-	if out.Duration < time.Second {
+	if out.Duration < 2500*time.Millisecond {
 		t.Errorf("SIGKILL came after %v, before timeout+grace", out.Duration)
 	}
 	if out.Leftover {
@@ -474,7 +475,16 @@ func TestInterrupted(t *testing.T) {
 	cfile := filepath.Join(t.TempDir(), "child")
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
-		time.Sleep(300 * time.Millisecond)
+		// Interrupt once the command runs: starting it (under a
+		// supervisor, with the race detector, on a loaded machine) may
+		// take longer than any fixed delay.
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+			if b, _ := os.ReadFile(cfile); strings.HasSuffix(string(b), "\n") {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(100 * time.Millisecond)
 		cancel()
 	}()
 	spec := ladder()
@@ -576,7 +586,7 @@ func TestForbiddenDuringDrain(t *testing.T) {
 func TestNoGoroutineLeft(t *testing.T) {
 	before := runtime.NumGoroutine()
 	gfile := filepath.Join(t.TempDir(), "grandchild")
-	out := run(t, Config{Argv: sh(`echo A; setsid ` + bg(gfile, "sleep 30") + ` exec sleep 30`), Timeout: 500 * time.Millisecond})
+	out := run(t, Config{Argv: sh(`echo A; setsid ` + bg(gfile, "sleep 30") + ` exec sleep 30`), Timeout: 2 * time.Second})
 	g := readPID(t, gfile)
 	t.Cleanup(func() { _ = killPID(g) })
 	wantVerdict(t, out, verify.Timeout)
