@@ -351,7 +351,8 @@ func TestQEMUKilledRunLeavesNothing(t *testing.T) {
 	logKillTimes(t)
 }
 
-// logKillTimes prints the measured times, sorted by case.
+// logKillTimes prints the times measured since the last call, sorted by
+// case.
 func logKillTimes(t *testing.T) {
 	killTimes.Lock()
 	defer killTimes.Unlock()
@@ -363,6 +364,7 @@ func logKillTimes(t *testing.T) {
 	for _, n := range names {
 		t.Logf("SIGKILL to no process left: %-28s %4d ms", n, killTimes.m[n].Milliseconds())
 	}
+	killTimes.m = nil // each test logs its own cases
 }
 
 // hangRepo is examples/minios in a fresh repository whose TASK-0001 and
