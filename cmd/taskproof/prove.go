@@ -34,6 +34,7 @@ type proveOptions struct {
 	Lane    string
 	Out     string
 	Summary string // collect: a Markdown summary file
+	Wait    bool   // wait for another prove of a task instead of failing
 }
 
 // defaultTimeout is prove's --timeout default.
@@ -42,6 +43,7 @@ func defaultTimeout() time.Duration { return prove.DefaultTimeout }
 func cmdProve(ctx context.Context, env *cliEnv, args []string) error {
 	o := proveOptions{Argv: append([]string{"taskproof", "prove"}, args...)}
 	fs := newFlagSet(env, "prove", proveSynopsis)
+	fs.help += "\n\n" + containmentHelp()
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
 	fs.StringVar(&o.Base, "base", "", "base `REV` of scope and hygiene (default: upstream, else main, else master, else HEAD)")
@@ -54,8 +56,12 @@ func cmdProve(ctx context.Context, env *cliEnv, args []string) error {
 	fs.BoolVar(&o.DryRun, "dry-run", false, "print the plan (runs, the tasks each proves, runs skipped) and run nothing")
 	fs.StringVar(&o.Lane, "lane", "", "run only the run `ID` (from taskproof plan) and write its signed result to --out")
 	fs.StringVar(&o.Out, "out", "lanes", "`DIR` for a --lane result")
+	fs.BoolVar(&o.Wait, "wait", false, "wait for another prove of the same task to end instead of failing at once (exit 3)")
 	pos, err := fs.parse(args)
 	if err != nil {
+		return err
+	}
+	if err := checkContainment(env); err != nil {
 		return err
 	}
 	o.Tasks = pos
@@ -112,6 +118,11 @@ func runProve(ctx context.Context, o proveOptions, env *cliEnv) error {
 		}
 		return usagef("signing key: %v", err)
 	}
+	lock, err := lockTasks(ctx, env, o, plan)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	if err := plan.Bind(ctx); err != nil {
 		return err
 	}

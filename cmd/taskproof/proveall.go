@@ -83,6 +83,11 @@ func runProveMany(ctx context.Context, o proveOptions, env *cliEnv) error {
 	if o.Lane != "" {
 		return runLane(ctx, env, o, plan, priv)
 	}
+	lock, err := lockTasks(ctx, env, o, plan)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	if !o.Force {
 		plan.UpToDate(priv.Public().(ed25519.PublicKey))
 	}

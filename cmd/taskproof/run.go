@@ -12,9 +12,12 @@ const runSynopsis = "run [--contract FILE] [--profile P] [--timeout 90s] [--pty]
 func cmdRun(ctx context.Context, env *cliEnv, args []string) error {
 	var f proofrun.RunFlags
 	fs := newFlagSet(env, "run", runSynopsis)
-	fs.help += "\n\n" + proofHelp
+	fs.help += "\n\n" + containmentHelp() + "\n\n" + proofHelp
 	f.Register(fs.FlagSet)
 	if err := fs.flagError(f.Parse(fs.FlagSet, args)); err != nil {
+		return err
+	}
+	if err := checkContainment(env); err != nil {
 		return err
 	}
 	return runRun(ctx, f, env)

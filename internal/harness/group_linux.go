@@ -29,8 +29,8 @@ func groupAlive(pgid int) bool {
 		if n[0] < '0' || n[0] > '9' {
 			continue
 		}
-		state, pg, ok := procStat(n)
-		if ok && pg == pgid && state != 'Z' && state != 'X' {
+		st, ok := procStat(n)
+		if ok && st.pgid == pgid && st.state != 'Z' && st.state != 'X' {
 			return true
 		}
 	}
@@ -42,31 +42,38 @@ func procAlive(pid int) bool {
 	if errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) {
 		return false
 	}
-	state, _, ok := procStat(strconv.Itoa(pid))
+	st, ok := procStat(strconv.Itoa(pid))
 	if !ok {
 		return true // no readable /proc entry: trust kill
 	}
-	return state != 'Z' && state != 'X'
+	return st.state != 'Z' && st.state != 'X'
 }
 
-// procStat reads the state and process group of /proc/PID/stat.
-func procStat(pid string) (state byte, pgid int, ok bool) {
+// procStatus is what /proc/PID/stat says about a process.
+type procStatus struct {
+	state      byte // R, S, D, Z, ...
+	ppid, pgid int
+}
+
+// procStat reads /proc/PID/stat.
+func procStat(pid string) (procStatus, bool) {
 	b, err := os.ReadFile("/proc/" + pid + "/stat")
 	if err != nil {
-		return 0, 0, false
+		return procStatus{}, false
 	}
 	// "pid (comm) state ppid pgrp ..."; comm may contain spaces and parens.
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
-		return 0, 0, false
+		return procStatus{}, false
 	}
 	f := bytes.Fields(b[i+1:])
 	if len(f) < 3 || len(f[0]) != 1 {
-		return 0, 0, false
+		return procStatus{}, false
 	}
-	pg, err := strconv.Atoi(string(f[2]))
-	if err != nil {
-		return 0, 0, false
+	ppid, err1 := strconv.Atoi(string(f[1]))
+	pg, err2 := strconv.Atoi(string(f[2]))
+	if err1 != nil || err2 != nil {
+		return procStatus{}, false
 	}
-	return f[0][0], pg, true
+	return procStatus{state: f[0][0], ppid: ppid, pgid: pg}, true
 }

@@ -1,9 +1,12 @@
 // Package harness runs a command and verifies its console while it runs:
-// it starts the command in its own process group (pipe or pty), feeds every
-// byte to a streaming verifier, stops the group the moment the verdict is
-// known (after a short drain, or at once on a failure), treats a timeout as
-// a failure, keeps a head+tail log within a byte budget, records when each
-// marker appeared and shows live progress on a terminal.
+// it starts the command contained (see Containment: on Linux a PID
+// namespace, a cgroup or a supervisor that outlives a killed taskproof;
+// elsewhere its own process group), with a pipe or a pty as its console,
+// feeds every byte to a streaming verifier, stops every process of the run
+// the moment the verdict is known (after a short drain, or at once on a
+// failure), treats a timeout as a failure, keeps a head+tail log within a
+// byte budget, records when each marker appeared and shows live progress
+// on a terminal.
 //
 // With the CLI it is the only code that touches processes, clocks and
 // terminals; verification itself lives in the pure verify package.
@@ -16,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
@@ -86,10 +90,19 @@ type Config struct {
 	// Console, when non-nil, receives every console byte as it is read,
 	// in order (also the bytes after the verdict that only the log sees).
 	Console io.Writer
-	// Started, when non-nil, is called with the command's pid (its
-	// process group id) once it has started.
+	// Started, when non-nil, is called with the command's pid once it has
+	// started (also its process group id).
 	Started func(pid int)
+	// Containment caps the mechanism holding the run's processes; ""
+	// means $TASKPROOF_CONTAINMENT, else the strongest available.
+	Containment Containment
+	// Warn receives the one-line warning of a run that could only be
+	// contained by its process group; nil means os.Stderr, once per
+	// process.
+	Warn io.Writer
 }
+
+var warnOnce sync.Once
 
 // Mark is one marker occurrence with the time it arrived, counted from the
 // start of the command.
@@ -100,8 +113,15 @@ type Mark struct {
 
 // Outcome is what happened in one run.
 type Outcome struct {
-	Result       verify.Result
-	PID          int    // the command's pid, also its process group id; 0 if it never started
+	Result verify.Result
+	// PID is the process taskproof started: the command, also its process
+	// group id, with pgroup; its supervisor otherwise. 0 if none started.
+	PID int
+	// Containment is the mechanism that held the run's processes, and
+	// ContainmentNote why no stronger one was used, when there is a reason.
+	Containment     Containment
+	ContainmentNote string
+
 	Marks        []Mark // marker occurrences with times, in stream order
 	MarksDropped int    // occurrences beyond MaxMarks, not timed
 	// StoppedEarly is true when the harness stopped the command because
@@ -132,6 +152,10 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 		return nil, errors.New("harness: no checker")
 	}
 	cfg = withDefaults(cfg)
+	ceiling, err := containmentCeiling(cfg.Containment)
+	if err != nil {
+		return nil, err
+	}
 	r := &runner{cfg: cfg, track: newTracker(cfg.Spec, cfg.MaxMarks)}
 	chk, err := cfg.NewChecker(r.observe)
 	if err != nil {
@@ -144,7 +168,15 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 		}
 	}
 	r.start = time.Now()
-	c, err := startChild(cfg.Argv, cfg.Env, cfg.Dir, cfg.PTY)
+	c, warn, err := startChild(cfg, ceiling)
+	if warn != "" {
+		if cfg.Warn != nil {
+			fmt.Fprint(cfg.Warn, warn)
+		} else {
+			// Once per taskproof: every run of a prove would say the same.
+			warnOnce.Do(func() { fmt.Fprint(os.Stderr, warn) })
+		}
+	}
 	if err != nil {
 		if logf != nil {
 			logf.Abort()
@@ -153,7 +185,7 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 		return &Outcome{Result: res, Duration: time.Since(r.start)}, nil
 	}
 	if cfg.Started != nil {
-		cfg.Started(c.pgid)
+		cfg.Started(c.cmdPID)
 	}
 	out := r.loop(ctx, c, chk, logf)
 	if logf != nil {
@@ -219,15 +251,12 @@ type stopResult struct{ gone, killed bool }
 // loop is the run's event loop. It owns the checker, the log and the
 // progress line; the reader, waiter and stopper goroutines only send.
 func (r *runner) loop(ctx context.Context, c *child, chk Checker, logf *LogFile) *Outcome {
-	out := &Outcome{PID: c.pgid}
+	out := &Outcome{PID: c.pid, Containment: c.how, ContainmentNote: c.note}
 	rd := startReader(c.out)
 	defer c.out.Close()
-
-	waitCh := make(chan *os.ProcessState, 1)
-	go func() {
-		_ = c.cmd.Wait()
-		waitCh <- c.cmd.ProcessState
-	}()
+	if c.release != nil {
+		defer c.release()
+	}
 
 	var timeoutC <-chan time.Time
 	if r.cfg.Timeout > 0 {
@@ -251,8 +280,10 @@ func (r *runner) loop(ctx context.Context, c *child, chk Checker, logf *LogFile)
 		cutoffC    <-chan time.Time
 		stopC      chan stopResult
 		stopped    bool // stopper finished
-		gone       bool // and found the group empty
-		exited     bool // the leader was reaped
+		gone       bool // and found every process of the run gone
+		reaped     bool // the started process was reaped
+		exitedC    = c.exited
+		reapedC    = c.reaped
 		eof        bool
 		feeding    = true
 		lastRender time.Time
@@ -263,7 +294,7 @@ func (r *runner) loop(ctx context.Context, c *child, chk Checker, logf *LogFile)
 		}
 		stopC = make(chan stopResult, 1)
 		go func() {
-			g, k := stopGroup(c.pgid, r.cfg.Grace, killWait)
+			g, k := c.stop(r.cfg.Grace, killWait)
 			stopC <- stopResult{g, k}
 		}()
 	}
@@ -274,6 +305,15 @@ func (r *runner) loop(ctx context.Context, c *child, chk Checker, logf *LogFile)
 		reason, feeding, drainC = why, false, nil
 		startStop()
 	}
+	onExit := func(st exitInfo) {
+		if reason == running {
+			out.Exited = true
+			out.ExitCode, out.Signal = st.code, st.signal
+			drainC = nil
+		}
+		// Whatever the command left behind goes too.
+		startStop()
+	}
 	render := func(force bool) {
 		if r.cfg.Progress == nil || (!force && time.Since(lastRender) < 100*time.Millisecond) {
 			return
@@ -282,7 +322,7 @@ func (r *runner) loop(ctx context.Context, c *child, chk Checker, logf *LogFile)
 		fmt.Fprint(r.cfg.Progress, "\r\x1b[K"+r.track.progressLine(chk, time.Since(r.start)))
 	}
 
-	for !(eof && stopped && (exited || !gone)) {
+	for !(eof && stopped && (reaped || !gone)) {
 		select {
 		case b, ok := <-chunks:
 			if !ok {
@@ -313,14 +353,21 @@ func (r *runner) loop(ctx context.Context, c *child, chk Checker, logf *LogFile)
 				}
 			}
 			render(false)
-		case ps := <-waitCh:
-			exited = true
-			if reason == running {
-				out.Exited = true
-				out.ExitCode, out.Signal = exitStatus(ps)
-				drainC = nil
+		case st := <-exitedC:
+			exitedC = nil
+			onExit(st)
+		case <-reapedC:
+			reapedC, reaped = nil, true
+			// The command's end is sent before the reaping is announced:
+			// take it now, whichever case select happened to pick first.
+			if exitedC != nil {
+				select {
+				case st := <-exitedC:
+					exitedC = nil
+					onExit(st)
+				default:
+				}
 			}
-			// Whatever the leader left behind in its group goes too.
 			startStop()
 		case <-drainC:
 			drainC = nil

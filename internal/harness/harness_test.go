@@ -62,6 +62,9 @@ func helper(name string) int {
 		say("C\n")
 		return 0
 	}
+	if code, ok := containHelper(name); ok {
+		return code
+	}
 	fmt.Fprintf(os.Stderr, "unknown helper %q\n", name)
 	return 2
 }
@@ -115,6 +118,19 @@ func run(t *testing.T, cfg Config) *Outcome {
 }
 
 func sh(script string) []string { return []string{"sh", "-c", script} }
+
+// pidTo is shell that writes the shell's pid to file as /proc numbers it.
+// In a PID namespace $$ and $! are the namespace's numbers, which name
+// other processes (or none) out here.
+func pidTo(file string) string {
+	return `read -r p _ </proc/self/stat; echo $p >` + file
+}
+
+// bg is shell that starts cmd in the background and waits until its pid
+// is written to file (a run may end the moment the script goes on).
+func bg(file, cmd string) string {
+	return `sh -c '` + pidTo(file) + `; exec ` + cmd + `' & until [ -s ` + file + ` ]; do sleep 0.01; done;`
+}
 
 func wantVerdict(t *testing.T, out *Outcome, v verify.Verdict) {
 	t.Helper()
@@ -203,7 +219,7 @@ func TestTimeoutKillsGroupAndGrandchild(t *testing.T) {
 	gfile := filepath.Join(dir, "grandchild")
 	cfile := filepath.Join(dir, "child")
 	out := run(t, Config{
-		Argv:    sh(`echo $$ > ` + cfile + `; sleep 60 & echo $! > ` + gfile + `; echo A; wait`),
+		Argv:    sh(pidTo(cfile) + `; ` + bg(gfile, "sleep 60") + ` echo A; wait`),
 		Timeout: time.Second,
 	})
 	wantVerdict(t, out, verify.Timeout)
@@ -222,15 +238,16 @@ func TestIgnoredSIGTERMGetsSIGKILL(t *testing.T) {
 	dir := t.TempDir()
 	cfile := filepath.Join(dir, "child")
 	out := run(t, Config{
-		Argv:    sh(`trap '' TERM; echo $$ > ` + cfile + `; echo A; while :; do sleep 0.05; done`),
-		Timeout: 500 * time.Millisecond,
+		// Long enough for the trap to be set also on a loaded machine.
+		Argv:    sh(`trap '' TERM; ` + pidTo(cfile) + `; echo A; while :; do sleep 0.05; done`),
+		Timeout: 2 * time.Second,
 		Grace:   500 * time.Millisecond,
 	})
 	wantVerdict(t, out, verify.Timeout)
 	if !out.Killed {
 		t.Errorf("a child ignoring SIGTERM was not SIGKILLed")
 	}
-	if out.Duration < time.Second {
+	if out.Duration < 2500*time.Millisecond {
 		t.Errorf("SIGKILL came after %v, before timeout+grace", out.Duration)
 	}
 	if out.Leftover {
@@ -246,7 +263,7 @@ func TestEscapedGrandchildHoldingPipe(t *testing.T) {
 	gfile := filepath.Join(t.TempDir(), "grandchild")
 	start := time.Now()
 	out := run(t, Config{
-		Argv: sh(`echo A; echo B; setsid sleep 30 & echo $! > ` + gfile + `; exit 0`),
+		Argv: sh(`echo A; echo B; setsid ` + bg(gfile, "sleep 30") + ` exit 0`),
 	})
 	g := readPID(t, gfile)
 	t.Cleanup(func() { _ = signalGroup(g, 9); _ = killPID(g) })
@@ -263,7 +280,7 @@ func TestGrandchildInGroupHoldingPipe(t *testing.T) {
 	gfile := filepath.Join(t.TempDir(), "grandchild")
 	start := time.Now()
 	out := run(t, Config{
-		Argv: sh(`echo A; sleep 30 & echo $! > ` + gfile + `; exit 0`),
+		Argv: sh(`echo A; ` + bg(gfile, "sleep 30") + ` exit 0`),
 	})
 	wantVerdict(t, out, verify.Missing)
 	if d := time.Since(start); d > 5*time.Second {
@@ -443,7 +460,7 @@ func TestPTYStopsEarlyAndKillsGroup(t *testing.T) {
 	t.Parallel()
 	gfile := filepath.Join(t.TempDir(), "grandchild")
 	out := run(t, Config{
-		Argv: sh(`sleep 60 & echo $! > ` + gfile + `; echo A; echo B; echo C; wait`),
+		Argv: sh(bg(gfile, "sleep 60") + ` echo A; echo B; echo C; wait`),
 		PTY:  true,
 	})
 	wantVerdict(t, out, verify.Pass)
@@ -458,12 +475,21 @@ func TestInterrupted(t *testing.T) {
 	cfile := filepath.Join(t.TempDir(), "child")
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
-		time.Sleep(300 * time.Millisecond)
+		// Interrupt once the command runs: starting it (under a
+		// supervisor, with the race detector, on a loaded machine) may
+		// take longer than any fixed delay.
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+			if b, _ := os.ReadFile(cfile); strings.HasSuffix(string(b), "\n") {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(100 * time.Millisecond)
 		cancel()
 	}()
 	spec := ladder()
 	out, err := Run(ctx, Config{
-		Argv:       sh(`echo $$ > ` + cfile + `; echo A; exec sleep 60`),
+		Argv:       sh(pidTo(cfile) + `; echo A; exec sleep 60`),
 		Spec:       spec,
 		NewChecker: checkerFor(spec),
 	})
@@ -560,7 +586,7 @@ func TestForbiddenDuringDrain(t *testing.T) {
 func TestNoGoroutineLeft(t *testing.T) {
 	before := runtime.NumGoroutine()
 	gfile := filepath.Join(t.TempDir(), "grandchild")
-	out := run(t, Config{Argv: sh(`echo A; setsid sleep 30 & echo $! > ` + gfile + `; exec sleep 30`), Timeout: 500 * time.Millisecond})
+	out := run(t, Config{Argv: sh(`echo A; setsid ` + bg(gfile, "sleep 30") + ` exec sleep 30`), Timeout: 2 * time.Second})
 	g := readPID(t, gfile)
 	t.Cleanup(func() { _ = killPID(g) })
 	wantVerdict(t, out, verify.Timeout)

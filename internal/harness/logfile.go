@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/taskproof/taskproof/internal/atomicfile"
 )
 
 // DefaultLogMax is the default byte budget of a log on disk.
@@ -42,7 +44,8 @@ func CreateLog(path string, max int64) (*LogFile, error) {
 	if max < minLogMax {
 		return nil, fmt.Errorf("log budget %d bytes is too small; use at least %d", max, minLogMax)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	_, _ = atomicfile.SweepStale(filepath.Dir(path))
+	tmp, err := atomicfile.CreateTemp(path)
 	if err != nil {
 		return nil, fmt.Errorf("create log %s: %w", path, err)
 	}
@@ -104,13 +107,15 @@ func (l *LogFile) Commit() error {
 		err = l.tmp.Sync()
 	}
 	name := l.tmp.Name()
+	// Rename while the file is open, hence locked: a sweep by another
+	// writer in this directory only removes unlocked temporary files.
+	if err == nil {
+		err = os.Rename(name, l.path)
+	}
 	if cerr := l.tmp.Close(); err == nil {
 		err = cerr
 	}
 	l.tmp = nil
-	if err == nil {
-		err = os.Rename(name, l.path)
-	}
 	if err != nil {
 		os.Remove(name)
 		return fmt.Errorf("write log %s: %w", l.path, err)

@@ -13,42 +13,69 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// child is a started command: its process group and the read end of its
-// merged stdout+stderr (a pipe or a pty master).
+// child is a started command and what holds its processes together.
 type child struct {
-	cmd  *exec.Cmd
-	pgid int
-	out  *os.File
+	// pid is the process taskproof started: the command itself (pgroup)
+	// or the supervisor between taskproof and the command.
+	pid int
+	// cmdPID is the command's own pid as taskproof's /proc numbers it
+	// (pid itself with pgroup), for watching the run's process tree.
+	cmdPID int
+	out    *os.File // read end of the merged stdout+stderr (a pipe or a pty master)
+	how    Containment
+	note   string // why no stronger mechanism, when there is a reason
+
+	exited <-chan exitInfo // the command's own end; at most one value
+	reaped <-chan struct{} // closed once the started process was reaped
+	stop   func(grace, killWait time.Duration) (gone, killed bool)
+	// release is called once the run is over: it lets go of what holds
+	// the supervisor (nil for pgroup).
+	release func()
 }
 
-// startChild starts argv in its own process group with stdout and stderr
-// merged into one stream. With usePTY the command gets a new session whose
-// controlling terminal is a pty (for consoles that insist on a terminal);
-// otherwise a pipe, and stdin is /dev/null either way for pipes.
-func startChild(argv []string, env []string, dir string, usePTY bool) (*child, error) {
+// exitInfo is how the command ended: an exit code, or -1 and the name of
+// the signal that ended it.
+type exitInfo struct {
+	code   int
+	signal string
+}
+
+// consoleFiles opens the command's console: a pty (for consoles that insist
+// on a terminal) or a pipe. r is taskproof's end; w goes to the command as
+// stdout and stderr (and stdin with a pty; otherwise stdin is /dev/null).
+func consoleFiles(usePTY bool) (r, w *os.File, err error) {
+	if usePTY {
+		if r, w, err = openPTY(); err != nil {
+			return nil, nil, fmt.Errorf("open pty: %w", err)
+		}
+		return r, w, nil
+	}
+	if r, w, err = os.Pipe(); err != nil {
+		return nil, nil, fmt.Errorf("create pipe: %w", err)
+	}
+	return r, w, nil
+}
+
+// startGroupChild starts argv in its own process group with stdout and
+// stderr merged into one stream: containment pgroup, today's mechanism.
+// With usePTY the command gets a new session whose controlling terminal is
+// the pty (a new session makes it a process-group leader too).
+func startGroupChild(argv []string, env []string, dir string, usePTY bool) (*child, error) {
 	if len(argv) == 0 {
 		return nil, errors.New("no command to run")
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = env
 	cmd.Dir = dir
-	var r, w *os.File
-	var err error
+	r, w, err := consoleFiles(usePTY)
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stdout, cmd.Stderr = w, w
 	if usePTY {
-		r, w, err = openPTY()
-		if err != nil {
-			return nil, fmt.Errorf("open pty: %w", err)
-		}
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = w, w, w
-		// A new session makes the child a process-group leader too
-		// (pgid = pid) and lets the pty become its controlling terminal.
+		cmd.Stdin = w
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	} else {
-		r, w, err = os.Pipe()
-		if err != nil {
-			return nil, fmt.Errorf("create pipe: %w", err)
-		}
-		cmd.Stdout, cmd.Stderr = w, w
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	}
 	if err := cmd.Start(); err != nil {
@@ -59,7 +86,19 @@ func startChild(argv []string, env []string, dir string, usePTY bool) (*child, e
 	// Only the child holds the write end now: EOF arrives when every
 	// process that inherited it is gone.
 	w.Close()
-	return &child{cmd: cmd, pgid: cmd.Process.Pid, out: r}, nil
+	exited := make(chan exitInfo, 1)
+	reaped := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		exited <- exitStatus(cmd.ProcessState)
+		close(reaped)
+	}()
+	pgid := cmd.Process.Pid
+	return &child{
+		pid: pgid, cmdPID: pgid, out: r, how: ContainPGroup,
+		exited: exited, reaped: reaped,
+		stop: func(grace, killWait time.Duration) (bool, bool) { return stopGroup(pgid, grace, killWait) },
+	}, nil
 }
 
 // openPTY opens a pty pair whose master is non-blocking, so reads can be
@@ -131,16 +170,20 @@ func waitGroupGone(pgid int, d time.Duration) bool {
 
 // exitStatus turns a Wait result into an exit code and, when a signal
 // ended the process, the signal's name ("SIGSEGV") with code -1.
-func exitStatus(ps *os.ProcessState) (code int, signal string) {
+func exitStatus(ps *os.ProcessState) exitInfo {
 	if ps == nil {
-		return -1, ""
+		return exitInfo{code: -1}
 	}
 	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		name := unix.SignalName(ws.Signal())
-		if name == "" {
-			name = "signal " + strconv.Itoa(int(ws.Signal()))
-		}
-		return -1, name
+		return exitInfo{code: -1, signal: signalName(ws.Signal())}
 	}
-	return ps.ExitCode(), ""
+	return exitInfo{code: ps.ExitCode()}
+}
+
+// signalName is "SIGSEGV", or "signal N" for a number without a name.
+func signalName(sig syscall.Signal) string {
+	if name := unix.SignalName(sig); name != "" {
+		return name
+	}
+	return "signal " + strconv.Itoa(int(sig))
 }

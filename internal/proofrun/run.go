@@ -125,6 +125,7 @@ func Console(ctx context.Context, run Run) (*Result, error) {
 	r.Process = &report.Process{
 		Exited: out.Exited, ExitCode: out.ExitCode, Signal: out.Signal,
 		TimedOut: out.TimedOut, Killed: out.Killed, Leftover: out.Leftover,
+		Containment: string(out.Containment),
 	}
 	x.finish(verify.Verdict(r.Verdict))
 	return &Result{Outcome: out, Report: r, Log: x.logBytes(), Programs: x.programs, Started: x.started}, err

@@ -135,6 +135,9 @@ type Process struct {
 	TimedOut bool   `json:"timed_out"`
 	Killed   bool   `json:"killed"`   // SIGKILL was needed
 	Leftover bool   `json:"leftover"` // a process survived SIGKILL
+	// Containment is the mechanism that held the command's processes
+	// (pidns, cgroup, pdeathsig or pgroup; see harness.Containment).
+	Containment string `json:"containment,omitempty"`
 }
 
 // Timed is a marker occurrence with its arrival time, when known.

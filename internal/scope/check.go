@@ -1,6 +1,10 @@
 package scope
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/taskproof/taskproof/internal/atomicfile"
+)
 
 // NoAllowlistReason is the violation reported for a task that lists no
 // touched path at all: nothing to check is a finding, never a pass.
@@ -50,11 +54,13 @@ func (r *Result) OK() bool { return len(r.Violations) == 0 }
 
 // Check decides every touched path. A rename touches both its old and its
 // new path, so each must be allowed; a copy touches only the new one.
-// Changes are reported sorted by path; lists are never nil.
+// taskproof's own temporary files (atomicfile.IsTemp) are never touched
+// paths: one left by a writer killed mid-write must not fail every later
+// check. Changes are reported sorted by path; lists are never nil.
 func Check(a *Allowlist, changes []Change) *Result {
 	r := &Result{
 		File:         a.TaskPath,
-		Touched:      append([]Change{}, changes...),
+		Touched:      withoutTemp(changes),
 		Violations:   []Violation{},
 		Unverifiable: a.Unverifiable(),
 		Allowlist:    []AllowlistItem{},
@@ -82,13 +88,24 @@ func Check(a *Allowlist, changes []Change) *Result {
 		if !v.Allowed {
 			r.Violations = append(r.Violations, violation(c.Path, c.Status, v, ""))
 		}
-		if c.Status == StatusRenamed && c.OldPath != "" {
+		if c.Status == StatusRenamed && c.OldPath != "" && !atomicfile.IsTemp(c.OldPath) {
 			if v := a.Check(c.OldPath); !v.Allowed {
 				r.Violations = append(r.Violations, violation(c.OldPath, c.Status, v, fmt.Sprintf("renamed to %s; the old path is touched too", c.Path)))
 			}
 		}
 	}
 	return r
+}
+
+// withoutTemp copies changes, leaving out those to our temporary files.
+func withoutTemp(changes []Change) []Change {
+	out := []Change{}
+	for _, c := range changes {
+		if !atomicfile.IsTemp(c.Path) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func violation(path, status string, v Verdict, extra string) Violation {

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/taskproof/taskproof/internal/atomicfile"
 )
 
 // Rule names a hygiene rule.
@@ -99,7 +101,8 @@ func Hygiene(files []FileDiff, o HygieneOptions) ([]Finding, []RuleStatus) {
 	findings := []Finding{}
 	for i := range files {
 		f := &files[i]
-		if f.Path == "" || f.Binary || matchAny(o.IgnorePaths, f.Path) {
+		// taskproof's own temporary files are not part of the change.
+		if f.Path == "" || f.Binary || atomicfile.IsTemp(f.Path) || matchAny(o.IgnorePaths, f.Path) {
 			continue
 		}
 		h := fileHygiene{
