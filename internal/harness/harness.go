@@ -89,6 +89,18 @@ type Config struct {
 	// Started, when non-nil, is called with the command's pid (its
 	// process group id) once it has started.
 	Started func(pid int)
+
+	// Tap, when non-nil, sees every console byte and every timed marker
+	// occurrence as they arrive (the dashboard's live view).
+	Tap Tap
+}
+
+// Tap observes a run while it happens, for watchers outside the process.
+// It is called from the run's event loop, console bytes before the marker
+// occurrences they complete; it must not block and cannot change the run.
+type Tap interface {
+	Console(p []byte)
+	Mark(m Mark)
 }
 
 // Mark is one marker occurrence with the time it arrived, counted from the
@@ -202,7 +214,10 @@ type runner struct {
 }
 
 func (r *runner) observe(o verify.Observation) {
-	r.track.observe(o, time.Since(r.start))
+	at := time.Since(r.start)
+	if r.track.observe(o, at) && r.cfg.Tap != nil {
+		r.cfg.Tap.Mark(Mark{Observation: o, At: at})
+	}
 }
 
 type stopReason int
@@ -295,6 +310,9 @@ func (r *runner) loop(ctx context.Context, c *child, chk Checker, logf *LogFile)
 			}
 			if r.cfg.Console != nil {
 				r.cfg.Console.Write(b)
+			}
+			if r.cfg.Tap != nil {
+				r.cfg.Tap.Console(b)
 			}
 			if feeding {
 				chk.Write(b)
