@@ -10,6 +10,7 @@ import (
 func TestGet(t *testing.T) {
 	l, _ := openTemp(t)
 	want := fullRun()
+	want.Proofs = []ProofRun{{N: 1, Shared: "0123456789ab", Exec: "0123456789ab-1"}, {N: 2, Shared: "ba9876543210", Exec: "ba9876543210-1", Reused: "ba9876543210-0"}}
 	id, err := l.Record(ctx, want)
 	if err != nil {
 		t.Fatal(err)

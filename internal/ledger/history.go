@@ -131,6 +131,20 @@ func (l *Ledger) loadDetails(ctx context.Context, runs []Run, byID map[int64]int
 		if err != nil {
 			return l.wrap("read items", err)
 		}
+		err = l.each(ctx, `SELECT run_id, n, shared, exec, reused FROM run_proofs WHERE run_id IN `+in+` ORDER BY run_id, n`, ids,
+			func(rows *sql.Rows) error {
+				var id int64
+				var p ProofRun
+				if err := rows.Scan(&id, &p.N, &p.Shared, &p.Exec, &p.Reused); err != nil {
+					return err
+				}
+				r := &runs[byID[id]]
+				r.Proofs = append(r.Proofs, p)
+				return nil
+			})
+		if err != nil {
+			return l.wrap("read proofs", err)
+		}
 	}
 	return nil
 }

@@ -94,6 +94,21 @@ type runPage struct {
 	LedgerHref string
 	LiveHref   string
 	Notes      []string
+	// Shared are the shared runs that proved a prove's commands (ledger
+	// run_proofs), each with the other tasks it proved.
+	Shared []sharedRunView
+}
+
+type sharedRunView struct {
+	ID     string
+	Exec   string
+	Reused string
+	Also   []taskLink
+}
+
+type taskLink struct {
+	ID   string
+	Href string
 }
 
 type runItem struct {
@@ -564,6 +579,7 @@ func buildRunPage(src Source, snap *Snapshot, key string, base pageBase) (*runPa
 			p.TaskID = r.TaskID
 		}
 		p.Sources = append(p.Sources, fmt.Sprintf("ledger run #%d", r.ID))
+		p.Shared = sharedRunViews(src, snap, r, base.Base)
 		if rs.live != nil {
 			p.LiveHref = liveRunHref(base.Base, rs.live.ID)
 		}
@@ -726,6 +742,33 @@ func uniqueLines(in []string) []string {
 			seen[s] = true
 			out = append(out, s)
 		}
+	}
+	return out
+}
+
+// sharedRunViews lists the shared runs behind a prove's commands, each
+// once, with the other tasks the same run proved (from the ledger).
+func sharedRunViews(src Source, snap *Snapshot, r *ledger.Run, base string) []sharedRunView {
+	var out []sharedRunView
+	seen := map[string]bool{}
+	for _, pr := range r.Proofs {
+		if pr.Shared == "" || seen[pr.Shared] {
+			continue
+		}
+		seen[pr.Shared] = true
+		v := sharedRunView{ID: pr.Shared, Exec: pr.Exec, Reused: pr.Reused}
+		tasks, _ := src.ProvedBy(pr.Shared)
+		for _, id := range tasks {
+			if id == r.TaskID {
+				continue
+			}
+			l := taskLink{ID: id}
+			if tid, ok := task.ParseID(id); ok && len(snap.ByID[tid]) > 0 {
+				l.Href = taskHref(base, tid)
+			}
+			v.Also = append(v.Also, l)
+		}
+		out = append(out, v)
 	}
 	return out
 }

@@ -340,6 +340,16 @@ func (s Source) Run(id int64) (run ledger.Run, ok bool, err error) {
 	return run, ok, err
 }
 
+// ProvedBy lists the tasks whose recorded proves shared run id proved.
+func (s Source) ProvedBy(id string) ([]string, error) {
+	var tasks []string
+	err := s.withLedger(func(l *ledger.Ledger) (err error) {
+		tasks, err = l.ProvedBy(context.Background(), id)
+		return err
+	})
+	return tasks, err
+}
+
 // Flaky returns the ledger's unstable markers and tests.
 func (s Source) Flaky() ([]ledger.FlakyItem, error) {
 	var items []ledger.FlakyItem

@@ -107,6 +107,7 @@ type historyRow struct {
 	Dirty    bool
 	Markers  string
 	Items    string
+	Shared   []string // the shared runs that proved its commands, "ID (reused)" when reused
 }
 
 type flakyRow struct {
@@ -332,6 +333,7 @@ func docView(snap *Snapshot, t *Task, runs []ledger.Run, flaky []ledger.FlakyIte
 		if len(r.Items) > 0 {
 			h.Items = fmt.Sprintf("%d/%d", proven, len(r.Items))
 		}
+		h.Shared = sharedRuns(r.Proofs)
 		v.Runs = append(v.Runs, h)
 	}
 	if len(runs) == 0 {
@@ -405,4 +407,23 @@ func depOf(snap *Snapshot, g *graph.Graph, e graph.Edge, other task.ID, base str
 		dv.Dangling = true
 	}
 	return dv
+}
+
+// sharedRuns names the shared runs behind a prove's proof commands, each
+// once, in command order; a run reused from an earlier prove says so.
+func sharedRuns(proofs []ledger.ProofRun) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range proofs {
+		if p.Shared == "" || seen[p.Shared] {
+			continue
+		}
+		seen[p.Shared] = true
+		name := p.Shared
+		if p.Reused != "" {
+			name += " (reused)"
+		}
+		out = append(out, name)
+	}
+	return out
 }
