@@ -300,6 +300,20 @@ func (b *browser) screenshot(name string) {
 	b.t.Logf("screenshot: %s", p)
 }
 
+// loadTime logs how long the open page took to load in the browser, from
+// the navigation's start to the end of its load event (scripts run, SVG
+// laid out), as Navigation Timing reports it; the report quotes these.
+func (b *browser) loadTime(name string) float64 {
+	b.t.Helper()
+	ms := eval[float64](b, `(() => { const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd - n.startTime })()`)
+	paint := eval[float64](b, `(() => { const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? p.startTime : -1 })()`)
+	b.t.Logf("timing: %s loaded in %.0f ms (first contentful paint %.0f ms)", name, ms, paint)
+	if ms <= 0 {
+		b.t.Errorf("%s: no load time (%v)", name, ms)
+	}
+	return ms
+}
+
 // eval evaluates a JavaScript expression in the page.
 func eval[T any](b *browser, js string) T {
 	b.t.Helper()
@@ -353,6 +367,7 @@ func TestBrowserQEMUMinios(t *testing.T) {
 	url := serve(t, root)
 
 	b.visit(url, "board")
+	b.loadTime("minios board")
 	if got := eval[string](b, `document.querySelector('tr.task[data-id="TASK-0001"]').dataset.state`); got != "proven" {
 		t.Errorf("board: TASK-0001 is %q, want proven", got)
 	}
@@ -371,6 +386,7 @@ func TestBrowserQEMUMinios(t *testing.T) {
 	b.clean("board")
 
 	b.visit(url+"tasks/TASK-0001.html", "task")
+	b.loadTime("minios task page")
 	items := eval[[]map[string]string](b, `[...document.querySelectorAll('table.items tr.item')].map(tr => ({
 		kind: tr.dataset.kind, verdict: tr.dataset.verdict,
 		stated: (tr.querySelector('a.line-link') || {}).href || "",
@@ -414,6 +430,7 @@ func TestBrowserQEMUMinios(t *testing.T) {
 	b.screenshot("run-console-line")
 	runURL := strings.SplitN(markerLinks[0], "#", 2)[0]
 	b.visit(runURL, "run")
+	b.loadTime("minios run page")
 	order := eval[[]string](b, `[...document.querySelectorAll('svg.tl g.mark.required:not(.missing)')]
 		.sort((a, b) => +a.dataset.order - +b.dataset.order).map(g => g.dataset.marker)`)
 	if strings.Join(order, "|") != strings.Join(miniosLadder, "|") {
@@ -527,6 +544,7 @@ func TestChromiumCorpus(t *testing.T) {
 	b := newBrowser(t)
 	url := serve(t, corpus)
 	b.visit(url, "board")
+	b.loadTime("corpus board")
 	ids := eval[int](b, `new Set([...document.querySelectorAll('tr.task')].map(r => r.dataset.id)).size`)
 	files := eval[int](b, `new Set([...document.querySelectorAll('tr.task')].map(r => r.dataset.path)).size`)
 	if ids != 352 || files != 353 {
@@ -540,6 +558,7 @@ func TestChromiumCorpus(t *testing.T) {
 	b.clean("corpus board")
 
 	b.visit(url+"graph.html", "graph")
+	b.loadTime("corpus graph (352 tasks)")
 	drawn := eval[int](b, `new Set([...document.querySelectorAll('svg#graph g.node:not(.dangling)')].map(g => g.dataset.id)).size`)
 	if drawn != 352 {
 		t.Errorf("graph draws %d tasks, want 352", drawn)
@@ -553,6 +572,7 @@ func TestChromiumCorpus(t *testing.T) {
 	b.clean("corpus graph")
 
 	b.visit(url+"graph.html?focus=TASK-0009&depth=1", "graph-focus")
+	b.loadTime("corpus graph focused on TASK-0009")
 	if !eval[bool](b, `document.querySelector('svg#graph g.node[data-id="TASK-0008B"]').classList.contains('cycle')`) {
 		t.Error("focus TASK-0009: TASK-0008B is not drawn on a cycle")
 	}
