@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"sort"
-	"strconv"
+
+	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/report"
 )
 
 // The files of an evidence bundle, decoded as far as the pages need them.
@@ -12,59 +14,16 @@ import (
 // logs/N.log, tests/N.json, scope.json, hygiene.json); these are the
 // reader's view, tolerant of fields it does not know.
 
-type bundleConfig struct {
-	Steps []bundleStep `json:"steps"`
-}
-
-type bundleStep struct {
-	N        int      `json:"n"`
-	Command  string   `json:"command"`
-	Line     int      `json:"line"`
-	Runner   string   `json:"runner"`
-	Argv     []string `json:"argv"`
-	Verified []string `json:"verified"`
-	Contract string   `json:"contract"`
-	Profile  string   `json:"profile"`
-}
-
-type bundleReport struct {
-	Verdict  string         `json:"verdict"`
-	Contract string         `json:"contract"`
-	Profile  string         `json:"profile"`
-	Command  []string       `json:"command"`
-	Log      string         `json:"log"`
-	Lines    int            `json:"lines"`
-	Required int            `json:"required"`
-	Found    int            `json:"found"`
-	Markers  []bundleMark   `json:"markers"`
-	Checks   []bundleCheck  `json:"checks"`
-	Failure  *bundleFailure `json:"failure"`
-}
-
-type bundleMark struct {
-	Marker string `json:"marker"`
-	Kind   string `json:"kind"`
-	Phase  string `json:"phase"`
-	Line   int    `json:"line"`
-}
-
-type bundleCheck struct {
-	Marker  string `json:"marker"`
-	Phase   string `json:"phase"`
-	Min     int    `json:"min"`
-	Count   int    `json:"count"`
-	Passed  bool   `json:"passed"`
-	Line    int    `json:"line"`
-	Message string `json:"message"`
-}
-
-type bundleFailure struct {
-	Kind    string `json:"kind"`
-	Marker  string `json:"marker"`
-	Phase   string `json:"phase"`
-	Line    int    `json:"line"`
-	Message string `json:"message"`
-}
+// The config, run reports and marker lines are read with the schemas
+// prove writes them with (internal/evidence/files.go).
+type (
+	bundleConfig  = evidence.Config
+	bundleStep    = evidence.ConfigStep
+	bundleReport  = evidence.RunReport
+	bundleMark    = evidence.MarkerLine
+	bundleCheck   = evidence.CheckLine
+	bundleFailure = report.Failure
+)
 
 type bundleTests struct {
 	Format  string `json:"format"`
@@ -129,20 +88,20 @@ func (b *Bundle) decode(name string, v any) bool {
 
 func (b *Bundle) config() bundleConfig {
 	var c bundleConfig
-	b.decode("config.json", &c)
+	b.decode(evidence.ConfigName, &c)
 	sort.Slice(c.Steps, func(i, j int) bool { return c.Steps[i].N < c.Steps[j].N })
 	return c
 }
 
 func (b *Bundle) report(n int) (bundleReport, bool) {
 	var r bundleReport
-	ok := b.decode("reports/"+strconv.Itoa(n)+".json", &r)
+	ok := b.decode(evidence.ReportName(n), &r)
 	return r, ok
 }
 
 func (b *Bundle) tests(n int) (bundleTests, bool) {
 	var t bundleTests
-	ok := b.decode("tests/"+strconv.Itoa(n)+".json", &t)
+	ok := b.decode(evidence.TestsName(n), &t)
 	return t, ok
 }
 
@@ -150,7 +109,7 @@ func (b *Bundle) log(n int) ([]byte, bool) {
 	if b == nil {
 		return nil, false
 	}
-	data, ok := b.Files["logs/"+strconv.Itoa(n)+".log"]
+	data, ok := b.Files[evidence.LogName(n)]
 	return data, ok
 }
 
@@ -160,7 +119,7 @@ func (b *Bundle) marks(n int) []bundleMark {
 		return nil
 	}
 	var out []bundleMark
-	for _, line := range bytes.Split(b.Files["markers/"+strconv.Itoa(n)+".jsonl"], []byte("\n")) {
+	for _, line := range bytes.Split(b.Files[evidence.MarkersName(n)], []byte("\n")) {
 		var m bundleMark
 		if len(bytes.TrimSpace(line)) > 0 && json.Unmarshal(line, &m) == nil {
 			out = append(out, m)
