@@ -5,9 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -81,6 +83,7 @@ func TestPagesRender(t *testing.T) {
 func TestReadOnly(t *testing.T) {
 	f := newFixture(t)
 	s := NewServer(f.root, Options{})
+	before := treeState(t, f.root)
 	for _, m := range []string{"POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE"} {
 		for _, p := range []string{"/", "/tasks/TASK-0001.html", "/events", "/runs/1/events"} {
 			w := get(t, s, m, p, "")
@@ -93,6 +96,30 @@ func TestReadOnly(t *testing.T) {
 	if w.Code != 200 || w.Body.Len() != 0 || w.Header().Get("Content-Length") == "" {
 		t.Errorf("HEAD /: %d, %d body bytes", w.Code, w.Body.Len())
 	}
+	if after := treeState(t, f.root); after != before {
+		t.Errorf("the repository changed under the requests:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// treeState lists every file under root with its size, mode and mtime.
+func treeState(t *testing.T, root string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s %d %v %d\n", p, info.Size(), info.Mode(), info.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 // TestHostCheck: on loopback only loopback names are served (DNS rebinding).
