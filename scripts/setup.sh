@@ -27,6 +27,10 @@ static_busybox() {
 static_busybox || need+=(busybox-static)
 # xmllint validates the JUnit files against the Jenkins schema in tests.
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+# Headless Chromium for the dashboard's browser tests, and a font so text
+# in their screenshots shows.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 
 cache=${TASKPROOF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/taskproof}
 kernel=$cache/linux/vmlinuz
@@ -73,7 +77,7 @@ cache_kernel() {
 }
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "setup: qemu-system-x86_64, as, ld and a static busybox already installed"
+  echo "setup: qemu-system-x86_64, as, ld, chromium and a static busybox already installed"
   cache_kernel
   exit 0
 fi
@@ -103,7 +107,7 @@ if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-ins
   exit 1
 fi
 
-for tool in qemu-system-x86_64 as ld; do
+for tool in qemu-system-x86_64 as ld chromium; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "setup: $tool still missing after installing ${need[*]}" >&2
     exit 1

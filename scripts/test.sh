@@ -4,13 +4,15 @@
 # binutils), checks formatting and vet, runs every test with the race
 # detector where goroutines live, and fails when no test ran.
 #
-# With CI=true the QEMU end-to-end tests are mandatory: a missing QEMU is a
-# failure, not a skip (TASKPROOF_REQUIRE_QEMU=1).
+# With CI=true the QEMU and browser end-to-end tests are mandatory: a
+# missing QEMU or Chromium is a failure, not a skip (TASKPROOF_REQUIRE_QEMU=1,
+# TASKPROOF_REQUIRE_BROWSER=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${CI:-}" = "true" ]; then
   export TASKPROOF_REQUIRE_QEMU=1
+  export TASKPROOF_REQUIRE_BROWSER=1
 fi
 
 bash scripts/setup.sh
@@ -36,10 +38,13 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 echo "== go test (race detector on packages that run goroutines)"
-race_pkgs=$(go list ./internal/harness/... ./internal/ledger/... ./internal/proofrun/... ./internal/prove/... ./internal/verify/... 2>/dev/null || true)
+race_pkgs=$(go list ./internal/harness/... ./internal/ledger/... ./internal/proofrun/... ./internal/prove/... ./internal/verify/... ./internal/live/... 2>/dev/null || true)
 if [ -n "$race_pkgs" ]; then
   go test -race -count=1 $race_pkgs
 fi
+# The dashboard's server and live streams; its browser tests drive an
+# external Chromium and run once, below.
+go test -race -count=1 -skip 'TestBrowser|TestChromium' ./internal/web/
 
 echo "== go test ./..."
 status=0
@@ -57,11 +62,17 @@ if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ]; then
     | sed -E 's/.*"Output":"(.*)"\}$/\1/; s/\\n$//; s/\\t/\t/g' | grep -E -- '--- FAIL|_test.go:[0-9]+' | head -100 >&2 || true
 fi
 if [ "${CI:-}" = "true" ]; then
-  # In CI a skipped QEMU test is a failure: the tests themselves fail when
-  # TASKPROOF_REQUIRE_QEMU=1, this is a second guard that counts them.
+  # In CI a skipped QEMU or browser test is a failure: the tests themselves
+  # fail when TASKPROOF_REQUIRE_QEMU=1 / TASKPROOF_REQUIRE_BROWSER=1, this
+  # is a second guard that counts them.
   qemu_skips=$(grep '"Action":"skip"' "$out/test.json" | grep -ci '"Test":"[^"]*qemu' || true)
   if [ "$qemu_skips" -gt 0 ]; then
     echo "CI: $qemu_skips QEMU test(s) skipped; QEMU tests are mandatory in CI" >&2
+    status=1
+  fi
+  browser_skips=$(grep '"Action":"skip"' "$out/test.json" | grep -ci '"Test":"[^"]*browser' || true)
+  if [ "$browser_skips" -gt 0 ]; then
+    echo "CI: $browser_skips browser test(s) skipped; browser tests are mandatory in CI" >&2
     status=1
   fi
 fi

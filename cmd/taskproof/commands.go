@@ -63,7 +63,9 @@ var commands = &command{
 		{name: "prove", summary: "run a task's Definition of Done and write signed evidence", run: cmdProve},
 		{name: "run", summary: "run a command (QEMU, a test) and verify its console while it runs", run: cmdRun},
 		{name: "scope", summary: "check the files a change touched against a task's allowlist", run: cmdScope},
+		{name: "serve", summary: "serve the dashboard: board, tasks, runs, graph, live runs", run: cmdServe},
 		{name: "show", summary: "print a task as taskproof parsed it", run: cmdShow},
+		{name: "site", summary: "write the dashboard as static files (--out DIR)", run: cmdSite},
 		{name: "status", summary: "set a task's header status (Done only with valid evidence)",
 			synopsis: statusSynopsis, help: helpText("status"), subs: []*command{
 				{name: "set", summary: "set the status", run: cmdStatusSet, prefix: "status"},

@@ -29,7 +29,9 @@ var examples = map[string][]string{
 	"prove":             {"taskproof prove TASK-0007", "taskproof prove --changed --base origin/main"},
 	"run":               {"taskproof run --expect 'boot ok' -- ./scripts/qemu-test.sh", "taskproof run --contract proof/contract.toml --profile smp --log out/console.log -- ./qemu.sh"},
 	"scope":             {"taskproof scope TASK-0007 --base origin/main"},
+	"serve":             {"taskproof serve", "taskproof serve --addr 0.0.0.0:7878 --root examples/minios"},
 	"show":              {"taskproof show TASK-0007"},
+	"site":              {"taskproof site --out public"},
 	"status":            {"taskproof status set TASK-0007 Done"}, // the flag set of status set
 	"tests":             {"go test -json ./... | taskproof tests --require TestBoot -"},
 	"verify":            {"taskproof verify --contract proof/contract.toml build/console.log"},

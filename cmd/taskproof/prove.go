@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/live"
 	"github.com/taskproof/taskproof/internal/prove"
+	"github.com/taskproof/taskproof/internal/verify"
 )
 
 const proveSynopsis = "prove TASK-ID... | --all | --changed [--base REV] [-j N] [--force] [--dry-run] [--lane ID --out DIR] [--key FILE] [--timeout 10m] [--root DIR] [--format text|json]"
@@ -131,7 +133,9 @@ func runProve(ctx context.Context, o proveOptions, env *cliEnv) error {
 		obs.Progress = env.stderr
 	}
 	sayCached(env, plan, false)
-	if err := plan.Execute(ctx, obs); err != nil {
+	rec := startLive(env, "prove", r.Root, live.KindProve, string(plan.Tasks[0].Doc.ID), o.Argv)
+	if err := plan.Execute(ctx, liveObserver(obs, rec)); err != nil {
+		finishLive(env, "prove", rec, string(verify.Infra), firstLine(err.Error()), 0)
 		return err
 	}
 	j := plan.Judge(ctx)[0]
@@ -147,6 +151,7 @@ func runProve(ctx context.Context, o proveOptions, env *cliEnv) error {
 		fmt.Fprintf(env.stderr, "taskproof prove: warning: prove not recorded in the ledger: %v\n", err)
 	}
 	proveStepSummary(env, res.JobSummary())
+	finishLive(env, "prove", rec, string(res.Verdict), res.Verdict+": "+evidence.ItemCounts(j.Items), 0)
 	if err := writeOutput(env.stdout, o.Format, res, res.Text); err != nil {
 		return err
 	}

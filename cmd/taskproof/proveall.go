@@ -10,8 +10,10 @@ import (
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
 	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/live"
 	"github.com/taskproof/taskproof/internal/prove"
 	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/verify"
 )
 
 // planMany opens the repository and plans the tasks o selects (--all,
@@ -92,10 +94,18 @@ func runProveMany(ctx context.Context, o proveOptions, env *cliEnv) error {
 		plan.UpToDate(priv.Public().(ed25519.PublicKey))
 	}
 	sayCached(env, plan, true)
-	if err := plan.Execute(ctx, laneObserver(env, o.Jobs)); err != nil {
+	rec := startLive(env, "prove", plan.Repo.Root, live.KindProve, "", o.Argv)
+	if err := plan.Execute(ctx, liveObserver(laneObserver(env, o.Jobs), rec)); err != nil {
+		finishLive(env, "prove", rec, string(verify.Infra), firstLine(err.Error()), 0)
 		return err
 	}
-	return finishMany(ctx, env, o, plan, priv, keySource, nil)
+	err = finishMany(ctx, env, o, plan, priv, keySource, nil)
+	verdict := evidence.Proven
+	if err != nil {
+		verdict = "not proven"
+	}
+	finishLive(env, "prove", rec, verdict, fmt.Sprintf("%d runs", len(plan.Runs())), 0)
+	return err
 }
 
 // runLane runs the one run o.Lane names and writes its signed result.

@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
+	"github.com/taskproof/taskproof/internal/live"
 	"github.com/taskproof/taskproof/internal/proofrun"
+	"github.com/taskproof/taskproof/internal/verify"
 )
 
 const runSynopsis = "run [--contract FILE] [--profile P] [--timeout 90s] [--pty] [--log FILE] [--report FILE] -- CMD ARGS..."
@@ -46,9 +49,13 @@ func runRun(ctx context.Context, f proofrun.RunFlags, env *cliEnv) error {
 	if progressWanted(env) {
 		run.Progress = env.stderr
 	}
+	rec := startLive(env, "run", r.Root, live.KindRun, "", f.Argv)
+	run.Tap = rec.Step(1, strings.Join(f.Argv, " "), f.Argv, m.Spec)
 	x, err := proofrun.Console(ctx, run)
 	if x == nil {
 		// The checker or the log could not be set up: bad input.
+		rec.EndStep(1, string(verify.Infra), firstLine(fmt.Sprint(err)), nil)
+		finishLive(env, "run", rec, string(verify.Infra), firstLine(fmt.Sprint(err)), 0)
 		return err
 	}
 	if err != nil {
@@ -62,9 +69,12 @@ func runRun(ctx context.Context, f proofrun.RunFlags, env *cliEnv) error {
 		fmt.Fprintf(env.stderr, "taskproof run: %v\n", werr)
 	}
 	// Record also an interrupted run: the history says it was.
-	if lerr := proofrun.Record(context.WithoutCancel(ctx), r, m, f.Argv, x); lerr != nil {
+	id, lerr := proofrun.Record(context.WithoutCancel(ctx), r, m, f.Argv, x)
+	if lerr != nil {
 		fmt.Fprintf(env.stderr, "taskproof run: warning: run not recorded in the ledger: %v\n", lerr)
 	}
+	rec.EndStep(1, x.Report.Verdict, runReason(x.Report), liveFailure(x.Report.Failure))
+	finishLive(env, "run", rec, x.Report.Verdict, runReason(x.Report), id)
 	if werr != nil || err != nil {
 		// A proof without its log or reports is not a usable proof.
 		return silent(errInfra)

@@ -100,6 +100,18 @@ type Config struct {
 	// contained by its process group; nil means os.Stderr, once per
 	// process.
 	Warn io.Writer
+
+	// Tap, when non-nil, sees every console byte and every timed marker
+	// occurrence as they arrive (the dashboard's live view).
+	Tap Tap
+}
+
+// Tap observes a run while it happens, for watchers outside the process.
+// It is called from the run's event loop, console bytes before the marker
+// occurrences they complete; it must not block and cannot change the run.
+type Tap interface {
+	Console(p []byte)
+	Mark(m Mark)
 }
 
 var warnOnce sync.Once
@@ -234,7 +246,10 @@ type runner struct {
 }
 
 func (r *runner) observe(o verify.Observation) {
-	r.track.observe(o, time.Since(r.start))
+	at := time.Since(r.start)
+	if r.track.observe(o, at) && r.cfg.Tap != nil {
+		r.cfg.Tap.Mark(Mark{Observation: o, At: at})
+	}
 }
 
 type stopReason int
@@ -335,6 +350,9 @@ func (r *runner) loop(ctx context.Context, c *child, chk Checker, logf *LogFile)
 			}
 			if r.cfg.Console != nil {
 				r.cfg.Console.Write(b)
+			}
+			if r.cfg.Tap != nil {
+				r.cfg.Tap.Console(b)
 			}
 			if feeding {
 				chk.Write(b)

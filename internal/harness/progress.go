@@ -48,15 +48,17 @@ func max1(n int) int {
 	return n
 }
 
-func (t *tracker) observe(o verify.Observation, at time.Duration) {
-	if len(t.marks) < t.max {
+// observe counts one occurrence; it reports whether the occurrence was
+// kept (timed), which stops at max.
+func (t *tracker) observe(o verify.Observation, at time.Duration) (kept bool) {
+	if kept = len(t.marks) < t.max; kept {
 		t.marks = append(t.marks, Mark{Observation: o, At: at})
 	} else {
 		t.dropped++
 	}
 	if t.forbidden[o.Marker] {
 		t.bad = true
-		return
+		return kept
 	}
 	t.counts[o.Marker]++
 	if n, ok := t.need[o.Marker]; ok && t.counts[o.Marker] == n {
@@ -65,6 +67,7 @@ func (t *tracker) observe(o verify.Observation, at time.Duration) {
 	if o.Phase != "" {
 		t.phase = o.Phase
 	}
+	return kept
 }
 
 // failer is implemented by a checker that can say whether its decided

@@ -19,14 +19,27 @@ func (l *Ledger) History(ctx context.Context, taskID string, limit int) ([]Run, 
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	const cols = `id, kind, task_id, commit_id, dirty, profile, command, verdict, started_ns, duration_ms, evidence_path, evidence_digest`
-	var rows *sql.Rows
-	var err error
 	if taskID == AllTasks {
-		rows, err = l.db.QueryContext(ctx, `SELECT `+cols+` FROM runs ORDER BY started_ns DESC, id DESC LIMIT ?`, limit)
-	} else {
-		rows, err = l.db.QueryContext(ctx, `SELECT `+cols+` FROM runs WHERE task_id = ? ORDER BY started_ns DESC, id DESC LIMIT ?`, taskID, limit)
+		return l.query(ctx, `ORDER BY started_ns DESC, id DESC LIMIT ?`, limit)
 	}
+	return l.query(ctx, `WHERE task_id = ? ORDER BY started_ns DESC, id DESC LIMIT ?`, taskID, limit)
+}
+
+// Get returns the run with the given id, with its markers, tests and
+// items; ok is false when the ledger has no such run.
+func (l *Ledger) Get(ctx context.Context, id int64) (run Run, ok bool, err error) {
+	runs, err := l.query(ctx, `WHERE id = ?`, id)
+	if err != nil || len(runs) == 0 {
+		return Run{}, false, err
+	}
+	return runs[0], true, nil
+}
+
+// query reads the runs selected by tail (a WHERE and ORDER BY clause)
+// with their details.
+func (l *Ledger) query(ctx context.Context, tail string, args ...any) ([]Run, error) {
+	const cols = `id, kind, task_id, commit_id, dirty, profile, command, verdict, started_ns, duration_ms, evidence_path, evidence_digest`
+	rows, err := l.db.QueryContext(ctx, `SELECT `+cols+` FROM runs `+tail, args...)
 	if err != nil {
 		return nil, l.wrap("read history", err)
 	}
@@ -117,6 +130,20 @@ func (l *Ledger) loadDetails(ctx context.Context, runs []Run, byID map[int64]int
 			})
 		if err != nil {
 			return l.wrap("read items", err)
+		}
+		err = l.each(ctx, `SELECT run_id, n, shared, exec, reused FROM run_proofs WHERE run_id IN `+in+` ORDER BY run_id, n`, ids,
+			func(rows *sql.Rows) error {
+				var id int64
+				var p ProofRun
+				if err := rows.Scan(&id, &p.N, &p.Shared, &p.Exec, &p.Reused); err != nil {
+					return err
+				}
+				r := &runs[byID[id]]
+				r.Proofs = append(r.Proofs, p)
+				return nil
+			})
+		if err != nil {
+			return l.wrap("read proofs", err)
 		}
 	}
 	return nil

@@ -55,7 +55,7 @@ type Run struct {
 	EvidencePath   string        `json:"evidence_path"`   // bundle path relative to the root; "" when none
 	EvidenceDigest string        `json:"evidence_digest"` // e.g. "sha256:…"; "" when none
 	// Proofs name the shared run behind each proof command of a prove
-	// (recorded, not read back by History).
+	// (History and Get read them back).
 	Proofs []ProofRun `json:"proofs,omitempty"`
 }
 

@@ -11,14 +11,14 @@ import (
 // Record stores a run of `taskproof run` in the run history of r: the verdict, the
 // required markers with their first line and time, the commit and whether
 // the work tree under the root had changes (such runs stay out of the
-// flaky statistics).
-func Record(ctx context.Context, r *repo.Repo, m *Markers, argv []string, x *Result) error {
+// flaky statistics). It returns the run's ledger id.
+func Record(ctx context.Context, r *repo.Repo, m *Markers, argv []string, x *Result) (int64, error) {
 	commit, dirty := r.WorkTree(ctx)
 	l, err := ledger.Open(ledger.DefaultPath(r.Root))
 	if err != nil {
-		return err
+		return 0, err
 	}
-	_, err = l.Record(ctx, ledger.Run{
+	id, err := l.Record(ctx, ledger.Run{
 		Kind: ledger.KindRun, Commit: commit, Dirty: dirty, Profile: m.Profile, Command: argv,
 		Verdict: x.Report.Verdict, StartedAt: x.Started, DurationMS: x.Outcome.Duration.Milliseconds(),
 		Markers: ledgerMarkers(x.Report.Checks),
@@ -26,7 +26,7 @@ func Record(ctx context.Context, r *repo.Repo, m *Markers, argv []string, x *Res
 	if cerr := l.Close(); err == nil {
 		err = cerr
 	}
-	return err
+	return id, err
 }
 
 // ledgerMarkers turns a report's required-marker checks into ledger

@@ -44,6 +44,9 @@ type Run struct {
 
 	Progress io.Writer   // a live status line, when set
 	Observe  func(Event) // called for each event, synchronously: keep it quick
+	// Tap, when set, sees the console bytes and timed markers as they
+	// arrive (the dashboard's live record).
+	Tap harness.Tap
 }
 
 // Result is what a run observed.
@@ -102,6 +105,7 @@ func Console(ctx context.Context, run Run) (*Result, error) {
 		Log:      run.Log,
 		LogMax:   run.LogMax,
 		Progress: run.Progress,
+		Tap:      run.Tap,
 	}
 	out, err := x.execute(ctx, cfg)
 	if out == nil {
@@ -144,6 +148,7 @@ type TestRun struct {
 	Grace   time.Duration
 	LogMax  int64 // byte budget of the kept log; 0 is harness.DefaultLogMax
 	Observe func(Event)
+	Tap     harness.Tap // as Run.Tap
 }
 
 // TestResult is what a test command left: how it ended, its output for the
@@ -173,6 +178,7 @@ func Tests(ctx context.Context, run TestRun) (*TestResult, error) {
 		Argv: run.Argv, Env: Environ(os.Environ(), run.Env, nil), Dir: run.Dir,
 		Timeout: run.Timeout, Drain: -1, Grace: run.Grace,
 		NewChecker: func(func(verify.Observation)) (harness.Checker, error) { return chk, nil },
+		Tap:        run.Tap,
 	}
 	out, err := x.execute(ctx, cfg)
 	if out == nil {

@@ -92,6 +92,10 @@ type Observer struct {
 	StepStarted func(tp *TaskPlan, s *Step)
 	StepDone    func(tp *TaskPlan, s *Step)
 	Event       func(r *SharedRun, e proofrun.Event)
+	// Tap, when set, is asked for the tap that sees a run's console and
+	// timed markers as they arrive (the dashboard's live record); it is
+	// called from the run's lane and must be safe for concurrent use.
+	Tap func(r *SharedRun) harness.Tap
 	// Progress receives the harness's live status line of marker steps.
 	Progress io.Writer
 }

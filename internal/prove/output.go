@@ -53,10 +53,10 @@ type RunOutput struct {
 // execStep runs st's command once. log, when set, also receives the
 // bounded console log of a console run; tmp, when set, is the command's
 // TMPDIR.
-func execStep(ctx context.Context, st *Step, observe func(proofrun.Event), progress io.Writer, log, tmp string) *RunOutput {
+func execStep(ctx context.Context, st *Step, observe func(proofrun.Event), tap harness.Tap, progress io.Writer, log, tmp string) *RunOutput {
 	if st.Test != nil {
 		run := *st.Test
-		run.Observe = observe
+		run.Observe, run.Tap = observe, tap
 		run.Env = withTmp(run.Env, tmp)
 		x, err := proofrun.Tests(ctx, run)
 		if x == nil {
@@ -75,7 +75,7 @@ func execStep(ctx context.Context, st *Step, observe func(proofrun.Event), progr
 		return out
 	}
 	run := *st.Run
-	run.Observe, run.Progress, run.Log = observe, progress, log
+	run.Observe, run.Tap, run.Progress, run.Log = observe, tap, progress, log
 	run.Env = withTmp(run.Env, tmp)
 	x, err := proofrun.Console(ctx, run)
 	if x == nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/taskproof/taskproof/internal/dod"
+	"github.com/taskproof/taskproof/internal/harness"
 	"github.com/taskproof/taskproof/internal/proofrun"
 	"github.com/taskproof/taskproof/internal/repo"
 )
@@ -238,8 +239,12 @@ func (p *Plan) execRun(ctx context.Context, r *SharedRun, obs Observer, call fun
 	if jobs > 1 {
 		progress = nil // one status line per lane is the observer's, not the harness's
 	}
+	var tap harness.Tap
+	if obs.Tap != nil {
+		tap = obs.Tap(r)
+	}
 	t0 := time.Now()
-	r.Output = execStep(ctx, first.Step, observe, progress, log, tmp)
+	r.Output = execStep(ctx, first.Step, observe, tap, progress, log, tmp)
 	r.Duration = time.Since(t0)
 	r.Output.ID = newExecID(r.ID, t0)
 	if tmp != "" {

@@ -4,6 +4,11 @@ import "bytes"
 
 const esc = 0x1b
 
+// CleanLine returns raw without NUL bytes and ANSI escape sequences,
+// exactly as the verifier cleans a line before matching (no '\r' split, no
+// trim), for showing a console the way it was judged.
+func CleanLine(raw []byte) []byte { return cleanLine(nil, raw) }
+
 // cleanLine appends raw to dst[:0] without NUL bytes and ANSI escape
 // sequences and returns the result. It does not split on '\r' or trim.
 func cleanLine(dst, raw []byte) []byte {
