@@ -2,8 +2,10 @@ package verify
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -490,59 +492,82 @@ func newLiteralSet(lits [][]byte, ids []int32) *literalSet {
 
 func newWindowTier(lits [][]byte, ids []int32, w, s int) *windowTier {
 	t := &windowTier{w: w, s: s, minLen: w + s - 1, bloom: new([bloomWords]uint64)}
-	shared := map[uint64]int{} // window value -> how many literals hold it
+	// How many literals hold each window value. Sorting each literal's
+	// windows dedupes them without a map per literal: building the set is
+	// part of every command's start-up.
+	total := 0
+	for _, id := range ids {
+		total += max(len(lits[id])-w+1, 0)
+	}
+	shared := make(map[uint64]int, total)
+	var xs []uint64
 	for _, id := range ids {
 		l := lits[id]
-		seen := map[uint64]bool{}
+		xs = xs[:0]
 		for o := 0; o+w <= len(l); o++ {
-			if x := window(l, o, w); !seen[x] {
-				seen[x] = true
-				shared[x]++
-			}
+			xs = append(xs, window(l, o, w))
+		}
+		slices.Sort(xs)
+		for _, x := range slices.Compact(xs) {
+			shared[x]++
 		}
 	}
-	byValue := map[uint64][]litWindow{}
-	var order []uint64
+	type valueWindow struct {
+		x uint64
+		w litWindow
+	}
+	picked := make([]valueWindow, 0, len(ids)*s)
+	var counts []int
 	for _, id := range ids {
 		l := lits[id]
+		counts = counts[:0]
+		for o := 0; o+w <= len(l); o++ {
+			counts = append(counts, shared[window(l, o, w)])
+		}
 		// The run of s windows whose most shared window is the least
 		// shared; ties go to the later run (marker texts differ at the end).
 		best, bestN := 0, -1
 		for o := 0; o+t.minLen <= len(l); o++ {
-			n := 0
-			for k := range s {
-				n = max(n, shared[window(l, o+k, w)])
-			}
-			if bestN < 0 || n <= bestN {
+			if n := slices.Max(counts[o : o+s]); bestN < 0 || n <= bestN {
 				best, bestN = o, n
 			}
 		}
 		for k := range s {
 			x := window(l, best+k, w)
-			if _, ok := byValue[x]; !ok {
-				order = append(order, x)
-			}
-			byValue[x] = append(byValue[x], litWindow{id: id, off: best + k})
+			picked = append(picked, valueWindow{x, litWindow{id: id, off: best + k}})
 			k1, k2 := bloomKeys(x)
 			t.bloom[k1>>6] |= 1 << (k1 & 63)
 			t.bloom[k2>>6] |= 1 << (k2 & 63)
 		}
 	}
+	// Group by value, each value's windows in literal order.
+	slices.SortStableFunc(picked, func(a, b valueWindow) int { return cmp.Compare(a.x, b.x) })
+	distinct := 0
+	for i := range picked {
+		if i == 0 || picked[i].x != picked[i-1].x {
+			distinct++
+		}
+	}
 	tb := uint(4)
-	for 1<<tb < 2*len(order) {
+	for 1<<tb < 2*distinct {
 		tb++
 	}
 	t.tab, t.tabShift = make([]uint32, 1<<tb), 64-tb
-	for d, x := range order {
-		t.vals = append(t.vals, x)
-		t.first = append(t.first, int32(len(t.wins)))
-		t.wins = append(t.wins, byValue[x]...)
-		mask := uint64(len(t.tab) - 1)
-		h := (x * tabMul) >> t.tabShift
-		for t.tab[h] != 0 {
-			h = (h + 1) & mask
+	t.vals = make([]uint64, 0, distinct)
+	t.first = make([]int32, 0, distinct+1)
+	t.wins = make([]litWindow, 0, len(picked))
+	mask := uint64(len(t.tab) - 1)
+	for i, pw := range picked {
+		if i == 0 || pw.x != picked[i-1].x {
+			t.vals = append(t.vals, pw.x)
+			t.first = append(t.first, int32(len(t.wins)))
+			h := (pw.x * tabMul) >> t.tabShift
+			for t.tab[h] != 0 {
+				h = (h + 1) & mask
+			}
+			t.tab[h] = uint32(len(t.vals))
 		}
-		t.tab[h] = uint32(d + 1)
+		t.wins = append(t.wins, pw.w)
 	}
 	t.first = append(t.first, int32(len(t.wins)))
 	return t
