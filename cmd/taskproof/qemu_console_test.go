@@ -27,7 +27,7 @@ import (
 // the contract.
 func TestQEMUGluedMarker(t *testing.T) {
 	g := buildMinios(t, "glued")
-	r := runMinios(t, g, "glued", "--timeout", "30s")
+	r := runMiniosGlued(t, g, "glued", "Booting from ROM..minios: boot ok", "--timeout", "30s")
 	if r.code != exitOK || r.report.Verdict != "PASS" {
 		r.fatalf(t, "glued: exit %d verdict %q, want 0 PASS", r.code, r.report.Verdict)
 	}
@@ -55,6 +55,25 @@ func TestQEMUGluedMarker(t *testing.T) {
 	if pids := qemuProcesses(g.image("glued")); len(pids) > 0 {
 		t.Errorf("QEMU left running: %v", pids)
 	}
+}
+
+// runMiniosGlued boots variant until the firmware's "Booting from ROM.."
+// runs into the guest's first line (glued, the text expected): on a busy
+// host SeaBIOS sometimes prints a third dot and a CR before the guest
+// starts (once in 40 boots with both CPUs loaded), and such a run has no
+// glued line to check. At most three boots; the caller's assertions judge
+// the last one, so a run that never glues still fails.
+func runMiniosGlued(t *testing.T, g miniosGuest, variant, glued string, args ...string) e2eRun {
+	t.Helper()
+	var r e2eRun
+	for boot := 1; boot <= 3; boot++ {
+		r = runMinios(t, g, variant, args...)
+		if bytes.Contains(r.log, []byte(glued)) {
+			break
+		}
+		t.Logf("boot %d: the console lacks %q (the firmware ended its line first); booting again", boot, glued)
+	}
+	return r
 }
 
 // linuxKernel returns a Debian kernel image: TASKPROOF_LINUX_KERNEL, the

@@ -229,7 +229,7 @@ func (r e2eRun) fatalf(t *testing.T, format string, args ...any) {
 
 func TestQEMUPass(t *testing.T) {
 	g := buildMinios(t, "pass")
-	r := runMinios(t, g, "pass", "--timeout", "30s")
+	r := runMiniosGlued(t, g, "pass", "Booting from ROM..[INFO boot] minios starting", "--timeout", "30s")
 	if r.code != exitOK || r.report.Verdict != "PASS" {
 		r.fatalf(t, "pass: exit %d verdict %q, want 0 PASS", r.code, r.report.Verdict)
 	}

@@ -2,9 +2,13 @@ package contract
 
 import (
 	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/testcorpus"
 	"github.com/taskproof/taskproof/internal/verify"
 )
 
@@ -433,6 +437,42 @@ func TestUpstreamKind(t *testing.T) {
 	for lit, want := range tests {
 		if got := upstreamKind(lit); got != want {
 			t.Errorf("upstreamKind(%q) = %s, want %s", lit, got, want)
+		}
+	}
+}
+
+// TestUpstreamKindWords checks the word scanner of upstreamKind against
+// the regular expressions it stands for, on every literal of the corpus
+// manifests and on generated ones: words next to punctuation, digits and
+// underscores, case variants, and non-ASCII text.
+func TestUpstreamKindWords(t *testing.T) {
+	var lits []string
+	if dir, ok := testcorpus.Lookup(); ok {
+		for _, tree := range []string{"proof-manifest-head"} {
+			c, err := Load(os.DirFS(filepath.Join(dir, tree)), "manifest.toml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range c.markers {
+				lits = append(lits, m.ID)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	words := []string{"ok", "OK", "Ok", "ready", "READY", "fail", "FAIL", "Failed", "FAILED", "FAILURE", "failure",
+		"panic", "PANICKED", "stub", "Stubbed", "placeholder", "okay", "x_ok", "ok2", "ſtub", "oK", "vfs", "é"}
+	seps := []string{" ", ":", "_", "-", "(", ")", ".", "", "9", "é"}
+	for range 5000 {
+		var b strings.Builder
+		for range 1 + r.IntN(4) {
+			b.WriteString(seps[r.IntN(len(seps))])
+			b.WriteString(words[r.IntN(len(words))])
+		}
+		lits = append(lits, b.String())
+	}
+	for _, lit := range lits {
+		if got, want := upstreamKind(lit), upstreamKindRegexp(lit); got != want {
+			t.Errorf("upstreamKind(%q) = %s, the regular expressions say %s", lit, got, want)
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"regexp"
 	"sort"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/taskproof/taskproof/internal/verify"
 )
@@ -285,6 +287,65 @@ var (
 // never a success), an upper-case FAIL is a failure, then ok, other
 // failure words, ready, and diag for everything else.
 func upstreamKind(lit string) verify.Kind {
+	for i := 0; i < len(lit); i++ {
+		if lit[i] >= utf8.RuneSelf {
+			return upstreamKindRegexp(lit)
+		}
+	}
+	// An ASCII literal: its words are the runs of \w (what \b delimits),
+	// so the regular expressions below reduce to word comparisons, which
+	// matter at start-up (every upstream literal is classified).
+	var stub, failUpper, ok, fail, ready bool
+	for i := 0; i < len(lit); {
+		if !isWordByte(lit[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(lit) && isWordByte(lit[j]) {
+			j++
+		}
+		w := lit[i:j]
+		switch {
+		case strings.EqualFold(w, "stub"), strings.EqualFold(w, "stubbed"), strings.EqualFold(w, "placeholder"):
+			stub = true
+		case w == "FAIL", w == "FAILED", w == "FAILURE":
+			failUpper = true
+		}
+		switch {
+		case strings.EqualFold(w, "ok"):
+			ok = true
+		case strings.EqualFold(w, "fail"), strings.EqualFold(w, "failed"), strings.EqualFold(w, "failure"),
+			strings.EqualFold(w, "panic"), strings.EqualFold(w, "panicked"):
+			fail = true
+		case strings.EqualFold(w, "ready"):
+			ready = true
+		}
+		i = j
+	}
+	switch {
+	case stub:
+		return verify.KindStub
+	case failUpper:
+		return verify.KindFail
+	case ok:
+		return verify.KindOK
+	case fail:
+		return verify.KindFail
+	case ready:
+		return verify.KindReady
+	}
+	return verify.KindDiag
+}
+
+// isWordByte reports whether c is an ASCII \w byte.
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
+
+// upstreamKindRegexp is upstreamKind by the regular expressions, for
+// literals with non-ASCII text (where case folding reaches beyond ASCII).
+func upstreamKindRegexp(lit string) verify.Kind {
 	switch {
 	case reStubWord.MatchString(lit):
 		return verify.KindStub

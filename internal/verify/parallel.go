@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // A large write (a log file read in big chunks) is matched in two stages:
@@ -23,6 +24,16 @@ const defaultParallelMin = 16 << 10
 
 // maxWorkers bounds the first stage's goroutines.
 const maxWorkers = 8
+
+// regionsPerWorker is how many regions a chunk is cut into per worker, and
+// minRegion the smallest region worth its own: the workers take regions
+// from a shared counter, so a worker whose core is busy with another
+// process (or with the goroutine reading the log) holds up the chunk by
+// one small region, not by half the chunk.
+const (
+	regionsPerWorker = 4
+	minRegion        = 64 << 10
+)
 
 // lineRef is a line the first stage did not set aside.
 type lineRef struct {
@@ -67,6 +78,9 @@ func (v *Verifier) scanParallel(p []byte, pos int) int {
 	}
 	end += pos + 1
 	n := v.workers
+	if n > 1 {
+		n = max(n, min(n*regionsPerWorker, (end-pos)/minRegion))
+	}
 	size := (end - pos + n - 1) / n
 	if len(v.regions) < n {
 		v.regions = make([]region, n) // kept: their scratch is reused
@@ -86,12 +100,19 @@ func (v *Verifier) scanParallel(p []byte, pos int) int {
 		v.sift(p, &regions[0])
 	} else {
 		var wg sync.WaitGroup
-		for i := range regions {
+		var next atomic.Int32
+		for range min(v.workers, len(regions)) {
 			wg.Add(1)
-			go func(r *region) {
+			go func() {
 				defer wg.Done()
-				v.sift(p, r)
-			}(&regions[i])
+				for {
+					i := int(next.Add(1)) - 1
+					if i >= len(regions) {
+						return
+					}
+					v.sift(p, &regions[i])
+				}
+			}()
 		}
 		wg.Wait()
 	}
