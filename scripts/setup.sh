@@ -31,6 +31,9 @@ command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 # in their screenshots shows.
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
+# zsh and fish load the completion scripts in tests, as a user's shell does.
+command -v zsh >/dev/null 2>&1 || need+=(zsh)
+command -v fish >/dev/null 2>&1 || need+=(fish)
 
 cache=${TASKPROOF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/taskproof}
 kernel=$cache/linux/vmlinuz
@@ -77,7 +80,7 @@ cache_kernel() {
 }
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "setup: qemu-system-x86_64, as, ld, chromium and a static busybox already installed"
+  echo "setup: qemu-system-x86_64, as, ld, chromium, xmllint, zsh, fish and a static busybox already installed"
   cache_kernel
   exit 0
 fi
@@ -107,7 +110,7 @@ if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-ins
   exit 1
 fi
 
-for tool in qemu-system-x86_64 as ld chromium; do
+for tool in qemu-system-x86_64 as ld chromium xmllint zsh fish; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "setup: $tool still missing after installing ${need[*]}" >&2
     exit 1

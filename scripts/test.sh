@@ -4,15 +4,17 @@
 # binutils), checks formatting and vet, runs every test with the race
 # detector where goroutines live, and fails when no test ran.
 #
-# With CI=true the QEMU and browser end-to-end tests are mandatory: a
-# missing QEMU or Chromium is a failure, not a skip (TASKPROOF_REQUIRE_QEMU=1,
-# TASKPROOF_REQUIRE_BROWSER=1).
+# With CI=true the QEMU, browser and shell-completion tests are mandatory:
+# a missing QEMU, Chromium, zsh or fish is a failure, not a skip
+# (TASKPROOF_REQUIRE_QEMU=1, TASKPROOF_REQUIRE_BROWSER=1,
+# TASKPROOF_REQUIRE_SHELLS=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${CI:-}" = "true" ]; then
   export TASKPROOF_REQUIRE_QEMU=1
   export TASKPROOF_REQUIRE_BROWSER=1
+  export TASKPROOF_REQUIRE_SHELLS=1
 fi
 
 bash scripts/setup.sh
