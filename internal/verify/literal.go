@@ -229,14 +229,20 @@ func newLiteralHits(all [][]byte, ids []int32) literalHits {
 }
 
 func (h *literalHits) reset(p []byte, from int) {
-	h.sinceSample += len(p) - from
-	if h.sinceSample >= sampleEvery {
-		h.sample(p[from:min(len(p), from+sampleBytes)])
-	}
+	h.resample(p, from)
 	h.min = len(p)
 	for i := range h.anchors {
 		h.next[i] = h.find(p, from, i)
 		h.min = min(h.min, h.next[i])
+	}
+}
+
+// resample counts the bytes of p from from and samples them when
+// sampleEvery bytes have passed since the last sample.
+func (h *literalHits) resample(p []byte, from int) {
+	h.sinceSample += len(p) - from
+	if h.sinceSample >= sampleEvery {
+		h.sample(p[from:min(len(p), from+sampleBytes)])
 	}
 }
 

@@ -77,6 +77,12 @@ func (v *Verifier) scanParallel(p []byte, pos int) int {
 		return pos
 	}
 	end += pos + 1
+	// The workers find the few literals through the anchors of v.hits
+	// (cloned, never resampled): sample the stream here, or they keep the
+	// anchors chosen before any byte was seen.
+	if v.lazy {
+		v.hits.resample(p, pos)
+	}
 	n := v.workers
 	if n > 1 {
 		n = max(n, min(n*regionsPerWorker, (end-pos)/minRegion))
