@@ -22,6 +22,8 @@ var headerSeeds = []string{
 	"---\nstatus: |\n---\n",
 	"\ufeff<!---->\n---\nStatus: [Done](x.md)\n---\n",
 	"# TASK-0001: T\n<!-- Status: Draft -->\nStatus: Done\n",
+	"# TASK-1: T\n- Owner: @x\n<!-- a\n b -->\n\n-\tStatus:\t~~Draft~~ Done <!-- c -->\n\n- Goal: x\n",
+	"# TASK-0001: T\r\n> Status: Done\r\n> <!-- c\r\n",
 	"|\n|-|\n",
 	"# T\n|a|\n|-|\n",
 	">",

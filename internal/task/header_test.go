@@ -61,6 +61,17 @@ func TestHeaderVariants(t *testing.T) {
 		{"linked status", "# TASK-0001: T\n- **Status**: [Done](evidence/x.md)\n", "[Done](evidence/x.md)", "Done", 2, ""},
 		{"bold status", "# TASK-0001: T\n\nStatus: **Done**\n", "**Done**", "Done", 3, ""},
 		{"code status", "# TASK-0001: T\n\n- Status: `In Progress`\n", "`In Progress`", "In Progress", 3, ""},
+		{"struck-through old status", "# TASK-0001: T\n\nStatus: ~~Draft~~ Done\n", "~~Draft~~ Done", "Done", 3, ""},
+		{"trailing comment in the value", "# TASK-0001: T\n\nStatus: Done <!-- since v2 -->\n", "Done", "Done", 3, ""},
+		// Comments, blank lines and tabs inside the header.
+		{"comment between bullets", "# TASK-0001: T\n- Owner: @x\n<!-- b -->\n- Status: Done\n", "Done", "Done", 4, "@x"},
+		{"multi-line comment between lines", "# TASK-0001: T\nOwner: @x\n<!--\n  reviewed\n-->\nStatus: In Review\n", "In Review", "In Review", 6, "@x"},
+		{"comment inside a quoted header", "# TASK-0001: T\n\n> Status: Done\n> <!-- c -->\n> Owner: @x\n", "Done", "Done", 3, "@x"},
+		{"blank line between header fields", "# TASK-0001: T\n- Owner: @x\n\n- Status: Done\n", "Done", "Done", 4, "@x"},
+		{"blank line then body bullet", "# TASK-0001: T\n- Status: Draft\n\n- Goal: ship\n- Owner: @x\n", "Draft", "Draft", 2, ""},
+		{"tab after bullet and key", "# TASK-0001: T\n\n-\tStatus:\tDone\n", "Done", "Done", 3, ""},
+		{"crlf line endings", "# TASK-0001: T\r\n\r\n- Status: Done\r\n- Owner: @x\r\n", "Done", "Done", 3, "@x"},
+		{"unpadded id in the title", "# TASK-1: T\n\nStatus: Done\n", "Done", "Done", 3, ""},
 		{"emoji with variation selector", "---\nstatus: \"✔️ Complete (2026-02-01)\"\n---\n", "✔️ Complete (2026-02-01)", "Done", 2, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,6 +112,7 @@ func TestHeaderFixtures(t *testing.T) {
 		{"TASK-0311-quoted-dash.md", "TASK-0311", "In Progress", 4, "@net (co-owned with @qa until the retry ladder is proven)", nil},
 		{"TASK-0312-toml.md", "TASK-0312", "In Review", 4, "@storage", []ID{"TASK-0300", "TASK-0301B"}},
 		{"TASK-0313-table.md", "TASK-0313", "Done", 5, "@display", nil},
+		{"TASK-0314-comments-tabs.md", "TASK-0314", "Done", 10, "@storage", []ID{"TASK-0300"}},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			src, err := os.ReadFile(filepath.Join("testdata", "headers", tt.file))
