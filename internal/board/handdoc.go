@@ -106,6 +106,8 @@ func parseHandDoc(path string, src []byte) *handDoc {
 		cur       *groupSection
 		inTasks   bool // continuation lines of a Tasks bullet
 		tasksText string
+		under     string // label of the bullet list of ids that may follow
+		underPara bool   // under came from a label line, not a heading
 	)
 	flushTasks := func() {
 		if cur != nil && inTasks {
@@ -145,6 +147,7 @@ func parseHandDoc(path string, src []byte) *handDoc {
 		doc.Mentions = append(doc.Mentions, lineMentions(raw, lineNo)...)
 		if level, text := parseHeading(t); level > 0 {
 			closeSection()
+			under, underPara = headingLabel(text), false
 			for len(headings) > 0 && headings[len(headings)-1].Level >= level {
 				headings = headings[:len(headings)-1]
 			}
@@ -175,15 +178,25 @@ func parseHandDoc(path string, src []byte) *handDoc {
 				continue
 			}
 		}
+		// A bullet list of ids under a label of its own: a heading
+		// ("## Still open") or a line that is only a label ("**Done:**").
+		if under != "" && isBullet(t) && raw[0] != ' ' && raw[0] != '\t' {
+			if ids, ranges := bulletIDs(t); len(ids)+len(ranges) > 0 {
+				doc.Lists = append(doc.Lists, proseList{Line: lineNo, Label: under, IDs: ids, Ranges: ranges})
+				doc.addListMentions(ids, lineNo)
+				continue
+			}
+		}
+		if label, ok := labelOnly(t); ok {
+			under, underPara = label, true
+			continue
+		}
+		if underPara && t != "" && !isBullet(t) {
+			under, underPara = "", false
+		}
 		if pl, ok := parseProseList(raw, lineNo); ok {
 			doc.Lists = append(doc.Lists, pl)
-			// Shorthand ids ("`0281`") are mentions too: unknown ones are
-			// reported.
-			for _, id := range pl.IDs {
-				if !slices.ContainsFunc(doc.Mentions, func(m mention) bool { return m.Line == lineNo && m.ID == id }) {
-					doc.Mentions = append(doc.Mentions, mention{ID: id, Line: lineNo})
-				}
-			}
+			doc.addListMentions(pl.IDs, lineNo)
 		}
 		if strings.HasPrefix(t, "|") && i+1 < len(lines) && isDelimiterRow(strings.TrimSpace(lines[i+1])) {
 			header := splitRow(t)
@@ -202,6 +215,93 @@ func parseHandDoc(path string, src []byte) *handDoc {
 	}
 	closeSection()
 	return doc
+}
+
+// addListMentions records the single ids of a list as mentions (bare
+// "`0281`" is not found by the mention scan): unknown ones are reported.
+func (doc *handDoc) addListMentions(ids []task.ID, lineNo int) {
+	for _, id := range ids {
+		if !slices.ContainsFunc(doc.Mentions, func(m mention) bool { return m.Line == lineNo && m.ID == id }) {
+			doc.Mentions = append(doc.Mentions, mention{ID: id, Line: lineNo})
+		}
+	}
+}
+
+// headingLabel is a heading as a list label: "Still open (phase 2)" reads
+// "Still open"; "" when the heading names ids or is too long to be one.
+func headingLabel(h string) string {
+	l := strings.TrimSpace(strings.Trim(plainText(h), "*_ :"))
+	if i := strings.IndexByte(l, '('); i >= 0 {
+		l = strings.TrimSpace(l[:i])
+	}
+	l = strings.TrimSpace(strings.TrimRight(l, ":"))
+	if l == "" || len(l) > maxLabelLen || len(task.FindIDs(l)) > 0 || strings.IndexFunc(l, isAlnum) < 0 {
+		return ""
+	}
+	return l
+}
+
+// labelOnly reads a line that is only a list label: "Still open:",
+// "**Done:**", "**Remaining**:". A longer line ending in a colon ("Phase 3
+// picks these up first:") is a sentence introducing the list, which stays
+// under its heading's label.
+func labelOnly(t string) (string, bool) {
+	if isBullet(t) || strings.HasPrefix(t, "|") || strings.HasPrefix(t, "#") {
+		return "", false
+	}
+	label, rest, ok := cutLabel(t)
+	if !ok || strings.TrimSpace(strings.Trim(rest, "*_ ")) != "" {
+		return "", false
+	}
+	if l := headingLabel(label); l != "" && len(strings.Fields(l)) <= maxLabelWords {
+		return l, true
+	}
+	return "", false
+}
+
+// maxLabelWords bounds a label written on a line of its own.
+const maxLabelWords = 4
+
+// bulletIDs reads the ids a bullet starts with ("- `TASK-0010` — title",
+// "- [ ] TASK-0010..0012: …", "- **TASK-0016–0024**: …"): the ids and
+// ranges before the first text that is not an id, separator or mark.
+func bulletIDs(t string) ([]task.ID, []Item) {
+	body := strings.TrimSpace(t[2:])
+	body = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(body, "[ ]"), "[x]"), "[X]"))
+	if leadingID(body) < 0 {
+		return nil, nil
+	}
+	// The id run ends at the first letter that is not part of an id or a
+	// range word: "TASK-0010 — kernel" keeps "TASK-0010 — ".
+	end := len(body)
+	for i := 0; i < len(body); {
+		refs := listTokens(body[i:])
+		if len(refs) > 0 && refs[0].off == 0 {
+			i += refs[0].end
+			continue
+		}
+		if w := rangeWordAt(body, i); w > 0 {
+			i += w
+			continue
+		}
+		if c := body[i]; isAlnumByte(c) || c == ':' || c == '(' || c == '[' && i > 0 {
+			end = i
+			break
+		}
+		i++
+	}
+	return listIDs(body[:end])
+}
+
+// rangeWordAt is the length of a range word ("to", "through", "thru") at
+// s[i:] standing alone, 0 otherwise.
+func rangeWordAt(s string, i int) int {
+	for _, w := range []string{"through", "thru", "to"} {
+		if strings.HasPrefix(s[i:], w) && (i == 0 || !isAlnumByte(s[i-1])) && (i+len(w) == len(s) || !isAlnumByte(s[i+len(w)])) {
+			return len(w)
+		}
+	}
+	return 0
 }
 
 // readTable records a table: as the group summary when it has Group and
