@@ -166,6 +166,10 @@ func TestProseSubjectFixture(t *testing.T) {
 		{"TASK-0101", DepMention, "TASK-0100", 15},
 		{"TASK-0111", DepMention, "TASK-0110", 16},
 		{"TASK-0014", DepProse, "", 17},
+		{"TASK-0009", DepMention, "TASK-0120", 18},
+		{"TASK-0009", DepMention, "TASK-0121", 19},
+		{"TASK-0015", DepMention, "TASK-0122", 20},
+		{"TASK-0016", DepProse, "", 21},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("deps\n%+v\nwant\n%+v", got, want)
