@@ -160,7 +160,7 @@ func fixtureFindings(t *testing.T, name string, asOrder bool) ([]findingKey, *Re
 func TestDriftLanes(t *testing.T) {
 	got, rep := fixtureFindings(t, "drift-lanes.md", false)
 	want := []findingKey{
-		{KindRowStatus, "TASK-0001", 9},       // In Progress, header Done
+		{KindRowStatus, "TASK-0001", 9},       // TASK-1 unpadded; In Progress, header Done
 		{KindRowStatus, "TASK-0009", 21},      // [In Review](…), header Done
 		{KindNotInDoneList, "TASK-0002", 23},  // inside TASK-0001 through TASK-0002
 		{KindNotInDoneList, "TASK-0002B", 23}, // a range end without suffix covers its suffixes

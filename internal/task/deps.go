@@ -424,7 +424,7 @@ func (p *parser) trailingSubject(t string, from int) ID {
 				return r.ID
 			}
 		}
-		after := strings.ToLower(strings.TrimLeft(clause[r.Offset+idLen(clause[r.Offset:]):], "`*_"))
+		after := strings.ToLower(strings.TrimLeft(clause[idEndAt(clause, r.Offset):], "`*_"))
 		after = strings.TrimPrefix(after, " ")
 		for _, w := range subjectAfter {
 			if strings.HasPrefix(after, w) && (len(after) == len(w) || !isWordByte(after[len(w)])) {
