@@ -14,7 +14,7 @@ import (
 // panic, everything points at a line of the file, every id is canonical,
 // and the groups init would write load as taskproof.toml groups.
 func FuzzHandDocReading(f *testing.F) {
-	for _, name := range []string{"drift-board.md", "drift-order.md", "drift-lanes.md", "drift-prose.md"} {
+	for _, name := range []string{"drift-board.md", "drift-order.md", "drift-lanes.md", "drift-prose.md", "drift-comments.md"} {
 		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
 			f.Add(b)
 		}

@@ -100,6 +100,7 @@ var (
 func parseHandDoc(path string, src []byte) *handDoc {
 	doc := &handDoc{Path: path}
 	lines := strings.Split(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n")
+	blankComments(lines)
 	var (
 		fence     string
 		headings  []heading // stack of open headings by level
@@ -507,8 +508,53 @@ func parseHeading(t string) (int, string) {
 	return n, text
 }
 
+// isBullet accepts "- ", "* ", "+ " and the same marks before a tab.
 func isBullet(t string) bool {
-	return strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "* ") || strings.HasPrefix(t, "+ ")
+	return len(t) >= 2 && (t[0] == '-' || t[0] == '*' || t[0] == '+') && (t[1] == ' ' || t[1] == '\t')
+}
+
+// blankComments removes HTML comments ("<!-- old table … -->") from the
+// lines outside code fences, keeping line numbers: a commented-out row
+// or list is not a claim, as it is not shown.
+func blankComments(lines []string) {
+	in := false
+	fence := ""
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if !in {
+			if f := fenceMarker(t); f != "" {
+				switch {
+				case fence == "":
+					fence = f
+				case strings.HasPrefix(t, fence):
+					fence = ""
+				}
+				continue
+			}
+			if fence != "" || !strings.Contains(l, "<!--") {
+				continue
+			}
+		}
+		var b strings.Builder
+		for {
+			if in {
+				j := strings.Index(l, "-->")
+				if j < 0 {
+					break
+				}
+				l, in = l[j+3:], false
+				continue
+			}
+			k := strings.Index(l, "<!--")
+			if k < 0 {
+				b.WriteString(l)
+				break
+			}
+			b.WriteString(l[:k])
+			l, in = l[k+4:], true
+		}
+		lines[i] = b.String()
+	}
 }
 
 // bulletField splits "- Tasks: …" / "- **Progress:** …" into a lower-case
