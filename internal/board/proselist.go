@@ -164,8 +164,14 @@ func listTokens(text string) []listToken {
 	return toks
 }
 
-// listItems reads the tokens of a list as single ids and ranges.
-func listItems(text string) []Item {
+// listItems reads the tokens of a list as single ids and ranges; the
+// ends of a backwards range are read as two ids.
+func listItems(text string) []Item { return rangeItems(text, false) }
+
+// rangeItems reads the tokens of text as single ids and ranges.
+// keepBackwards keeps "TASK-0015..TASK-0010" as one (empty) range instead
+// of two ids.
+func rangeItems(text string, keepBackwards bool) []Item {
 	toks := listTokens(text)
 	var out []Item
 	for i := 0; i < len(toks); i++ {
@@ -174,7 +180,7 @@ func listItems(text string) []Item {
 			out = append(out, Item{From: t.id, To: task.ID(fmt.Sprintf("TASK-%d", maxIDNumber))})
 			continue
 		}
-		if i+1 < len(toks) && isRangeOp(text[t.end:toks[i+1].off]) && task.Compare(t.id, toks[i+1].id) < 0 {
+		if i+1 < len(toks) && isRangeOp(text[t.end:toks[i+1].off]) && (keepBackwards || task.Compare(t.id, toks[i+1].id) < 0) {
 			out = append(out, Item{From: t.id, To: toks[i+1].id})
 			i++
 			continue
