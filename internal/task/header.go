@@ -27,6 +27,12 @@ func (p *parser) header() {
 						p.d.Fields = parseFrontMatter(lines[start+1 : i])
 					}
 					p.body = i + 1
+					if _, ok := p.d.field("status", "state"); !ok {
+						// Front matter without a status, then the title and
+						// "- Status: Done" bullets (a file half-way through a
+						// migration): read those too.
+						p.headerBulletsFrom(i + 1)
+					}
 					return
 				}
 			}
@@ -176,9 +182,12 @@ func parseTOMLFrontMatter(lines []srcLine) []Field {
 // plain "Status: Done" lines, "Status — Done" lines, a block quote of
 // those, or a key/value table ("| Status | Done |"). Reading stops at the
 // first line that is none of these.
-func (p *parser) headerBullets() {
+func (p *parser) headerBullets() { p.headerBulletsFrom(0) }
+
+// headerBulletsFrom is headerBullets for a title at or after lines[from].
+func (p *parser) headerBulletsFrom(from int) {
 	lines := p.lines
-	i := skipPreamble(lines, 0)
+	i := skipPreamble(lines, from)
 	if i == len(lines) || !p.titleAt(&i) {
 		return
 	}
@@ -223,7 +232,9 @@ func (p *parser) headerBullets() {
 			v = stripInlineComments(v)
 			p.d.Fields = append(p.d.Fields, Field{Key: k, Value: v, Line: lines[i].num})
 			cur = len(p.d.Fields) - 1
-			lines[i].front = true
+			// After front matter these lines stay body lines, whose
+			// links and dependencies the body scan reads.
+			lines[i].front = from == 0
 		}
 		if isListBullet(t) {
 			k, v, ok := splitField(strings.TrimSpace(t[2:]))
@@ -235,7 +246,7 @@ func (p *parser) headerBullets() {
 		}
 		if cur >= 0 && (raw[0] == ' ' || raw[0] == '\t') {
 			p.d.Fields[cur].Value = joinSpace(p.d.Fields[cur].Value, t)
-			lines[i].front = true
+			lines[i].front = from == 0
 			continue
 		}
 		// "Status: Complete" without a bullet. The value must be non-empty:

@@ -71,6 +71,8 @@ func TestHeaderVariants(t *testing.T) {
 		{"blank line then body bullet", "# TASK-0001: T\n- Status: Draft\n\n- Goal: ship\n- Owner: @x\n", "Draft", "Draft", 2, ""},
 		{"tab after bullet and key", "# TASK-0001: T\n\n-\tStatus:\tDone\n", "Done", "Done", 3, ""},
 		{"crlf line endings", "# TASK-0001: T\r\n\r\n- Status: Done\r\n- Owner: @x\r\n", "Done", "Done", 3, "@x"},
+		{"front matter without a status, then bullets", "---\ntitle: TASK-0001 T\nowner: @x\n---\n\n# TASK-0001: T\n\n- Status: In Review\n- Depends-on: TASK-0002\n", "In Review", "In Review", 8, "@x"},
+		{"front matter status wins over bullets", "---\nstatus: Draft\n---\n# TASK-0001: T\n- Status: Done\n", "Draft", "Draft", 2, ""},
 		{"unpadded id in the title", "# TASK-1: T\n\nStatus: Done\n", "Done", "Done", 3, ""},
 		{"emoji with variation selector", "---\nstatus: \"✔️ Complete (2026-02-01)\"\n---\n", "✔️ Complete (2026-02-01)", "Done", 2, ""},
 	} {
@@ -173,5 +175,22 @@ func TestProseSubjectFixture(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("deps\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// TestFrontMatterThenBullets: a file half-way through a migration has
+// front matter without a status and the old "- Status:" bullets after the
+// title; the status comes from the bullets and their links and
+// dependencies are still read.
+func TestFrontMatterThenBullets(t *testing.T) {
+	d := mustParse(t, "TASK-0001-x.md", []byte("---\ntitle: TASK-0001 T\n---\n# TASK-0001: T\n\n- Status: Done\n- Depends-on: TASK-0002\n- RFC: docs/rfc.md\n\n## Context\n"))
+	if d.Status.Raw != "Done" || d.Status.Line != 6 || !d.HasFrontMatter {
+		t.Errorf("status %q line %d front %v", d.Status.Raw, d.Status.Line, d.HasFrontMatter)
+	}
+	if len(d.Deps) != 1 || d.Deps[0].ID != "TASK-0002" || d.Deps[0].Line != 7 {
+		t.Errorf("deps %+v, want TASK-0002 at line 7", d.Deps)
+	}
+	if len(d.Links) != 1 || d.Links[0].Target != "docs/rfc.md" || d.Links[0].Line != 8 {
+		t.Errorf("links %+v", d.Links)
 	}
 }
