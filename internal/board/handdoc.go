@@ -102,7 +102,7 @@ func parseHandDoc(path string, src []byte) *handDoc {
 	lines := strings.Split(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n")
 	blankComments(lines)
 	var (
-		fence     string
+		fences    fenceTracker
 		headings  []heading // stack of open headings by level
 		cur       *groupSection
 		inTasks   bool // continuation lines of a Tasks bullet
@@ -133,16 +133,7 @@ func parseHandDoc(path string, src []byte) *handDoc {
 		lineNo := i + 1
 		raw := lines[i]
 		t := strings.TrimSpace(raw)
-		if f := fenceMarker(t); f != "" {
-			switch {
-			case fence == "":
-				fence = f
-			case strings.HasPrefix(t, fence):
-				fence = ""
-			}
-			continue
-		}
-		if fence != "" {
+		if fences.code(t) {
 			continue
 		}
 		doc.Mentions = append(doc.Mentions, lineMentions(raw, lineNo)...)
@@ -486,6 +477,24 @@ func parseStated(s string, line int) (statedCounter, bool) {
 	return sc, true
 }
 
+// fenceTracker follows fenced code blocks line by line.
+type fenceTracker struct{ open string }
+
+// code reports whether the trimmed line t opens, closes or lies inside a
+// fenced code block.
+func (f *fenceTracker) code(t string) bool {
+	if m := fenceMarker(t); m != "" {
+		switch {
+		case f.open == "":
+			f.open = m
+		case strings.HasPrefix(t, f.open):
+			f.open = ""
+		}
+		return true
+	}
+	return f.open != ""
+}
+
 // fenceMarker returns the fence (``` or ~~~ run) a line opens or closes.
 func fenceMarker(t string) string {
 	for _, f := range []string{"```", "~~~"} {
@@ -518,22 +527,11 @@ func isBullet(t string) bool {
 // or list is not a claim, as it is not shown.
 func blankComments(lines []string) {
 	in := false
-	fence := ""
+	var fences fenceTracker
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
-		if !in {
-			if f := fenceMarker(t); f != "" {
-				switch {
-				case fence == "":
-					fence = f
-				case strings.HasPrefix(t, fence):
-					fence = ""
-				}
-				continue
-			}
-			if fence != "" || !strings.Contains(l, "<!--") {
-				continue
-			}
+		if !in && (fences.code(t) || !strings.Contains(l, "<!--")) {
+			continue
 		}
 		var b strings.Builder
 		for {

@@ -38,16 +38,4 @@ func TestBrokenLinkTaskRefsAndNamespaces(t *testing.T) {
 	if !slices.Equal(lines, []int{7, 14}) {
 		t.Errorf("broken-link on lines %v, want 7 (TASK-0099) and 14 (missing design)\n%v", lines, ds)
 	}
-	for _, tt := range []struct{ target, want string }{
-		{"`state:/prefs/device.nxs`", ""},
-		{"pkg:/apps/x.toml", ""},
-		{"C:/Users/x/notes.md", ""},
-		{"docs/x.md:12", "docs/x.md"},
-		{"tasks/TASK-0064", "tasks/TASK-0064"},
-	} {
-		got, ok := linkPath(tt.target)
-		if ok != (tt.want != "") || got != tt.want {
-			t.Errorf("linkPath(%q) = %q, %v; want %q", tt.target, got, ok, tt.want)
-		}
-	}
 }
