@@ -493,7 +493,12 @@ func (d *drifter) proseLists(hd *handDoc) {
 		if !open && class == "" {
 			continue
 		}
-		for _, id := range pl.IDs {
+		ids := pl.IDs
+		if len(pl.Ranges) > 0 {
+			inRanges, _ := Expand(pl.Ranges, d.ix.ids)
+			ids = append(slices.Clip(ids), inRanges...)
+		}
+		for _, id := range ids {
 			if len(d.ix.docs[id]) == 0 {
 				continue // reported as unknown-id
 			}

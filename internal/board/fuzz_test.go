@@ -14,7 +14,7 @@ import (
 // panic, everything points at a line of the file, every id is canonical,
 // and the groups init would write load as taskproof.toml groups.
 func FuzzHandDocReading(f *testing.F) {
-	for _, name := range []string{"drift-board.md", "drift-order.md", "drift-lanes.md", "drift-prose.md"} {
+	for _, name := range []string{"drift-board.md", "drift-order.md", "drift-lanes.md", "drift-prose.md", "drift-comments.md"} {
 		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
 			f.Add(b)
 		}
@@ -47,7 +47,7 @@ func FuzzHandDocReading(f *testing.F) {
 			}
 		}
 		for _, l := range doc.Lists {
-			if l.Line < 1 || l.Line > n || len(l.IDs) == 0 || l.Label == "" {
+			if l.Line < 1 || l.Line > n || len(l.IDs)+len(l.Ranges) == 0 || l.Label == "" {
 				t.Fatalf("bad list %+v", l)
 			}
 			for _, id := range l.IDs {
@@ -81,6 +81,7 @@ func FuzzProseList(f *testing.F) {
 		"> Remaining: `0010` (blocked by TASK-0009",
 		"**Unclosed: TASK-0001", "Completed: 2026", ":", "**:**", "- : 0001",
 		"Done (TASK-0001 through TASK-0008)", "Done: TASK-0010–0012, TASK-0040+",
+		"Still open: TASK-0010..0015, `0020`..`0022`", "Open: TASK-0010 to 15; TASK-12", "Remaining: 0015..0010, 0001-0003B",
 	} {
 		f.Add(s)
 	}
@@ -90,7 +91,7 @@ func FuzzProseList(f *testing.F) {
 		if !ok {
 			return
 		}
-		if pl.Label == "" || len(pl.Label) > maxLabelLen || strings.ContainsAny(pl.Label, "`|") || len(pl.IDs) == 0 {
+		if pl.Label == "" || len(pl.Label) > maxLabelLen || strings.ContainsAny(pl.Label, "`|") || len(pl.IDs)+len(pl.Ranges) == 0 {
 			t.Fatalf("bad list %+v from %q", pl, s)
 		}
 		for _, id := range pl.IDs {

@@ -84,26 +84,14 @@ func ParseItems(list []string) ([]Item, error) {
 }
 
 // ParseTasksText reads the ids and ranges of a hand-written "- Tasks:" list
-// such as "`TASK-0001`, `TASK-0010`..`TASK-0011`". Two ids joined by ".."
-// (with only backticks and spaces around it) are a range; every other id
-// is a single item. Prose in between is ignored. A backwards range is
-// kept as written and contains nothing.
+// such as "`TASK-0001`, `TASK-0010`..`TASK-0011`". Two ids joined by a
+// range operator ("..", "–", "to", "through"; only backticks, emphasis
+// and spaces around it) are a range, whose upper end may be digits only
+// ("TASK-0010..0012"); "TASK-0040+" runs to the end; every other id is a
+// single item. Prose in between is ignored. A backwards range is kept as
+// written and contains nothing.
 func ParseTasksText(text string) []Item {
-	ms := task.FindIDs(text)
-	var out []Item
-	for i := 0; i < len(ms); i++ {
-		m := ms[i]
-		if i+1 < len(ms) {
-			end := m.Offset + idTokenEnd(text[m.Offset:])
-			if end <= ms[i+1].Offset && joinedByRange(text[end:ms[i+1].Offset]) {
-				out = append(out, Item{From: m.ID, To: ms[i+1].ID})
-				i++
-				continue
-			}
-		}
-		out = append(out, Item{From: m.ID, To: m.ID})
-	}
-	return out
+	return rangeItems(text, true)
 }
 
 // Expand resolves items against the ids that exist. members are distinct,

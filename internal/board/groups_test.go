@@ -20,7 +20,8 @@ func TestParseItem(t *testing.T) {
 		{"`TASK-0010`..`TASK-0011`", "TASK-0010", "TASK-0011", ""},
 		{"TASK-0010 .. TASK-0011B", "TASK-0010", "TASK-0011B", ""},
 		{"TASK\u20110005", "TASK-0005", "TASK-0005", ""},
-		{"TASK-12", "", "", "not a task id"},
+		{"TASK-1xy", "", "", "not a task id"},
+		{"TASK-12", "TASK-0012", "TASK-0012", ""},
 		{"TASK-0010..", "", "", "not a task id"},
 		{"0010..0011", "", "", "not a task id"},
 		{"TASK-0011..TASK-0010", "", "", "runs backwards; write TASK-0010..TASK-0011"},
@@ -88,6 +89,12 @@ func TestParseTasksText(t *testing.T) {
 		{"`TASK-0004`..", []string{"TASK-0004"}},
 		{"— none yet", nil},
 		{"`TASK\u20110005`..`TASK\u20110006`", []string{"TASK-0005..TASK-0006"}},
+		// Range spellings of later boards: digits-only upper ends, dashes,
+		// words, open ends, unpadded ids.
+		{"`TASK-0010`..`0012`, TASK-0020–TASK-0022", []string{"TASK-0010..TASK-0012", "TASK-0020..TASK-0022"}},
+		{"TASK-0030 to 0031B, TASK-0040+", []string{"TASK-0030..TASK-0031B", "TASK-0040..TASK-99999999"}},
+		{"TASK-12..15, TASK-0008B", []string{"TASK-0012..TASK-0015", "TASK-0008B"}},
+		{"`TASK-0011`..`TASK-0010`", []string{"TASK-0011..TASK-0010"}}, // backwards: kept, contains nothing
 	}
 	for _, tc := range tests {
 		var got []string
@@ -141,6 +148,7 @@ func FuzzParseTasksText(f *testing.F) {
 	f.Add("TASK-0146/0147 .. TASK\u20110150")
 	f.Add("`TASK-0010`..`TASK-0009`..`TASK-0011`")
 	f.Add("TASK-")
+	f.Add("`TASK-0010`..`0012`, TASK-0020–TASK-0022, TASK-0030 to 31, TASK-0040+")
 	f.Fuzz(func(t *testing.T, s string) {
 		items := ParseTasksText(s)
 		existing := []task.ID{"TASK-0001", "TASK-0010", "TASK-0011B"}

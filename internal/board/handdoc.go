@@ -100,12 +100,15 @@ var (
 func parseHandDoc(path string, src []byte) *handDoc {
 	doc := &handDoc{Path: path}
 	lines := strings.Split(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n")
+	blankComments(lines)
 	var (
-		fence     string
+		fences    fenceTracker
 		headings  []heading // stack of open headings by level
 		cur       *groupSection
 		inTasks   bool // continuation lines of a Tasks bullet
 		tasksText string
+		under     string // label of the bullet list of ids that may follow
+		underPara bool   // under came from a label line, not a heading
 	)
 	flushTasks := func() {
 		if cur != nil && inTasks {
@@ -130,21 +133,13 @@ func parseHandDoc(path string, src []byte) *handDoc {
 		lineNo := i + 1
 		raw := lines[i]
 		t := strings.TrimSpace(raw)
-		if f := fenceMarker(t); f != "" {
-			switch {
-			case fence == "":
-				fence = f
-			case strings.HasPrefix(t, fence):
-				fence = ""
-			}
-			continue
-		}
-		if fence != "" {
+		if fences.code(t) {
 			continue
 		}
 		doc.Mentions = append(doc.Mentions, lineMentions(raw, lineNo)...)
 		if level, text := parseHeading(t); level > 0 {
 			closeSection()
+			under, underPara = headingLabel(text), false
 			for len(headings) > 0 && headings[len(headings)-1].Level >= level {
 				headings = headings[:len(headings)-1]
 			}
@@ -175,15 +170,25 @@ func parseHandDoc(path string, src []byte) *handDoc {
 				continue
 			}
 		}
+		// A bullet list of ids under a label of its own: a heading
+		// ("## Still open") or a line that is only a label ("**Done:**").
+		if under != "" && isBullet(t) && raw[0] != ' ' && raw[0] != '\t' {
+			if ids, ranges := bulletIDs(t); len(ids)+len(ranges) > 0 {
+				doc.Lists = append(doc.Lists, proseList{Line: lineNo, Label: under, IDs: ids, Ranges: ranges})
+				doc.addListMentions(ids, lineNo)
+				continue
+			}
+		}
+		if label, ok := labelOnly(t); ok {
+			under, underPara = label, true
+			continue
+		}
+		if underPara && t != "" && !isBullet(t) {
+			under, underPara = "", false
+		}
 		if pl, ok := parseProseList(raw, lineNo); ok {
 			doc.Lists = append(doc.Lists, pl)
-			// Shorthand ids ("`0281`") are mentions too: unknown ones are
-			// reported.
-			for _, id := range pl.IDs {
-				if !slices.ContainsFunc(doc.Mentions, func(m mention) bool { return m.Line == lineNo && m.ID == id }) {
-					doc.Mentions = append(doc.Mentions, mention{ID: id, Line: lineNo})
-				}
-			}
+			doc.addListMentions(pl.IDs, lineNo)
 		}
 		if strings.HasPrefix(t, "|") && i+1 < len(lines) && isDelimiterRow(strings.TrimSpace(lines[i+1])) {
 			header := splitRow(t)
@@ -202,6 +207,93 @@ func parseHandDoc(path string, src []byte) *handDoc {
 	}
 	closeSection()
 	return doc
+}
+
+// addListMentions records the single ids of a list as mentions (bare
+// "`0281`" is not found by the mention scan): unknown ones are reported.
+func (doc *handDoc) addListMentions(ids []task.ID, lineNo int) {
+	for _, id := range ids {
+		if !slices.ContainsFunc(doc.Mentions, func(m mention) bool { return m.Line == lineNo && m.ID == id }) {
+			doc.Mentions = append(doc.Mentions, mention{ID: id, Line: lineNo})
+		}
+	}
+}
+
+// headingLabel is a heading as a list label: "Still open (phase 2)" reads
+// "Still open"; "" when the heading names ids or is too long to be one.
+func headingLabel(h string) string {
+	l := strings.TrimSpace(strings.Trim(plainText(h), "*_ :"))
+	if i := strings.IndexByte(l, '('); i >= 0 {
+		l = strings.TrimSpace(l[:i])
+	}
+	l = strings.TrimSpace(strings.TrimRight(l, ":"))
+	if l == "" || len(l) > maxLabelLen || len(task.FindIDs(l)) > 0 || strings.IndexFunc(l, isAlnum) < 0 {
+		return ""
+	}
+	return l
+}
+
+// labelOnly reads a line that is only a list label: "Still open:",
+// "**Done:**", "**Remaining**:". A longer line ending in a colon ("Phase 3
+// picks these up first:") is a sentence introducing the list, which stays
+// under its heading's label.
+func labelOnly(t string) (string, bool) {
+	if isBullet(t) || strings.HasPrefix(t, "|") || strings.HasPrefix(t, "#") {
+		return "", false
+	}
+	label, rest, ok := cutLabel(t)
+	if !ok || strings.TrimSpace(strings.Trim(rest, "*_ ")) != "" {
+		return "", false
+	}
+	if l := headingLabel(label); l != "" && len(strings.Fields(l)) <= maxLabelWords {
+		return l, true
+	}
+	return "", false
+}
+
+// maxLabelWords bounds a label written on a line of its own.
+const maxLabelWords = 4
+
+// bulletIDs reads the ids a bullet starts with ("- `TASK-0010` — title",
+// "- [ ] TASK-0010..0012: …", "- **TASK-0016–0024**: …"): the ids and
+// ranges before the first text that is not an id, separator or mark.
+func bulletIDs(t string) ([]task.ID, []Item) {
+	body := strings.TrimSpace(t[2:])
+	body = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(body, "[ ]"), "[x]"), "[X]"))
+	if leadingID(body) < 0 {
+		return nil, nil
+	}
+	// The id run ends at the first letter that is not part of an id or a
+	// range word: "TASK-0010 — kernel" keeps "TASK-0010 — ".
+	end := len(body)
+	for i := 0; i < len(body); {
+		refs := listTokens(body[i:])
+		if len(refs) > 0 && refs[0].off == 0 {
+			i += refs[0].end
+			continue
+		}
+		if w := rangeWordAt(body, i); w > 0 {
+			i += w
+			continue
+		}
+		if c := body[i]; isAlnumByte(c) || c == ':' || c == '(' || c == '[' && i > 0 {
+			end = i
+			break
+		}
+		i++
+	}
+	return listIDs(body[:end])
+}
+
+// rangeWordAt is the length of a range word ("to", "through", "thru") at
+// s[i:] standing alone, 0 otherwise.
+func rangeWordAt(s string, i int) int {
+	for _, w := range []string{"through", "thru", "to"} {
+		if strings.HasPrefix(s[i:], w) && (i == 0 || !isAlnumByte(s[i-1])) && (i+len(w) == len(s) || !isAlnumByte(s[i+len(w)])) {
+			return len(w)
+		}
+	}
+	return 0
 }
 
 // readTable records a table: as the group summary when it has Group and
@@ -385,6 +477,24 @@ func parseStated(s string, line int) (statedCounter, bool) {
 	return sc, true
 }
 
+// fenceTracker follows fenced code blocks line by line.
+type fenceTracker struct{ open string }
+
+// code reports whether the trimmed line t opens, closes or lies inside a
+// fenced code block.
+func (f *fenceTracker) code(t string) bool {
+	if m := fenceMarker(t); m != "" {
+		switch {
+		case f.open == "":
+			f.open = m
+		case strings.HasPrefix(t, f.open):
+			f.open = ""
+		}
+		return true
+	}
+	return f.open != ""
+}
+
 // fenceMarker returns the fence (``` or ~~~ run) a line opens or closes.
 func fenceMarker(t string) string {
 	for _, f := range []string{"```", "~~~"} {
@@ -407,8 +517,42 @@ func parseHeading(t string) (int, string) {
 	return n, text
 }
 
+// isBullet accepts "- ", "* ", "+ " and the same marks before a tab.
 func isBullet(t string) bool {
-	return strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "* ") || strings.HasPrefix(t, "+ ")
+	return len(t) >= 2 && (t[0] == '-' || t[0] == '*' || t[0] == '+') && (t[1] == ' ' || t[1] == '\t')
+}
+
+// blankComments removes HTML comments ("<!-- old table … -->") from the
+// lines outside code fences, keeping line numbers: a commented-out row
+// or list is not a claim, as it is not shown.
+func blankComments(lines []string) {
+	in := false
+	var fences fenceTracker
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if !in && (fences.code(t) || !strings.Contains(l, "<!--")) {
+			continue
+		}
+		var b strings.Builder
+		for {
+			if in {
+				j := strings.Index(l, "-->")
+				if j < 0 {
+					break
+				}
+				l, in = l[j+3:], false
+				continue
+			}
+			k := strings.Index(l, "<!--")
+			if k < 0 {
+				b.WriteString(l)
+				break
+			}
+			b.WriteString(l[:k])
+			l, in = l[k+4:], true
+		}
+		lines[i] = b.String()
+	}
 }
 
 // bulletField splits "- Tasks: …" / "- **Progress:** …" into a lower-case

@@ -17,7 +17,12 @@ import (
 // vocabulary.
 func historyDrift(t *testing.T, commit string, boardWords map[string]string) (*board.Report, []*task.Document) {
 	t.Helper()
-	dir := testcorpus.HistoryTasks(t, commit)
+	return driftDir(t, testcorpus.HistoryTasks(t, commit), boardWords)
+}
+
+// driftDir is historyDrift over any directory holding a tasks/ tree.
+func driftDir(t *testing.T, dir string, boardWords map[string]string) (*board.Report, []*task.Document) {
+	t.Helper()
 	r := repo.Open(dir)
 	docs, err := r.Tasks()
 	if err != nil {

@@ -1,6 +1,8 @@
 package board
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/taskproof/taskproof/internal/task"
@@ -12,8 +14,11 @@ import (
 // the repository's vocabulary.
 type proseList struct {
 	Line  int
-	Label string // the label without emphasis or its note: "Still open"
-	IDs   []task.ID
+	Label string    // the label without emphasis or its note: "Still open"
+	IDs   []task.ID // single ids, in list order
+	// Ranges ("TASK-0010..0015") are resolved by drift against the ids
+	// that exist; their ends need no file.
+	Ranges []Item
 }
 
 // maxLabelLen bounds a list label; longer text before a colon is a
@@ -41,11 +46,11 @@ func parseProseList(raw string, line int) (proseList, bool) {
 	if label == "" || strings.IndexFunc(label, isAlnum) < 0 {
 		return proseList{}, false
 	}
-	ids := listIDs(rest)
-	if len(ids) == 0 {
+	ids, ranges := listIDs(rest)
+	if len(ids) == 0 && len(ranges) == 0 {
 		return proseList{}, false
 	}
-	return proseList{Line: line, Label: label, IDs: ids}, true
+	return proseList{Line: line, Label: label, IDs: ids, Ranges: ranges}, true
 }
 
 // cutLabel splits "**Label:** rest", "**Label**: rest" or "Label: rest".
@@ -79,9 +84,11 @@ func cutLabel(t string) (label, rest string, ok bool) {
 }
 
 // listIDs reads the ids of a list's text up to the first ";" or sentence
-// end, skipping parenthesised notes. A bare number counts only when
+// end, skipping parenthesised notes: single ids, and ranges ("TASK-0010..0015",
+// "TASK-0010–TASK-0015", "TASK-0010 to 0015", "TASK-0040+") that drift
+// resolves against the ids that exist. A bare number counts only when
 // zero-padded ("0281"), so that years and counts are not ids.
-func listIDs(s string) []task.ID {
+func listIDs(s string) (ids []task.ID, ranges []Item) {
 	var b strings.Builder
 	depth := 0
 scan:
@@ -102,33 +109,99 @@ scan:
 			b.WriteByte(c)
 		}
 	}
-	var ids []task.ID
 	seen := map[task.ID]bool{}
-	add := func(id task.ID) {
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
+	for _, it := range listItems(b.String()) {
+		switch {
+		case it.IsRange():
+			ranges = append(ranges, it)
+		case !seen[it.From]:
+			seen[it.From] = true
+			ids = append(ids, it.From)
 		}
 	}
-	text := b.String()
+	return ids, ranges
+}
+
+// listToken is one id written in a list: TASK-0010, the 0147 of
+// TASK-0146/0147, or a zero-padded bare number.
+type listToken struct {
+	off, end int
+	id       task.ID
+}
+
+// listTokens finds the ids of a list's text in order.
+func listTokens(text string) []listToken {
+	var toks []listToken
 	for _, m := range task.FindIDs(text) {
-		add(m.ID)
+		toks = append(toks, listToken{m.Offset, idEnd(text, m.Offset), m.ID})
 	}
-	for _, tok := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == '/' || r == '`' || r == '*' || r == '\t' }) {
-		n := 0
-		for n < len(tok) && tok[n] >= '0' && tok[n] <= '9' {
-			n++
-		}
-		// Only zero-padded numbers: "2026" in "Completed: 2026" is a year.
-		if n < 4 || tok[0] != '0' || len(tok) > n+1 || (len(tok) == n+1 && !(tok[n] >= 'A' && tok[n] <= 'Z')) {
+	inToken := func(i int) bool {
+		return slices.ContainsFunc(toks, func(t listToken) bool { return i >= t.off && i < t.end })
+	}
+	var bare []listToken
+	for i := 0; i < len(text); i++ {
+		if !isDigitByte(text[i]) || (i > 0 && (isAlnumByte(text[i-1]) || text[i-1] == '_')) || inToken(i) {
 			continue
 		}
-		if id, ok := task.ParseID("TASK-" + tok); ok {
-			add(id)
+		n := i
+		for n < len(text) && isDigitByte(text[n]) {
+			n++
 		}
+		e := n
+		if e < len(text) && text[e] >= 'A' && text[e] <= 'Z' {
+			e++
+		}
+		// Only zero-padded numbers: "2026" in "Completed: 2026" is a year.
+		if n-i >= 4 && text[i] == '0' && (e == len(text) || !isAlnumByte(text[e]) && text[e] != '_') {
+			if id, ok := task.ParseID("TASK-" + text[i:e]); ok {
+				bare = append(bare, listToken{i, e, id})
+			}
+		}
+		i = e
 	}
-	return ids
+	toks = append(toks, bare...)
+	slices.SortFunc(toks, func(a, b listToken) int { return a.off - b.off })
+	return toks
 }
+
+// listItems reads the tokens of a list as single ids and ranges; the
+// ends of a backwards range are read as two ids.
+func listItems(text string) []Item { return rangeItems(text, false) }
+
+// rangeItems reads the tokens of text as single ids and ranges.
+// keepBackwards keeps "TASK-0015..TASK-0010" as one (empty) range instead
+// of two ids.
+func rangeItems(text string, keepBackwards bool) []Item {
+	toks := listTokens(text)
+	var out []Item
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if strings.HasPrefix(strings.TrimLeft(text[t.end:], "`*_ "), "+") {
+			out = append(out, Item{From: t.id, To: task.ID(fmt.Sprintf("TASK-%d", maxIDNumber))})
+			continue
+		}
+		if i+1 < len(toks) && isRangeOp(text[t.end:toks[i+1].off]) && (keepBackwards || task.Compare(t.id, toks[i+1].id) < 0) {
+			out = append(out, Item{From: t.id, To: toks[i+1].id})
+			i++
+			continue
+		}
+		if to, ok := shorthandEnd(text, t.end); ok && task.Compare(t.id, to) < 0 && (i+1 == len(toks) || toks[i+1].off > t.end+1) {
+			out = append(out, Item{From: t.id, To: to}) // "TASK-0010 to 15"
+			continue
+		}
+		out = append(out, Item{From: t.id, To: t.id})
+	}
+	return out
+}
+
+// isRangeOp reports whether the text between two ids of a list joins
+// them into a range ("..", "–", " to ", " through ").
+func isRangeOp(between string) bool {
+	op := strings.Trim(between, "`*_ \t")
+	return op == "..." || slices.Contains(rangeOps, op)
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
 
 // openWords are list labels that say their tasks are not finished, in
 // any project's words.

@@ -160,12 +160,32 @@ func fixtureFindings(t *testing.T, name string, asOrder bool) ([]findingKey, *Re
 func TestDriftLanes(t *testing.T) {
 	got, rep := fixtureFindings(t, "drift-lanes.md", false)
 	want := []findingKey{
-		{KindRowStatus, "TASK-0001", 9},       // In Progress, header Done
+		{KindRowStatus, "TASK-0001", 9},       // TASK-1 unpadded; In Progress, header Done
 		{KindRowStatus, "TASK-0009", 21},      // [In Review](…), header Done
 		{KindNotInDoneList, "TASK-0002", 23},  // inside TASK-0001 through TASK-0002
 		{KindNotInDoneList, "TASK-0002B", 23}, // a range end without suffix covers its suffixes
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("findings %+v\nwant %+v\n%s", got, want, rep.Text())
+	}
+}
+
+// TestDriftComments runs drift over testdata/drift-comments.md: HTML
+// comments (a licence line, a commented-out table, notes inside cells and
+// lists) hide what they hold, and "-<tab>Tasks:" bullets are read. Were the
+// comments read, TASK-0077/0078 would be unknown ids, TASK-0005 a Done row
+// and TASK-0009 an open list entry.
+func TestDriftComments(t *testing.T) {
+	got, rep := fixtureFindings(t, "drift-comments.md", false)
+	var want []findingKey
+	for _, id := range []task.ID{"TASK-0002", "TASK-0002B", "TASK-0003", "TASK-0004", "TASK-0006", "TASK-0007", "TASK-0008", "TASK-0009"} {
+		want = append(want, findingKey{KindUngrouped, id, 12}) // at the Groups heading
+	}
+	want = append(want, findingKey{KindRowStatus, "TASK-0004", 24}) // Done, header In Review
+	if !slices.Equal(got, want) {
+		t.Errorf("findings %+v\nwant %+v\n%s", got, want, rep.Text())
+	}
+	if len(rep.Groups) != 1 || rep.Groups[0].Board != (Counter{1, 2}) || len(rep.Groups[0].Members) != 2 {
+		t.Errorf("groups %+v, want Hardware 1 / 2 over two members", rep.Groups)
 	}
 }

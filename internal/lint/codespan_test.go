@@ -29,6 +29,12 @@ func TestLinkPathCodeSpans(t *testing.T) {
 		{"`source/apps/self_test/`", "source/apps/self_test/"},
 		{"`v2/schema.json`", "v2/schema.json"},
 		{"`.github/workflows/ci.yml`", ".github/workflows/ci.yml"},
+		// Paths in another namespace than the repository.
+		{"`state:/prefs/device.nxs`", ""},
+		{"pkg:/apps/x.toml", ""},
+		{"C:/Users/x/notes.md", ""},
+		{"docs/x.md:12", "docs/x.md"},
+		{"tasks/TASK-0064", "tasks/TASK-0064"}, // resolved against the task files by checkLinks
 	} {
 		got, ok := linkPath(tt.target)
 		if ok != (tt.want != "") || got != tt.want {

@@ -80,6 +80,7 @@ func FuzzLinkPath(f *testing.F) {
 	for _, s := range []string{
 		"`10.0.2.15/24`", "`statefs.put(\"/state/x\", ...)`", "`.nxs`/`updated`", "`docs/a-b_c.md`",
 		"`./scripts/run.sh`", "src/main.rs:42", "../README.md#x", "`1.2.3`", "<docs/x.md>", "a,b/c.md",
+		"`state:/prefs/device.nxs`", "tasks/TASK-64", "C:/x.md",
 	} {
 		f.Add(s)
 	}

@@ -80,6 +80,7 @@ type Env struct {
 // line, rule (then column and message). It never panics on odd documents.
 func Check(docs []*task.Document, env Env) []Diagnostic {
 	c := newChecker(env)
+	c.taskFiles = taskFileIndex(env.Repo, docs)
 	c.duplicateIDs(docs)
 	seen := make(map[string]bool, len(docs))
 	for _, d := range docs {
@@ -140,6 +141,9 @@ type checker struct {
 	aliases    map[string]string
 	exists     map[string]bool
 	out        []Diagnostic
+	// taskFiles holds "dir/TASK-0064" for every task file, so that a link
+	// to a task by its id ("tasks/TASK-0064") resolves like its file.
+	taskFiles map[string]bool
 
 	// cur caches per-document work for the document being checked: its
 	// source lines and its normalised headings.
@@ -186,6 +190,26 @@ func (c *checker) pathExists(p string) bool {
 	ok := c.env.PathExists(p)
 	c.exists[p] = ok
 	return ok
+}
+
+// taskFileIndex is the set of "dir/ID" of the given task files (both the
+// file-name id and, when it differs, the header id).
+func taskFileIndex(lists ...[]*task.Document) map[string]bool {
+	idx := map[string]bool{}
+	for _, docs := range lists {
+		for _, d := range docs {
+			if d == nil {
+				continue
+			}
+			dir := path.Dir(d.Path)
+			for _, id := range []task.ID{d.FileID, d.ID} {
+				if id != "" {
+					idx[path.Join(dir, string(id))] = true
+				}
+			}
+		}
+	}
+	return idx
 }
 
 // lines returns the document's source lines, nil when the source is

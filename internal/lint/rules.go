@@ -318,7 +318,7 @@ func (c *checker) checkLinks(d *task.Document) {
 		}
 		found := false
 		for _, p := range candidates {
-			if c.pathExists(p) {
+			if c.pathExists(p) || c.isTaskRef(p) {
 				found = true
 				break
 			}
@@ -334,8 +334,19 @@ func (c *checker) checkLinks(d *task.Document) {
 	}
 }
 
+// isTaskRef reports whether p names a task by its id the way people link
+// to one without its slug: "tasks/TASK-0064" or "tasks/TASK-64" for
+// tasks/TASK-0064-wm-baseline.md.
+func (c *checker) isTaskRef(p string) bool {
+	id, ok := task.ParseID(path.Base(p))
+	return ok && c.taskFiles[path.Join(path.Dir(p), string(id))]
+}
+
 var (
-	urlScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://|^(?i:mailto|tel|data|javascript|urn):`)
+	// A scheme followed by ":/" is a URL ("https://…") or a path in
+	// another namespace than the repository ("state:/prefs/device.nxs",
+	// "pkg:/app"), never a repository file.
+	urlScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:/|^(?i:mailto|tel|data|javascript|urn):`)
 	lineRef   = regexp.MustCompile(`:\d+(?:[-:]\d+)?$`)
 )
 

@@ -332,6 +332,9 @@ func (p *parser) proseDeps(l srcLine) {
 			}
 			run := idRun(t, end)
 			about := p.sentenceSubject(t, i, taken)
+			if about == "" && len(run) > 0 {
+				about = p.trailingSubject(t, idEndAt(t, run[len(run)-1].Offset))
+			}
 			for _, r := range run {
 				if !slices.Contains(taken, r.Offset) {
 					taken = append(taken, r.Offset)
@@ -376,6 +379,72 @@ func (p *parser) sentenceSubject(t string, at int, objects []int) ID {
 		return p.sentenceSubject(t, start-1, objects)
 	}
 	return ""
+}
+
+// Words around an id later in the clause that make that task the one
+// needing the dependency: "gated on TASK-0009 (needed by TASK-0154)",
+// "requires TASK-0009, which TASK-0152 needs", "… for TASK-0152".
+var (
+	subjectBefore = []string{"needed by", "required by", "wanted by", "used by", "needed for", "required for", "for"}
+	subjectAfter  = []string{"needs", "need", "requires", "require", "wants", "uses", "'s", "’s"}
+)
+
+// trailingSubject returns the task named after a dependency run, in the
+// same clause, as the one that has the dependency ("", "…, which
+// TASK-0152 needs" -> TASK-0152). The clause ends at ";", a sentence end,
+// or a ")" that closes a parenthesis opened before the run. Other ids
+// later in the clause ("requires TASK-0183 and /state (TASK-0009)") leave
+// the dependency this task's.
+func (p *parser) trailingSubject(t string, from int) ID {
+	end := len(t)
+	depth := 0
+	for k := from; k < len(t); k++ {
+		c := t[k]
+		if c == '(' {
+			depth++
+		} else if c == ')' {
+			if depth == 0 {
+				end = k
+				break
+			}
+			depth--
+		} else if c == ';' || (k+1 < len(t) && t[k+1] == ' ' && (c == '.' || c == '!' || c == '?') && !(k >= 3 && (t[k-3:k+1] == "e.g." || t[k-3:k+1] == "i.e."))) {
+			end = k
+			break
+		}
+	}
+	clause := t[from:end]
+	for _, r := range FindIDs(clause) {
+		if r.ID == p.d.ID || r.ID == p.d.FileID {
+			continue
+		}
+		before := strings.ToLower(strings.TrimRight(clause[:r.Offset], " `*_(\""))
+		for _, w := range subjectBefore {
+			if strings.HasSuffix(before, w) && (len(before) == len(w) || !isWordByte(before[len(before)-len(w)-1])) {
+				return r.ID
+			}
+		}
+		after := strings.ToLower(strings.TrimLeft(clause[idEndAt(clause, r.Offset):], "`*_"))
+		after = strings.TrimPrefix(after, " ")
+		for _, w := range subjectAfter {
+			if strings.HasPrefix(after, w) && (len(after) == len(w) || !isWordByte(after[len(w)])) {
+				return r.ID
+			}
+		}
+	}
+	return ""
+}
+
+// idEndAt is the offset just past the id (or shorthand digits) at t[off:].
+func idEndAt(t string, off int) int {
+	if strings.HasPrefix(t[off:], "TASK") {
+		return off + idLen(t[off:])
+	}
+	e := off
+	for e < len(t) && (isDigit(t[e]) || isUpper(t[e])) {
+		e++
+	}
+	return e
 }
 
 // pronouns open a sentence that continues the previous one's subject.

@@ -22,6 +22,8 @@ var headerSeeds = []string{
 	"---\nstatus: |\n---\n",
 	"\ufeff<!---->\n---\nStatus: [Done](x.md)\n---\n",
 	"# TASK-0001: T\n<!-- Status: Draft -->\nStatus: Done\n",
+	"# TASK-1: T\n- Owner: @x\n<!-- a\n b -->\n\n-\tStatus:\t~~Draft~~ Done <!-- c -->\n\n- Goal: x\n",
+	"# TASK-0001: T\r\n> Status: Done\r\n> <!-- c\r\n",
 	"|\n|-|\n",
 	"# T\n|a|\n|-|\n",
 	">",
@@ -74,6 +76,8 @@ func FuzzProseDeps(f *testing.F) {
 		"requires TASK‑0005 / TASK‑0024 (U+2011); blocked on TASK-0054B/C",
 		"((gated on TASK-0001", "TASK-0002 (depends on TASK-0045)",
 		"Keys v1.1, see TASK-0100. It depends on TASK-0101. It requires TASK-0102.", ". It requires TASK-0001",
+		"Gated on `TASK-0009` (needed by `TASK-0154`).", "Requires TASK-0009, which TASK-0152 needs; TASK-0153's too.",
+		"depends on TASK-0010/0011 for TASK-12's", "requires TASK-0001) for TASK-0002 (", "gated on TASK-0001 for",
 	} {
 		f.Add(s)
 	}

@@ -27,6 +27,12 @@ func (p *parser) header() {
 						p.d.Fields = parseFrontMatter(lines[start+1 : i])
 					}
 					p.body = i + 1
+					if _, ok := p.d.field("status", "state"); !ok {
+						// Front matter without a status, then the title and
+						// "- Status: Done" bullets (a file half-way through a
+						// migration): read those too.
+						p.headerBulletsFrom(i + 1)
+					}
 					return
 				}
 			}
@@ -176,9 +182,12 @@ func parseTOMLFrontMatter(lines []srcLine) []Field {
 // plain "Status: Done" lines, "Status — Done" lines, a block quote of
 // those, or a key/value table ("| Status | Done |"). Reading stops at the
 // first line that is none of these.
-func (p *parser) headerBullets() {
+func (p *parser) headerBullets() { p.headerBulletsFrom(0) }
+
+// headerBulletsFrom is headerBullets for a title at or after lines[from].
+func (p *parser) headerBulletsFrom(from int) {
 	lines := p.lines
-	i := skipPreamble(lines, 0)
+	i := skipPreamble(lines, from)
 	if i == len(lines) || !p.titleAt(&i) {
 		return
 	}
@@ -200,12 +209,32 @@ func (p *parser) headerBullets() {
 		}
 		t := strings.TrimSpace(raw)
 		if t == "" {
+			// A blank line ends the header unless the next line is another
+			// header field ("- Owner: @x", blank, "- Status: Done").
+			if n := skipPreamble(lines, i+1); n < len(lines) && isHeaderKeyLine(lines[n].text, quoted) {
+				i = n - 1
+				continue
+			}
 			break
 		}
+		if strings.HasPrefix(t, "<!--") {
+			// A comment between header lines ("<!-- reviewed -->") hides
+			// nothing after it, as in a renderer.
+			for !strings.Contains(strings.TrimPrefix(t, "<!--"), "-->") {
+				if i++; i == len(lines) {
+					return // unclosed: hides the rest, as in a renderer
+				}
+				t = lines[i].text
+			}
+			continue
+		}
 		add := func(k, v string) {
+			v = stripInlineComments(v)
 			p.d.Fields = append(p.d.Fields, Field{Key: k, Value: v, Line: lines[i].num})
 			cur = len(p.d.Fields) - 1
-			lines[i].front = true
+			// After front matter these lines stay body lines, whose
+			// links and dependencies the body scan reads.
+			lines[i].front = from == 0
 		}
 		if isListBullet(t) {
 			k, v, ok := splitField(strings.TrimSpace(t[2:]))
@@ -217,7 +246,7 @@ func (p *parser) headerBullets() {
 		}
 		if cur >= 0 && (raw[0] == ' ' || raw[0] == '\t') {
 			p.d.Fields[cur].Value = joinSpace(p.d.Fields[cur].Value, t)
-			lines[i].front = true
+			lines[i].front = from == 0
 			continue
 		}
 		// "Status: Complete" without a bullet. The value must be non-empty:
@@ -258,8 +287,38 @@ func startsWithID(s string) bool {
 	return len(refs) > 0 && refs[0].Offset == 0
 }
 
+// isListBullet accepts "- ", "* ", "+ " and the same marks before a tab.
 func isListBullet(t string) bool {
-	return strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "* ") || strings.HasPrefix(t, "+ ")
+	return len(t) >= 2 && (t[0] == '-' || t[0] == '*' || t[0] == '+') && (t[1] == ' ' || t[1] == '\t')
+}
+
+// isHeaderKeyLine reports whether t (after a blank line in the header) is
+// one more field with a key of dashKeys ("- Status: Done"), which keeps
+// the header going; any other line starts the body.
+func isHeaderKeyLine(t string, quoted bool) bool {
+	t = strings.TrimSpace(t)
+	if quoted {
+		q, ok := strings.CutPrefix(t, ">")
+		if !ok {
+			return false
+		}
+		t = strings.TrimSpace(q)
+	}
+	if isListBullet(t) {
+		t = strings.TrimSpace(t[2:])
+	}
+	k, v, ok := splitField(t)
+	return ok && v != "" && dashKeys[k]
+}
+
+// stripInlineComments drops "<!-- … -->" from a header value: "Done
+// <!-- since v2 -->" is Done.
+func stripInlineComments(v string) string {
+	if !strings.Contains(v, "<!--") {
+		return v
+	}
+	out, _ := stripHTMLComments(v, false)
+	return strings.TrimSpace(out)
 }
 
 // headerTable reads a header written as a table right after the title:

@@ -61,6 +61,19 @@ func TestHeaderVariants(t *testing.T) {
 		{"linked status", "# TASK-0001: T\n- **Status**: [Done](evidence/x.md)\n", "[Done](evidence/x.md)", "Done", 2, ""},
 		{"bold status", "# TASK-0001: T\n\nStatus: **Done**\n", "**Done**", "Done", 3, ""},
 		{"code status", "# TASK-0001: T\n\n- Status: `In Progress`\n", "`In Progress`", "In Progress", 3, ""},
+		{"struck-through old status", "# TASK-0001: T\n\nStatus: ~~Draft~~ Done\n", "~~Draft~~ Done", "Done", 3, ""},
+		{"trailing comment in the value", "# TASK-0001: T\n\nStatus: Done <!-- since v2 -->\n", "Done", "Done", 3, ""},
+		// Comments, blank lines and tabs inside the header.
+		{"comment between bullets", "# TASK-0001: T\n- Owner: @x\n<!-- b -->\n- Status: Done\n", "Done", "Done", 4, "@x"},
+		{"multi-line comment between lines", "# TASK-0001: T\nOwner: @x\n<!--\n  reviewed\n-->\nStatus: In Review\n", "In Review", "In Review", 6, "@x"},
+		{"comment inside a quoted header", "# TASK-0001: T\n\n> Status: Done\n> <!-- c -->\n> Owner: @x\n", "Done", "Done", 3, "@x"},
+		{"blank line between header fields", "# TASK-0001: T\n- Owner: @x\n\n- Status: Done\n", "Done", "Done", 4, "@x"},
+		{"blank line then body bullet", "# TASK-0001: T\n- Status: Draft\n\n- Goal: ship\n- Owner: @x\n", "Draft", "Draft", 2, ""},
+		{"tab after bullet and key", "# TASK-0001: T\n\n-\tStatus:\tDone\n", "Done", "Done", 3, ""},
+		{"crlf line endings", "# TASK-0001: T\r\n\r\n- Status: Done\r\n- Owner: @x\r\n", "Done", "Done", 3, "@x"},
+		{"front matter without a status, then bullets", "---\ntitle: TASK-0001 T\nowner: @x\n---\n\n# TASK-0001: T\n\n- Status: In Review\n- Depends-on: TASK-0002\n", "In Review", "In Review", 8, "@x"},
+		{"front matter status wins over bullets", "---\nstatus: Draft\n---\n# TASK-0001: T\n- Status: Done\n", "Draft", "Draft", 2, ""},
+		{"unpadded id in the title", "# TASK-1: T\n\nStatus: Done\n", "Done", "Done", 3, ""},
 		{"emoji with variation selector", "---\nstatus: \"✔️ Complete (2026-02-01)\"\n---\n", "✔️ Complete (2026-02-01)", "Done", 2, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,6 +114,7 @@ func TestHeaderFixtures(t *testing.T) {
 		{"TASK-0311-quoted-dash.md", "TASK-0311", "In Progress", 4, "@net (co-owned with @qa until the retry ladder is proven)", nil},
 		{"TASK-0312-toml.md", "TASK-0312", "In Review", 4, "@storage", []ID{"TASK-0300", "TASK-0301B"}},
 		{"TASK-0313-table.md", "TASK-0313", "Done", 5, "@display", nil},
+		{"TASK-0314-comments-tabs.md", "TASK-0314", "Done", 10, "@storage", []ID{"TASK-0300"}},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			src, err := os.ReadFile(filepath.Join("testdata", "headers", tt.file))
@@ -154,8 +168,29 @@ func TestProseSubjectFixture(t *testing.T) {
 		{"TASK-0101", DepMention, "TASK-0100", 15},
 		{"TASK-0111", DepMention, "TASK-0110", 16},
 		{"TASK-0014", DepProse, "", 17},
+		{"TASK-0009", DepMention, "TASK-0120", 18},
+		{"TASK-0009", DepMention, "TASK-0121", 19},
+		{"TASK-0015", DepMention, "TASK-0122", 20},
+		{"TASK-0016", DepProse, "", 21},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("deps\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// TestFrontMatterThenBullets: a file half-way through a migration has
+// front matter without a status and the old "- Status:" bullets after the
+// title; the status comes from the bullets and their links and
+// dependencies are still read.
+func TestFrontMatterThenBullets(t *testing.T) {
+	d := mustParse(t, "TASK-0001-x.md", []byte("---\ntitle: TASK-0001 T\n---\n# TASK-0001: T\n\n- Status: Done\n- Depends-on: TASK-0002\n- RFC: docs/rfc.md\n\n## Context\n"))
+	if d.Status.Raw != "Done" || d.Status.Line != 6 || !d.HasFrontMatter {
+		t.Errorf("status %q line %d front %v", d.Status.Raw, d.Status.Line, d.HasFrontMatter)
+	}
+	if len(d.Deps) != 1 || d.Deps[0].ID != "TASK-0002" || d.Deps[0].Line != 7 {
+		t.Errorf("deps %+v, want TASK-0002 at line 7", d.Deps)
+	}
+	if len(d.Links) != 1 || d.Links[0].Target != "docs/rfc.md" || d.Links[0].Line != 8 {
+		t.Errorf("links %+v", d.Links)
 	}
 }

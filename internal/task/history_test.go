@@ -61,6 +61,12 @@ func TestProseSubject(t *testing.T) {
 		{"new sentence resets the subject", "See TASK-0152. This task depends on TASK-0010.", []dep{{"TASK-0010", DepProse, ""}}},
 		{"e.g. does not end the sentence", "Like TASK-0152, e.g. the router, it requires TASK-0010.", []dep{{"TASK-0010", DepMention, "TASK-0152"}}},
 		{"follow-up about another task", "TASK-0160 (OS wiring; follow-up in TASK-0161)", []dep{{"TASK-0161", DepMention, "TASK-0160"}}},
+		{"needed by a later task", "Gated on `TASK-0009` (needed by `TASK-0154`).", []dep{{"TASK-0009", DepMention, "TASK-0154"}}},
+		{"which a later task needs", "Requires TASK-0009, which TASK-0152 needs.", []dep{{"TASK-0009", DepMention, "TASK-0152"}}},
+		{"for a later task", "Depends on TASK-0010 for TASK-0158's registry.", []dep{{"TASK-0010", DepMention, "TASK-0158"}}},
+		{"later task in the next clause", "Gated on TASK-0009; TASK-0152 needs it too.", []dep{{"TASK-0009", DepProse, ""}}},
+		{"later id that is only a note", "Requires `TASK-0183` and `/state` (`TASK-0009`).", []dep{{"TASK-0183", DepProse, ""}}},
+		{"this task later in the clause", "Gated on TASK-0009 for TASK-0045's store.", []dep{{"TASK-0009", DepProse, ""}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			d := mustParse(t, "TASK-0045-x.md", md("---", "status: Draft", "---", "# TASK-0045: T", "", tt.line))

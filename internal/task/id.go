@@ -20,7 +20,8 @@ var idHyphens = []string{"-", "\u2010", "\u2011", "\u2012", "\u2013"}
 
 // ParseID reads a whole string as an id: case-insensitive, any of the
 // hyphens above, surrounding spaces and backticks ignored. It returns the
-// canonical form ("TASK-0003B").
+// canonical form ("TASK-0003B"): the number zero-padded to four digits, so
+// "TASK-45" and "TASK-00045" both read TASK-0045 (see canonDigits).
 func ParseID(s string) (ID, bool) {
 	s = strings.Trim(strings.TrimSpace(s), "`*")
 	if len(s) < 4 || !strings.EqualFold(s[:4], "TASK") {
@@ -42,10 +43,10 @@ func ParseID(s string) (ID, bool) {
 	for n < len(rest) && isDigit(rest[n]) {
 		n++
 	}
-	if n < 4 {
+	if n == 0 {
 		return "", false
 	}
-	digits, tail := rest[:n], rest[n:]
+	digits, tail := canonDigits(rest[:n]), rest[n:]
 	switch {
 	case tail == "":
 	case len(tail) == 1 && isLetter(tail[0]):
@@ -89,17 +90,18 @@ func FindIDs(text string) []IDRef {
 		for p < len(text) && isDigit(text[p]) {
 			p++
 		}
-		if p-d < 4 {
+		if p == d {
 			continue
 		}
-		digits := text[d:p]
+		rawDigits := p - d
+		digits := canonDigits(text[d:p])
 		suffix := ""
 		if p < len(text) && isUpper(text[p]) && (p+1 == len(text) || !isWordByte(text[p+1])) {
 			suffix = text[p : p+1]
 			p++
 		}
 		var id ID
-		if hy == 1 {
+		if hy == 1 && len(digits) == rawDigits {
 			id = ID(text[start:p]) // already canonical: no copy
 		} else {
 			id = ID("TASK-" + digits + suffix)
@@ -124,8 +126,8 @@ func FindIDs(text string) []IDRef {
 			}
 			var id string
 			switch {
-			case nd == len(digits):
-				id = "TASK-" + text[q:q+nd] + sfx
+			case nd == rawDigits:
+				id = "TASK-" + canonDigits(text[q:q+nd]) + sfx
 			case nd == 0 && sfx != "" && suffix != "":
 				id = "TASK-" + digits + sfx
 			case nd > 0 && nd < len(digits) && sfx != "":
@@ -141,6 +143,20 @@ func FindIDs(text string) []IDRef {
 			from = p
 		}
 	}
+}
+
+// canonDigits writes an id's number the way the corpus pads it: at least
+// four digits. People also write "TASK-45" and "TASK-00045" for
+// TASK-0045; both resolve to it, and two files that resolve to one id are
+// reported as a duplicate id rather than guessed between.
+func canonDigits(d string) string {
+	for len(d) > 4 && d[0] == '0' {
+		d = d[1:]
+	}
+	if len(d) < 4 {
+		return "0000"[len(d):] + d
+	}
+	return d
 }
 
 // Number is the numeric part of the id, -1 when the id is malformed.

@@ -11,7 +11,7 @@ import (
 // the longest alias. It returns "" when the status is outside the
 // vocabulary ("Part 1 Done" is unknown: it does not start with a status).
 func Classify(raw string, vocabulary []string, aliases map[string]string) StatusClass {
-	s := normStatus(raw)
+	s := normStatus(dropStruck(raw))
 	if s == "" {
 		return ""
 	}
@@ -43,6 +43,22 @@ func Classify(raw string, vocabulary []string, aliases map[string]string) Status
 		}
 	}
 	return ""
+}
+
+// dropStruck removes struck-through text: "~~Draft~~ Done" is Done, the
+// old status kept visible for history.
+func dropStruck(s string) string {
+	for {
+		i := strings.Index(s, "~~")
+		if i < 0 {
+			return s
+		}
+		j := strings.Index(s[i+2:], "~~")
+		if j < 0 {
+			return s
+		}
+		s = s[:i] + s[i+2+j+2:]
+	}
 }
 
 // normStatus lower-cases s, drops Markdown emphasis and code marks, leading
