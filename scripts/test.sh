@@ -50,7 +50,9 @@ go test -race -count=1 -skip 'TestBrowser|TestChromium' ./internal/web/
 
 echo "== go test ./..."
 status=0
-go test -count=1 -json ./... > "$out/test.json" || status=$?
+# cmd/taskproof boots QEMU many times; on a loaded 2-core machine it
+# needs more than go test's default 10 minutes.
+go test -count=1 -timeout 20m -json ./... > "$out/test.json" || status=$?
 
 # Summarise from the JSON stream: one line per failed test, then totals.
 passed=$(grep -c '"Action":"pass","Package":"[^"]*","Test"' "$out/test.json" || true)
