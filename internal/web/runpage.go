@@ -65,7 +65,7 @@ type stepData struct {
 	Declared []live.Declared
 	Checks   []bundleCheck // from the bundled report, when there is one
 	Failure  *bundleFailure
-	Tests    *bundleTests
+	Tests    *evidence.Tests
 }
 
 // runPage is the run page.
@@ -94,6 +94,9 @@ type runPage struct {
 	LedgerHref string
 	LiveHref   string
 	Notes      []string
+	// FileErrors are the bundle files that do not decode (what they hold
+	// is missing from the page).
+	FileErrors []string
 	// Shared are the shared runs that proved a prove's commands (ledger
 	// run_proofs), each with the other tasks it proved.
 	Shared []sharedRunView
@@ -536,9 +539,9 @@ func stepView(s stepData, base string) runStepView {
 		for _, r := range t.Required {
 			var names []string
 			for _, m := range r.Matches {
-				names = append(names, m.Name+" ("+m.Outcome+")")
+				names = append(names, m.Name+" ("+string(m.Outcome)+")")
 			}
-			tv.Required = append(tv.Required, testReq{Name: r.Name, Outcome: r.Outcome, Matches: strings.Join(names, ", ")})
+			tv.Required = append(tv.Required, testReq{Name: r.Name, Outcome: string(r.Outcome), Matches: strings.Join(names, ", ")})
 		}
 		for _, c := range t.Cases {
 			if c.Outcome == "failed" || c.Outcome == "errored" {
@@ -628,6 +631,7 @@ func buildRunPage(src Source, snap *Snapshot, key string, base pageBase) (*runPa
 	}
 	if rs.bundle != nil {
 		p.Sources = append(p.Sources, "evidence bundle "+rs.bundle.Path+" ("+rs.bundle.Digest+")")
+		p.FileErrors = rs.bundle.FileErrors()
 		if !rs.bundle.Verified {
 			p.Notes = append(p.Notes, "the evidence bundle did not verify with the repository's key: what it says is not authenticated")
 		}
@@ -706,8 +710,7 @@ func buildRunPage(src Source, snap *Snapshot, key string, base pageBase) (*runPa
 		}
 	}
 	if b := rs.bundle; b != nil {
-		var sc bundleScope
-		if b.decode("scope.json", &sc) {
+		if sc := b.decoded.scope; sc != nil {
 			if len(sc.Violations) == 0 {
 				p.Scope = append(p.Scope, fmt.Sprintf("%d touched path(s), all within the allowlist (base %s)", len(sc.Touched), sc.Base))
 			}
@@ -715,8 +718,7 @@ func buildRunPage(src Source, snap *Snapshot, key string, base pageBase) (*runPa
 				p.Scope = append(p.Scope, fmt.Sprintf("%s %s: %s", v.Path, v.Status, v.Reason))
 			}
 		}
-		var hy bundleHygiene
-		if b.decode("hygiene.json", &hy) {
+		if hy := b.decoded.hygiene; hy != nil {
 			if len(hy.Findings) == 0 {
 				p.Hygiene = append(p.Hygiene, "no finding on the added lines")
 			}
