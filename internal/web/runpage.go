@@ -100,6 +100,36 @@ type runPage struct {
 	// Shared are the shared runs that proved a prove's commands (ledger
 	// run_proofs), each with the other tasks it proved.
 	Shared []sharedRunView
+	// Recorded are the ledger runs a finished prove of many tasks
+	// recorded, one per task.
+	Recorded []recordedRun
+}
+
+// recordedRun is one ledger run of a finished live prove.
+type recordedRun struct {
+	ID      int64
+	Href    string
+	Task    taskLink
+	Verdict string
+	Shared  []sharedRunView
+}
+
+// ledgerRuns are the ledger runs ids names, each with its task and the
+// shared runs that proved it; an id the ledger lacks is listed bare.
+func ledgerRuns(src Source, snap *Snapshot, ids []int64, base string) []recordedRun {
+	var out []recordedRun
+	for _, id := range ids {
+		v := recordedRun{ID: id, Href: ledgerRunHref(base, id)}
+		if r, ok, err := src.Run(id); err == nil && ok {
+			v.Task, v.Verdict = taskLink{ID: r.TaskID}, r.Verdict
+			if tid, ok := task.ParseID(r.TaskID); ok && len(snap.ByID[tid]) > 0 {
+				v.Task.Href = taskHref(base, tid)
+			}
+			v.Shared = sharedRunViews(src, snap, &r, base)
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 type sharedRunView struct {
@@ -232,7 +262,9 @@ func findRun(src Source, snap *Snapshot, key string) (rs runSources, found bool,
 			return rs, false, nil
 		}
 		rs.live = rec
-		if rec.LedgerID > 0 {
+		// A prove of many tasks recorded one ledger run per task: the
+		// page lists them (ledgerRuns) rather than pass one for the whole.
+		if rec.LedgerID > 0 && len(rec.LedgerIDs) < 2 {
 			if run, ok, err := src.Run(rec.LedgerID); err == nil && ok {
 				rs.ledger = &run
 				rs.task, rs.bundle = snap.matchingBundle(run.TaskID, run.EvidenceDigest)
@@ -583,7 +615,10 @@ func buildRunPage(src Source, snap *Snapshot, key string, base pageBase) (*runPa
 		}
 		p.Sources = append(p.Sources, fmt.Sprintf("ledger run #%d", r.ID))
 		p.Shared = sharedRunViews(src, snap, r, base.Base)
-		if rs.live != nil {
+		if strings.HasPrefix(key, liveKeyPrefix) {
+			// The live page of a finished run leads to its ledger run.
+			p.LedgerHref = ledgerRunHref(base.Base, r.ID)
+		} else if rs.live != nil {
 			p.LiveHref = liveRunHref(base.Base, rs.live.ID)
 		}
 	case rs.live != nil:
@@ -600,9 +635,10 @@ func buildRunPage(src Source, snap *Snapshot, key string, base pageBase) (*runPa
 		if p.TaskID == "" {
 			p.TaskID = r.Task
 		}
-		if r.LedgerID > 0 {
+		if r.LedgerID > 0 && len(r.LedgerIDs) < 2 {
 			p.LedgerHref = ledgerRunHref(base.Base, r.LedgerID)
 		}
+		p.Recorded = ledgerRuns(src, snap, r.LedgerIDs, base.Base)
 	default:
 		b := rs.bundle
 		p.Heading = "Evidence of " + p.TaskID
