@@ -243,13 +243,13 @@ func TestBrowserLiveProveLinksLedger(t *testing.T) {
 
 	// The same run's pages with a corrupt, re-signed tests/1.json: the
 	// error names the file; markup stays text.
-	resign(t, root, evidence.TestsName(1), []byte(`{"format": "<img src=x onerror=alert(6)>", "cases": 7}`))
+	resign(t, root, evidence.TestsName(1), []byte(`<img src=x onerror=alert(6)>`))
 	for _, p := range []string{"tasks/TASK-0001.html", "runs/e-TASK-0001.html", "runs/2.html", strings.TrimPrefix(href, "/")} {
 		b.visit(url+p, "corrupt-"+strings.NewReplacer("/", "-", ".", "-").Replace(p))
 		// Ledger run 2 and the live record name the digest the prove
 		// wrote; the re-signed bundle is another, so not theirs.
 		if strings.HasPrefix(p, "tasks/") || strings.HasPrefix(p, "runs/e-") {
-			if got := eval[string](b, `[...document.querySelectorAll('.file-error')].map(e => e.textContent).join('|')`); !strings.Contains(got, "files/tests/1.json does not decode") {
+			if got := eval[string](b, `[...document.querySelectorAll('.file-error')].map(e => e.textContent).join('|')`); !strings.Contains(got, "files/tests/1.json does not decode: invalid character '<'") {
 				t.Errorf("/%s: file errors %q, want one naming files/tests/1.json", p, got)
 			}
 		}
