@@ -23,9 +23,10 @@ func startLive(env *cliEnv, name, root, kind, task string, command []string) *li
 	return rec
 }
 
-// finishLive ends the live record; a failure is a warning.
-func finishLive(env *cliEnv, name string, rec *live.Recorder, verdict, reason string, ledgerID int64) {
-	if err := rec.Finish(verdict, reason, ledgerID); err != nil {
+// finishLive ends the live record, linked to the ledger runs recorded;
+// a failure is a warning.
+func finishLive(env *cliEnv, name string, rec *live.Recorder, verdict, reason string, ledgerIDs ...int64) {
+	if err := rec.Finish(verdict, reason, ledgerIDs...); err != nil {
 		fmt.Fprintf(env.stderr, "taskproof %s: warning: live record incomplete: %v\n", name, err)
 	}
 }

@@ -151,7 +151,7 @@ func runProve(ctx context.Context, o proveOptions, env *cliEnv) error {
 		fmt.Fprintf(env.stderr, "taskproof prove: warning: prove not recorded in the ledger: %v\n", err)
 	}
 	proveStepSummary(env, res.JobSummary())
-	finishLive(env, "prove", rec, string(res.Verdict), res.Verdict+": "+evidence.ItemCounts(j.Items), 0)
+	finishLive(env, "prove", rec, string(res.Verdict), res.Verdict+": "+evidence.ItemCounts(j.Items), plan.LedgerIDs()...)
 	if err := writeOutput(env.stdout, o.Format, res, res.Text); err != nil {
 		return err
 	}

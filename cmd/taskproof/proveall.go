@@ -104,7 +104,7 @@ func runProveMany(ctx context.Context, o proveOptions, env *cliEnv) error {
 	if err != nil {
 		verdict = "not proven"
 	}
-	finishLive(env, "prove", rec, verdict, fmt.Sprintf("%d runs", len(plan.Runs())), 0)
+	finishLive(env, "prove", rec, verdict, fmt.Sprintf("%d runs", len(plan.Runs())), plan.LedgerIDs()...)
 	return err
 }
 

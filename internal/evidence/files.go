@@ -121,8 +121,53 @@ func NewRunReport(r *report.Report, contract, log string) RunReport {
 	return b
 }
 
-// Tests is files/tests/N.json.
-type Tests = testout.Report
+// Tests is files/tests/N.json: the results of test proof n, with its
+// required tests. Its fields and their order are testout.Report's as that
+// encodes, so NewTests's value encodes to the same bytes, and it decodes
+// back without loss (testout.Case has no decoder for duration_ms).
+type Tests struct {
+	Format      testout.Format        `json:"format"`
+	Cases       []TestCase            `json:"cases"`
+	Summary     testout.Summary       `json:"summary"`
+	Crashed     bool                  `json:"crashed"`
+	CrashReason string                `json:"crash_reason"`
+	Plan        *testout.Plan         `json:"plan"`
+	Warnings    []string              `json:"warnings"`
+	Ignored     int                   `json:"ignored_lines"`
+	Required    []testout.Requirement `json:"required"`
+	Pass        bool                  `json:"pass"`
+	Problems    []string              `json:"problems"`
+}
+
+// TestCase is one test case of a Tests file.
+type TestCase struct {
+	Suite      string          `json:"suite"`
+	Name       string          `json:"name"`
+	Outcome    testout.Outcome `json:"outcome"`
+	Result     string          `json:"result"`
+	DurationMS *float64        `json:"duration_ms"` // nil when the runner reports no time
+	Message    string          `json:"message,omitempty"`
+	Line       int             `json:"line"`
+}
+
+// NewTests is the bundled copy of a test report.
+func NewTests(r testout.Report) Tests {
+	t := Tests{Format: r.Format, Cases: make([]TestCase, 0, len(r.Cases)), Summary: r.Summary, Crashed: r.Crashed,
+		CrashReason: r.CrashReason, Plan: r.Plan, Warnings: r.Warnings, Ignored: r.Ignored, Required: r.Required,
+		Pass: r.Pass, Problems: r.Problems}
+	if r.Cases == nil {
+		t.Cases = nil
+	}
+	for _, c := range r.Cases {
+		tc := TestCase{Suite: c.Suite, Name: c.Name, Outcome: c.Outcome, Result: c.Result, Message: c.Message, Line: c.Line}
+		if c.Timed {
+			ms := float64(c.Duration.Microseconds()) / 1000
+			tc.DurationMS = &ms
+		}
+		t.Cases = append(t.Cases, tc)
+	}
+	return t
+}
 
 // Scope is files/scope.json.
 type Scope = scope.Result

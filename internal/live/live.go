@@ -91,8 +91,11 @@ type Record struct {
 	Reason     string `json:"reason,omitempty"`
 	DurationMS int64  `json:"duration_ms,omitempty"`
 	// LedgerID is the run's id in the ledger once recorded, 0 before.
-	LedgerID int64  `json:"ledger_id,omitempty"`
-	Steps    []Step `json:"steps"`
+	LedgerID int64 `json:"ledger_id,omitempty"`
+	// LedgerIDs are all the ledger runs a prove of many tasks recorded
+	// (LedgerID is the first); empty for one.
+	LedgerIDs []int64 `json:"ledger_ids,omitempty"`
+	Steps     []Step  `json:"steps"`
 }
 
 // Step is one command of the run.

@@ -152,9 +152,10 @@ func (r *Recorder) EndStep(n int, verdict, reason string, failure *Failure) {
 	r.save()
 }
 
-// Finish records the run's verdict, the reason in one line, and its ledger
-// id (0 when it was not recorded), and marks it finished. It returns Err.
-func (r *Recorder) Finish(verdict, reason string, ledgerID int64) error {
+// Finish records the run's verdict, the reason in one line, and the ledger
+// ids it was recorded under (none, or 0, when it was not: a prove of many
+// tasks records one per task), and marks it finished. It returns Err.
+func (r *Recorder) Finish(verdict, reason string, ledgerIDs ...int64) error {
 	if r == nil {
 		return nil
 	}
@@ -169,7 +170,18 @@ func (r *Recorder) Finish(verdict, reason string, ledgerID int64) error {
 			r.rec.Steps[i].State = Finished
 		}
 	}
-	r.rec.State, r.rec.Verdict, r.rec.Reason, r.rec.LedgerID = Finished, verdict, reason, ledgerID
+	r.rec.State, r.rec.Verdict, r.rec.Reason = Finished, verdict, reason
+	for _, id := range ledgerIDs {
+		if id > 0 {
+			r.rec.LedgerIDs = append(r.rec.LedgerIDs, id)
+		}
+	}
+	if len(r.rec.LedgerIDs) > 0 {
+		r.rec.LedgerID = r.rec.LedgerIDs[0]
+	}
+	if len(r.rec.LedgerIDs) < 2 {
+		r.rec.LedgerIDs = nil
+	}
 	r.rec.DurationMS = time.Since(r.start).Milliseconds()
 	r.save()
 	return r.err

@@ -201,7 +201,7 @@ func (o *RunOutput) judgeTests(tp *TaskPlan, st *Step, res *StepResult) {
 	}
 	so.Reason = clip(so.Reason)
 	res.Outcome = so
-	res.Files = append(res.Files, evidence.File{Name: evidence.TestsName(st.N), Data: mustJSON(testout.NewReport(run2, so.Tests))})
+	res.Files = append(res.Files, evidence.File{Name: evidence.TestsName(st.N), Data: mustJSON(evidence.NewTests(testout.NewReport(run2, so.Tests)))})
 }
 
 // mustJSON encodes one of our own values as a bundle file.

@@ -74,6 +74,7 @@ type Plan struct {
 	Left     []Left
 	change   *repo.Change
 	started  time.Time
+	recorded []int64 // ledger ids of the proves Record stored, in order
 	runs     []*SharedRun
 	versions map[string]string // a tool's version by executable, asked once
 }

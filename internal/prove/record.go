@@ -29,15 +29,21 @@ func (p *Plan) RecordAll(ctx context.Context, js []*Judgement, ss []*Sealed, arg
 		return err
 	}
 	for i, j := range js {
-		if _, err = l.Record(ctx, p.ledgerRun(ctx, j, ss[i], argv)); err != nil {
+		var id int64
+		if id, err = l.Record(ctx, p.ledgerRun(ctx, j, ss[i], argv)); err != nil {
 			break
 		}
+		p.recorded = append(p.recorded, id)
 	}
 	if cerr := l.Close(); err == nil {
 		err = cerr
 	}
 	return err
 }
+
+// LedgerIDs are the ledger ids of the proves Record and RecordAll stored,
+// in order: what a live record of this prove links to once it ends.
+func (p *Plan) LedgerIDs() []int64 { return p.recorded }
 
 // ledgerRun is the run history's record of j, sealed as s.
 func (p *Plan) ledgerRun(ctx context.Context, j *Judgement, s *Sealed, argv []string) ledger.Run {

@@ -587,6 +587,17 @@ func TestChromiumCorpus(t *testing.T) {
 	}
 	b.clean("corpus graph focus")
 
+	// Every other kind of page, on tasks with a cycle, a claim, a split
+	// id and the last id: no console error.
+	for _, p := range []string{"runs.html", "graph.html?blocking=1", "tasks/TASK-0009.html", "tasks/TASK-0008B.html",
+		"tasks/TASK-0247.html", "tasks/TASK-0001.html", "?state=claimed"} {
+		b.visit(url+p, "page-"+regexp.MustCompile(`[^a-zA-Z0-9]+`).ReplaceAllString(p, "-"))
+		if n := eval[int](b, `document.querySelectorAll('main').length`); n != 1 {
+			t.Errorf("/%s: %d main elements", p, n)
+		}
+		b.clean("corpus /" + p)
+	}
+
 	// The static export focuses in the page.
 	site := filepath.Join(t.TempDir(), "site")
 	tp(t, corpus, 0, "site", "--out", site)

@@ -1,107 +1,93 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
 	"sort"
 
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/report"
 )
 
-// The files of an evidence bundle, decoded as far as the pages need them.
-// prove writes them (files/config.json, reports/N.json, markers/N.jsonl,
-// logs/N.log, tests/N.json, scope.json, hygiene.json); these are the
-// reader's view, tolerant of fields it does not know.
-
-// The config, run reports and marker lines are read with the schemas
-// prove writes them with (internal/evidence/files.go).
+// The files of an evidence bundle (files/config.json, reports/N.json,
+// markers/N.jsonl, logs/N.log, tests/N.json, scope.json, hygiene.json) are
+// read with the schemas prove writes them with (internal/evidence/files.go).
 type (
 	bundleConfig  = evidence.Config
-	bundleStep    = evidence.ConfigStep
-	bundleReport  = evidence.RunReport
-	bundleMark    = evidence.MarkerLine
 	bundleCheck   = evidence.CheckLine
 	bundleFailure = report.Failure
 )
 
-type bundleTests struct {
-	Format  string `json:"format"`
-	Summary struct {
-		Passed  int `json:"passed"`
-		Failed  int `json:"failed"`
-		Skipped int `json:"skipped"`
-		Errored int `json:"errored"`
-		Total   int `json:"total"`
-	} `json:"summary"`
-	Cases []struct {
-		Suite   string `json:"suite"`
-		Name    string `json:"name"`
-		Outcome string `json:"outcome"`
-		Line    int    `json:"line"`
-	} `json:"cases"`
-	Required []struct {
-		Name     string `json:"name"`
-		TaskLine int    `json:"task_line"`
-		Outcome  string `json:"outcome"`
-		Matches  []struct {
-			Suite   string `json:"suite"`
-			Name    string `json:"name"`
-			Outcome string `json:"outcome"`
-			Line    int    `json:"line"`
-		} `json:"matches"`
-	} `json:"required"`
-	Crashed     bool     `json:"crashed"`
-	CrashReason string   `json:"crash_reason"`
-	Problems    []string `json:"problems"`
+// bundleFiles is what the pages read of a bundle's files, decoded once.
+type bundleFiles struct {
+	config  evidence.Config
+	reports map[int]evidence.RunReport
+	tests   map[int]evidence.Tests
+	marks   map[int][]evidence.MarkerLine
+	scope   *evidence.Scope
+	hygiene *evidence.Hygiene
+	// errs names each file that is there but does not decode; the pages
+	// show them, so a damaged file is never silently missing data.
+	errs []string
 }
 
-type bundleScope struct {
-	Base       string                          `json:"base"`
-	MergeBase  string                          `json:"merge_base"`
-	Touched    []struct{ Path, Status string } `json:"touched"`
-	Violations []struct {
-		Path   string `json:"path"`
-		Status string `json:"status"`
-		Reason string `json:"reason"`
-	} `json:"violations"`
-}
-
-type bundleHygiene struct {
-	Findings []struct {
-		File    string `json:"file"`
-		Line    int    `json:"line"`
-		Rule    string `json:"rule"`
-		Message string `json:"message"`
-	} `json:"findings"`
-}
-
-// decode unmarshals the named bundle file into v; false when absent or
-// not JSON.
-func (b *Bundle) decode(name string, v any) bool {
-	if b == nil {
-		return false
+// decodeFiles decodes the files the pages show. The proof commands are
+// config.json's.
+func decodeFiles(files []evidence.File) *bundleFiles {
+	d := &bundleFiles{reports: map[int]evidence.RunReport{}, tests: map[int]evidence.Tests{}, marks: map[int][]evidence.MarkerLine{}}
+	note := func(err error) bool {
+		if err != nil {
+			d.errs = append(d.errs, err.Error())
+			return false
+		}
+		return true
 	}
-	data, ok := b.Files[name]
-	return ok && json.Unmarshal(data, v) == nil
+	if _, err := evidence.Decode(files, evidence.ConfigName, &d.config); !note(err) {
+		d.config = evidence.Config{}
+	}
+	sort.Slice(d.config.Steps, func(i, j int) bool { return d.config.Steps[i].N < d.config.Steps[j].N })
+	for _, st := range d.config.Steps {
+		var r evidence.RunReport
+		if ok, err := evidence.Decode(files, evidence.ReportName(st.N), &r); ok && note(err) {
+			d.reports[st.N] = r
+		}
+		var t evidence.Tests
+		if ok, err := evidence.Decode(files, evidence.TestsName(st.N), &t); ok && note(err) {
+			d.tests[st.N] = t
+		}
+		if m, ok, err := evidence.DecodeMarkers(files, evidence.MarkersName(st.N)); ok && note(err) {
+			d.marks[st.N] = m
+		}
+	}
+	var s evidence.Scope
+	if ok, err := evidence.Decode(files, evidence.ScopeName, &s); ok && note(err) {
+		d.scope = &s
+	}
+	var h evidence.Hygiene
+	if ok, err := evidence.Decode(files, evidence.HygieneName, &h); ok && note(err) {
+		d.hygiene = &h
+	}
+	return d
 }
 
 func (b *Bundle) config() bundleConfig {
-	var c bundleConfig
-	b.decode(evidence.ConfigName, &c)
-	sort.Slice(c.Steps, func(i, j int) bool { return c.Steps[i].N < c.Steps[j].N })
-	return c
+	if b == nil {
+		return bundleConfig{}
+	}
+	return b.decoded.config
 }
 
-func (b *Bundle) report(n int) (bundleReport, bool) {
-	var r bundleReport
-	ok := b.decode(evidence.ReportName(n), &r)
+func (b *Bundle) report(n int) (evidence.RunReport, bool) {
+	if b == nil {
+		return evidence.RunReport{}, false
+	}
+	r, ok := b.decoded.reports[n]
 	return r, ok
 }
 
-func (b *Bundle) tests(n int) (bundleTests, bool) {
-	var t bundleTests
-	ok := b.decode(evidence.TestsName(n), &t)
+func (b *Bundle) tests(n int) (evidence.Tests, bool) {
+	if b == nil {
+		return evidence.Tests{}, false
+	}
+	t, ok := b.decoded.tests[n]
 	return t, ok
 }
 
@@ -113,17 +99,18 @@ func (b *Bundle) log(n int) ([]byte, bool) {
 	return data, ok
 }
 
-// marks reads markers/N.jsonl.
-func (b *Bundle) marks(n int) []bundleMark {
+// marks is markers/N.jsonl.
+func (b *Bundle) marks(n int) []evidence.MarkerLine {
 	if b == nil {
 		return nil
 	}
-	var out []bundleMark
-	for _, line := range bytes.Split(b.Files[evidence.MarkersName(n)], []byte("\n")) {
-		var m bundleMark
-		if len(bytes.TrimSpace(line)) > 0 && json.Unmarshal(line, &m) == nil {
-			out = append(out, m)
-		}
+	return b.decoded.marks[n]
+}
+
+// FileErrors names each bundle file that does not decode, with why.
+func (b *Bundle) FileErrors() []string {
+	if b == nil {
+		return nil
 	}
-	return out
+	return b.decoded.errs
 }

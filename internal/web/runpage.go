@@ -65,7 +65,7 @@ type stepData struct {
 	Declared []live.Declared
 	Checks   []bundleCheck // from the bundled report, when there is one
 	Failure  *bundleFailure
-	Tests    *bundleTests
+	Tests    *evidence.Tests
 }
 
 // runPage is the run page.
@@ -94,9 +94,42 @@ type runPage struct {
 	LedgerHref string
 	LiveHref   string
 	Notes      []string
+	// FileErrors are the bundle files that do not decode (what they hold
+	// is missing from the page).
+	FileErrors []string
 	// Shared are the shared runs that proved a prove's commands (ledger
 	// run_proofs), each with the other tasks it proved.
 	Shared []sharedRunView
+	// Recorded are the ledger runs a finished prove of many tasks
+	// recorded, one per task.
+	Recorded []recordedRun
+}
+
+// recordedRun is one ledger run of a finished live prove.
+type recordedRun struct {
+	ID      int64
+	Href    string
+	Task    taskLink
+	Verdict string
+	Shared  []sharedRunView
+}
+
+// ledgerRuns are the ledger runs ids names, each with its task and the
+// shared runs that proved it; an id the ledger lacks is listed bare.
+func ledgerRuns(src Source, snap *Snapshot, ids []int64, base string) []recordedRun {
+	var out []recordedRun
+	for _, id := range ids {
+		v := recordedRun{ID: id, Href: ledgerRunHref(base, id)}
+		if r, ok, err := src.Run(id); err == nil && ok {
+			v.Task, v.Verdict = taskLink{ID: r.TaskID}, r.Verdict
+			if tid, ok := task.ParseID(r.TaskID); ok && len(snap.ByID[tid]) > 0 {
+				v.Task.Href = taskHref(base, tid)
+			}
+			v.Shared = sharedRunViews(src, snap, &r, base)
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 type sharedRunView struct {
@@ -229,7 +262,9 @@ func findRun(src Source, snap *Snapshot, key string) (rs runSources, found bool,
 			return rs, false, nil
 		}
 		rs.live = rec
-		if rec.LedgerID > 0 {
+		// A prove of many tasks recorded one ledger run per task: the
+		// page lists them (ledgerRuns) rather than pass one for the whole.
+		if rec.LedgerID > 0 && len(rec.LedgerIDs) < 2 {
 			if run, ok, err := src.Run(rec.LedgerID); err == nil && ok {
 				rs.ledger = &run
 				rs.task, rs.bundle = snap.matchingBundle(run.TaskID, run.EvidenceDigest)
@@ -536,9 +571,9 @@ func stepView(s stepData, base string) runStepView {
 		for _, r := range t.Required {
 			var names []string
 			for _, m := range r.Matches {
-				names = append(names, m.Name+" ("+m.Outcome+")")
+				names = append(names, m.Name+" ("+string(m.Outcome)+")")
 			}
-			tv.Required = append(tv.Required, testReq{Name: r.Name, Outcome: r.Outcome, Matches: strings.Join(names, ", ")})
+			tv.Required = append(tv.Required, testReq{Name: r.Name, Outcome: string(r.Outcome), Matches: strings.Join(names, ", ")})
 		}
 		for _, c := range t.Cases {
 			if c.Outcome == "failed" || c.Outcome == "errored" {
@@ -580,7 +615,10 @@ func buildRunPage(src Source, snap *Snapshot, key string, base pageBase) (*runPa
 		}
 		p.Sources = append(p.Sources, fmt.Sprintf("ledger run #%d", r.ID))
 		p.Shared = sharedRunViews(src, snap, r, base.Base)
-		if rs.live != nil {
+		if strings.HasPrefix(key, liveKeyPrefix) {
+			// The live page of a finished run leads to its ledger run.
+			p.LedgerHref = ledgerRunHref(base.Base, r.ID)
+		} else if rs.live != nil {
 			p.LiveHref = liveRunHref(base.Base, rs.live.ID)
 		}
 	case rs.live != nil:
@@ -597,9 +635,10 @@ func buildRunPage(src Source, snap *Snapshot, key string, base pageBase) (*runPa
 		if p.TaskID == "" {
 			p.TaskID = r.Task
 		}
-		if r.LedgerID > 0 {
+		if r.LedgerID > 0 && len(r.LedgerIDs) < 2 {
 			p.LedgerHref = ledgerRunHref(base.Base, r.LedgerID)
 		}
+		p.Recorded = ledgerRuns(src, snap, r.LedgerIDs, base.Base)
 	default:
 		b := rs.bundle
 		p.Heading = "Evidence of " + p.TaskID
@@ -628,6 +667,7 @@ func buildRunPage(src Source, snap *Snapshot, key string, base pageBase) (*runPa
 	}
 	if rs.bundle != nil {
 		p.Sources = append(p.Sources, "evidence bundle "+rs.bundle.Path+" ("+rs.bundle.Digest+")")
+		p.FileErrors = rs.bundle.FileErrors()
 		if !rs.bundle.Verified {
 			p.Notes = append(p.Notes, "the evidence bundle did not verify with the repository's key: what it says is not authenticated")
 		}
@@ -706,8 +746,7 @@ func buildRunPage(src Source, snap *Snapshot, key string, base pageBase) (*runPa
 		}
 	}
 	if b := rs.bundle; b != nil {
-		var sc bundleScope
-		if b.decode("scope.json", &sc) {
+		if sc := b.decoded.scope; sc != nil {
 			if len(sc.Violations) == 0 {
 				p.Scope = append(p.Scope, fmt.Sprintf("%d touched path(s), all within the allowlist (base %s)", len(sc.Touched), sc.Base))
 			}
@@ -715,8 +754,7 @@ func buildRunPage(src Source, snap *Snapshot, key string, base pageBase) (*runPa
 				p.Scope = append(p.Scope, fmt.Sprintf("%s %s: %s", v.Path, v.Status, v.Reason))
 			}
 		}
-		var hy bundleHygiene
-		if b.decode("hygiene.json", &hy) {
+		if hy := b.decoded.hygiene; hy != nil {
 			if len(hy.Findings) == 0 {
 				p.Hygiene = append(p.Hygiene, "no finding on the added lines")
 			}

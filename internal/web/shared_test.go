@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/taskproof/taskproof/internal/ledger"
+	"github.com/taskproof/taskproof/internal/live"
 )
 
 // TestSharedRuns: a prove recorded with the shared runs that proved it
@@ -43,5 +44,29 @@ func TestSharedRuns(t *testing.T) {
 	}
 	if !strings.Contains(body, `<code>feed00000001</code> reused from <code>feed00000001-0</code>`) {
 		t.Errorf("run page does not say the second run was reused:\n%s", body)
+	}
+
+	// The live record of that prove --all, finished with both ledger ids:
+	// its page lists each task's ledger run with its shared runs, and is
+	// not passed off as the first task's run.
+	rec, err := live.Start(f.root, live.KindProve, "", []string{"taskproof", "prove", "--all"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Finish("proven", "2 runs", ids...); err != nil {
+		t.Fatal(err)
+	}
+	body = get(t, h, "GET", "/runs/live-"+rec.ID()+".html", "").Body.String()
+	for i, id := range []string{"TASK-0001", "TASK-0002"} {
+		want := fmt.Sprintf(`<a class="ledger-link" href="../runs/%d.html">run #%d</a> · <a href="../tasks/%s.html">%s</a>`, ids[i], ids[i], id, id)
+		if !strings.Contains(body, want) {
+			t.Errorf("live page of prove --all lacks %s's ledger run %s:\n%s", id, want, body)
+		}
+	}
+	if strings.Count(body, "shared run <code>c0ffee123456</code>") != 2 {
+		t.Errorf("live page of prove --all does not name each run's shared runs:\n%s", body)
+	}
+	if strings.Contains(body, "<h1>Run #") {
+		t.Errorf("live page of prove --all shows one task's ledger run as the whole:\n%s", body)
 	}
 }

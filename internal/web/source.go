@@ -265,6 +265,7 @@ type Bundle struct {
 	Predicate evidence.Predicate
 	Files     map[string][]byte
 	Verified  bool
+	decoded   *bundleFiles
 }
 
 // Bundle reads task id's evidence bundle; nil when there is none or it is
@@ -275,11 +276,7 @@ func (snap *Snapshot) Bundle(t *Task) *Bundle {
 	}
 	if v := t.Proof.Verified; v != nil {
 		b := &Bundle{Path: t.Proof.Bundle, Digest: bundleDigest(snap.Root, t.Doc.ID), Predicate: v.Predicate, Files: map[string][]byte{}, Verified: true}
-		for _, f := range v.Files {
-			if data, err := v.ReadFile(f.Name); err == nil {
-				b.Files[f.Name] = data
-			}
-		}
+		b.read(v.Files, v.ReadFile)
 		return b
 	}
 	data, err := os.ReadFile(proofstate.BundlePath(snap.Root, t.Doc.ID))
@@ -291,12 +288,26 @@ func (snap *Snapshot) Bundle(t *Task) *Bundle {
 		return nil
 	}
 	b := &Bundle{Path: t.Proof.Bundle, Digest: evidence.BundleDigest(data), Predicate: c.Statement.Predicate, Files: map[string][]byte{}}
-	for _, f := range c.Files {
-		if data, err := c.ReadFile(f.Name); err == nil {
-			b.Files[f.Name] = data
-		}
-	}
+	b.read(c.Files, c.ReadFile)
 	return b
+}
+
+// read takes in the bundle's files and decodes those the pages show; a
+// file that cannot be read is a file error too.
+func (b *Bundle) read(names []evidence.Entry, readFile func(string) ([]byte, error)) {
+	var files []evidence.File
+	var unreadable []string
+	for _, f := range names {
+		data, err := readFile(f.Name)
+		if err != nil {
+			unreadable = append(unreadable, fmt.Sprintf("%s%s cannot be read: %v", evidence.FilesPrefix, f.Name, err))
+			continue
+		}
+		b.Files[f.Name] = data
+		files = append(files, evidence.File{Name: f.Name, Data: data})
+	}
+	b.decoded = decodeFiles(files)
+	b.decoded.errs = append(unreadable, b.decoded.errs...)
 }
 
 func bundleDigest(root string, id task.ID) string {

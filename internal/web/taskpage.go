@@ -63,6 +63,9 @@ type evidenceView struct {
 	RunHref   string
 	RunLabel  string
 	ItemCount string
+	// FileErrors are the bundle files that do not decode: what they hold
+	// is missing from this page, and the page says so.
+	FileErrors []string
 }
 
 type dodItem struct {
@@ -236,6 +239,7 @@ func docView(snap *Snapshot, t *Task, runs []ledger.Run, flaky []ledger.FlakyIte
 		} else {
 			ev.RunHref, ev.RunLabel = evidenceRunHref(base, d.ID), "the bundle's consoles"
 		}
+		ev.FileErrors = b.FileErrors()
 		v.Evidence = ev
 	}
 	runPage := ""
