@@ -4,8 +4,12 @@ import (
 	"context"
 	"os/exec"
 	"reflect"
+	"sort"
+	"strings"
 
 	"github.com/taskproof/taskproof/internal/config"
+	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/scope"
 	"github.com/taskproof/taskproof/internal/task"
 )
@@ -16,8 +20,9 @@ const TrustChangeReason = "changes who may make tasks Done (the trust policy or 
 
 // trustFiles are the root-relative files that decide whose evidence
 // counts under the configuration cfg: the signers' key files. (The
-// repository's own key lives in .taskproof/, which scope does not list;
-// it is no trusted signer unless [[signers]] names a copy outside it.)
+// repository's own key, .taskproof/signing.pub, is added by
+// trustViolations: it verifies the evidence status set accepts where no
+// signer is required.)
 func trustFiles(cfg *config.Config) map[string]bool {
 	out := map[string]bool{}
 	for _, s := range cfg.Signers {
@@ -54,7 +59,18 @@ func trustViolations(ctx context.Context, root string, cfg *config.Config, base 
 	}
 	policyChanged := !reflect.DeepEqual(cfg.Signers, baseCfg.Signers) || cfg.Trust != baseCfg.Trust
 	own := scope.Compile(doc.Path, doc.Touched, nil)
-	for _, c := range res.Touched {
+	// The change leaves taskproof's state directory out, but the
+	// repository's own public key lives there (and a signer's may).
+	files[evidence.DefaultPublicKeyFile] = true
+	touched := append([]scope.Change{}, res.Touched...)
+	for _, c := range stateTrustChanges(ctx, root, base, files) {
+		// A first local key pins one where none was: only replacing or
+		// deleting the committed one changes whose evidence counts.
+		if c.Path != evidence.DefaultPublicKeyFile || c.Status != "A" {
+			touched = append(touched, c)
+		}
+	}
+	for _, c := range touched {
 		for _, p := range []string{c.Path, c.OldPath} {
 			if p == "" {
 				continue
@@ -68,6 +84,39 @@ func trustViolations(ctx context.Context, root string, cfg *config.Config, base 
 			}
 		}
 	}
+}
+
+// stateTrustChanges lists the trust files under taskproof's state
+// directory (root-relative) that differ between base and the work tree
+// (committed or not), or are new and not ignored: the change does not
+// list that directory. A git failure lists nothing.
+func stateTrustChanges(ctx context.Context, root, base string, files map[string]bool) []scope.Change {
+	var paths []string
+	for f := range files {
+		if strings.HasPrefix(f, repo.StateDir+"/") {
+			paths = append(paths, f)
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	sort.Strings(paths)
+	var out []scope.Change
+	args := append([]string{"-C", root, "diff", "--relative", "--no-renames", "--name-status", "-z", base, "--"}, paths...)
+	if data, err := exec.CommandContext(ctx, "git", args...).Output(); err == nil {
+		if cs, err := scope.ParseNameStatus(data); err == nil {
+			out = append(out, cs...)
+		}
+	}
+	args = append([]string{"-C", root, "ls-files", "-z", "--others", "--exclude-standard", "--"}, paths...)
+	if data, err := exec.CommandContext(ctx, "git", args...).Output(); err == nil {
+		for _, p := range strings.Split(string(data), "\x00") {
+			if p != "" {
+				out = append(out, scope.Change{Path: p, Status: "A"})
+			}
+		}
+	}
+	return out
 }
 
 // ownItem reports whether p is allowed by an item of the task's own
