@@ -4,12 +4,9 @@ import (
 	"context"
 	"os/exec"
 	"reflect"
-	"sort"
-	"strings"
 
 	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/evidence"
-	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/scope"
 	"github.com/taskproof/taskproof/internal/task"
 )
@@ -36,8 +33,10 @@ func trustFiles(cfg *config.Config) map[string]bool {
 // the base configuration), or taskproof.toml
 // when its [[signers]] or [trust] differ from the base's — unless doc's
 // own allowlist (without [scope] always_allow) names it. base is the
-// merge base; root the taskproof root.
-func trustViolations(ctx context.Context, root string, cfg *config.Config, base string, doc *task.Document, res *scope.Result) {
+// merge base; root the taskproof root; state the change's files under
+// the state directory (repo.Change.StateFiles), where the repository's
+// own key lives.
+func trustViolations(ctx context.Context, root string, cfg *config.Config, base string, doc *task.Document, res *scope.Result, state []scope.Change) {
 	// The base's configuration matters only when the change touches it;
 	// otherwise it is the current one (and no git process is started).
 	baseCfg := cfg
@@ -59,14 +58,12 @@ func trustViolations(ctx context.Context, root string, cfg *config.Config, base 
 	}
 	policyChanged := !reflect.DeepEqual(cfg.Signers, baseCfg.Signers) || cfg.Trust != baseCfg.Trust
 	own := scope.Compile(doc.Path, doc.Touched, nil)
-	// The change leaves taskproof's state directory out, but the
-	// repository's own public key lives there (and a signer's may).
 	files[evidence.DefaultPublicKeyFile] = true
 	touched := append([]scope.Change{}, res.Touched...)
-	for _, c := range stateTrustChanges(ctx, root, base, files) {
+	for _, c := range state {
 		// A first local key pins one where none was: only replacing or
 		// deleting the committed one changes whose evidence counts.
-		if c.Path != evidence.DefaultPublicKeyFile || c.Status != "A" {
+		if c.Path != evidence.DefaultPublicKeyFile || c.Status != "A" && c.Status != "?" {
 			touched = append(touched, c)
 		}
 	}
@@ -84,39 +81,6 @@ func trustViolations(ctx context.Context, root string, cfg *config.Config, base 
 			}
 		}
 	}
-}
-
-// stateTrustChanges lists the trust files under taskproof's state
-// directory (root-relative) that differ between base and the work tree
-// (committed or not), or are new and not ignored: the change does not
-// list that directory. A git failure lists nothing.
-func stateTrustChanges(ctx context.Context, root, base string, files map[string]bool) []scope.Change {
-	var paths []string
-	for f := range files {
-		if strings.HasPrefix(f, repo.StateDir+"/") {
-			paths = append(paths, f)
-		}
-	}
-	if len(paths) == 0 {
-		return nil
-	}
-	sort.Strings(paths)
-	var out []scope.Change
-	args := append([]string{"-C", root, "diff", "--relative", "--no-renames", "--name-status", "-z", base, "--"}, paths...)
-	if data, err := exec.CommandContext(ctx, "git", args...).Output(); err == nil {
-		if cs, err := scope.ParseNameStatus(data); err == nil {
-			out = append(out, cs...)
-		}
-	}
-	args = append([]string{"-C", root, "ls-files", "-z", "--others", "--exclude-standard", "--"}, paths...)
-	if data, err := exec.CommandContext(ctx, "git", args...).Output(); err == nil {
-		for _, p := range strings.Split(string(data), "\x00") {
-			if p != "" {
-				out = append(out, scope.Change{Path: p, Status: "A"})
-			}
-		}
-	}
-	return out
 }
 
 // ownItem reports whether p is allowed by an item of the task's own
