@@ -98,7 +98,7 @@ func runProve(ctx context.Context, o proveOptions, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	plan, err := prove.New(r, prove.Options{Base: o.Base, Timeout: o.Timeout, Version: version}, o.Task)
+	plan, err := prove.New(r, prove.Options{Base: o.Base, Timeout: o.Timeout, Version: version, Force: o.Force}, o.Task)
 	var refused *prove.RefusedError
 	if errors.As(err, &refused) {
 		for _, p := range refused.Problems {

@@ -143,7 +143,11 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 		d, err := v.ReadFile(name)
 		return d, err == nil
 	}
-	rep.Mismatches = append(rep.Mismatches, prove.Compare(pred, claimedFile, max(judged.Steps(), claimedSteps(v)), judged.Rechecked())...)
+	re, err := plan.RecheckedOf(judged)
+	if err != nil {
+		return infra(err)
+	}
+	rep.Mismatches = append(rep.Mismatches, prove.Compare(pred, claimedFile, max(judged.Steps(), claimedSteps(v)), re)...)
 	rep.Agree = len(rep.Mismatches) == 0
 	// Before this recheck is recorded: its own verdicts are not history.
 	if l, err := ledger.OpenExisting(ledger.DefaultPath(r.Root)); err == nil {

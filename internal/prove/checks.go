@@ -28,7 +28,11 @@ func CheckScope(ctx context.Context, r *repo.Repo, doc *task.Document, base stri
 	}
 	a := scope.Compile(doc.Path, doc.Touched, cfg.Scope.AlwaysAllow)
 	res := scope.Check(a, files)
-	trustViolations(ctx, r.Root, cfg, c.Base.MergeBase, doc, res)
+	state, err := c.StateFiles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	trustViolations(ctx, r.Root, cfg, c.Base.MergeBase, doc, res, state)
 	res.Task = string(doc.ID)
 	res.Base, res.BaseFrom, res.MergeBase = c.Base.Rev, c.Base.How, c.Base.MergeBase
 	return res, nil

@@ -46,6 +46,10 @@ type Rechecked struct {
 	// File returns an evidence file the re-run wrote (markers/N.jsonl,
 	// tests/N.json), ok false when it wrote none.
 	File func(name string) ([]byte, bool)
+	// Inputs is the re-run's inputs.json (the digests of the files its
+	// proof commands ran or booted, taken in the clean worktree after the
+	// run); nil when it was not taken, and then inputs are not compared.
+	Inputs []byte
 }
 
 // ClaimedFile reads an evidence file of the bundle; ok false when it has
@@ -87,6 +91,9 @@ func Compare(claimed evidence.Predicate, claimedFile ClaimedFile, n int, re Rech
 		if proof(it.Kind) && !seen[key(it)] {
 			out = append(out, Mismatch{What: key(it), Claim: "nothing (no such item)", Rerun: verdictText(it), Detail: "the bundle's Definition of Done is not its commit's"})
 		}
+	}
+	if c, ok := claimedFile(evidence.InputsName); ok && re.Inputs != nil {
+		out = append(out, compareInputs(c, re.Inputs)...)
 	}
 	for i := 1; i <= n; i++ {
 		name := evidence.MarkersName(i)
@@ -253,6 +260,72 @@ func (j *Judgement) Rechecked() Rechecked {
 		d, ok := files[name]
 		return d, ok
 	}}
+}
+
+// Recheck-side details of an input that differs; see compareInputs.
+const (
+	inputMissingRerun = "did not have it: git does not track it at the bundle's commit and the re-run did not make it"
+	inputMissingFix   = "make the proof command build it, or narrow [proof] inputs to the files the proof uses"
+	inputDiffers      = "the file the bundle's proof ran or booted is not the one the commit gives; an input the proof builds must build byte for byte the same"
+)
+
+// compareInputs compares the bundle's inputs.json with the re-run's, by
+// path: a digest that differs, an input the clean worktree did not have
+// (an ignored file the proof did not rebuild) and an input only the
+// re-run used are each a mismatch, in path order. An inputs.json that does
+// not parse is one mismatch naming the side.
+func compareInputs(claimed, rerun []byte) []Mismatch {
+	parse := func(data []byte) (map[string]string, error) {
+		var in evidence.Inputs
+		if err := json.Unmarshal(data, &in); err != nil {
+			return nil, err
+		}
+		m := map[string]string{}
+		for _, f := range in.Files {
+			m[f.Path] = f.SHA256
+		}
+		return m, nil
+	}
+	c, err := parse(claimed)
+	if err != nil {
+		return []Mismatch{{What: "inputs", Claim: "an unreadable " + evidence.InputsName, Rerun: "cannot be compared with it", Detail: err.Error()}}
+	}
+	r, err := parse(rerun)
+	if err != nil {
+		return []Mismatch{{What: "inputs", Claim: "its inputs", Rerun: "wrote an unreadable " + evidence.InputsName, Detail: err.Error()}}
+	}
+	digest := func(s string) string {
+		if s == "" {
+			return "the file was gone"
+		}
+		return "sha256:" + s
+	}
+	var out []Mismatch
+	for _, p := range sortedKeys(c, r) {
+		cs, inC := c[p]
+		rs, inR := r[p]
+		switch {
+		case !inR:
+			out = append(out, Mismatch{What: "input " + p, Claim: digest(cs), Rerun: inputMissingRerun, Detail: inputMissingFix})
+		case !inC:
+			out = append(out, Mismatch{What: "input " + p, Claim: "nothing (no such input)", Rerun: "used " + digest(rs), Detail: "the bundle's inputs are not its commit's"})
+		case cs != rs:
+			out = append(out, Mismatch{What: "input " + p, Claim: digest(cs), Rerun: "used " + digest(rs), Detail: inputDiffers})
+		}
+	}
+	return out
+}
+
+// RecheckedOf is j (a judgement of p's re-run) as Compare takes it,
+// with the digests of the inputs the re-run's proof commands used.
+func (p *Plan) RecheckedOf(j *Judgement) (Rechecked, error) {
+	re := j.Rechecked()
+	f, err := p.inputsFile(j.Task)
+	if err != nil {
+		return Rechecked{}, fmt.Errorf("digest the re-run's proof inputs: %w", err)
+	}
+	re.Inputs = f.Data
+	return re, nil
 }
 
 // Steps is the number of proof commands of j's task.

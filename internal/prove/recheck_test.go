@@ -85,3 +85,55 @@ func TestMarkFlaky(t *testing.T) {
 		t.Errorf("one verdict on c2 (another commit's runs counted): %+v", ms[0])
 	}
 }
+
+func TestCompareInputs(t *testing.T) {
+	inputs := func(kv ...string) []byte {
+		var parts []string
+		for _, p := range kv {
+			path, sum, _ := strings.Cut(p, "=")
+			parts = append(parts, `{"path":"`+path+`","sha256":"`+sum+`"}`)
+		}
+		return []byte(`{"files":[` + strings.Join(parts, ",") + `]}`)
+	}
+	for _, c := range []struct {
+		name           string
+		claimed, rerun []byte // nil claimed: the bundle has no inputs.json
+		want           []string
+	}{
+		{"same", inputs("build/a.elf=aa", "qemu.sh=bb"), inputs("build/a.elf=aa", "qemu.sh=bb"), nil},
+		{"no inputs.json in the bundle", nil, inputs("qemu.sh=bb"), nil},
+		{"rebuilt differently", inputs("build/a.elf=aa", "qemu.sh=bb"), inputs("build/a.elf=cc", "qemu.sh=bb"),
+			[]string{"input build/a.elf: the bundle says sha256:aa, the re-run used sha256:cc (" + inputDiffers + ")"}},
+		{"missing in the clean worktree", inputs("build/a.elf=aa", "build/b.elf=dd"), inputs("build/a.elf=aa"),
+			[]string{"input build/b.elf: the bundle says sha256:dd, the re-run " + inputMissingRerun + " (" + inputMissingFix + ")"}},
+		{"only in the re-run", inputs("qemu.sh=bb"), inputs("build/a.elf=aa", "qemu.sh=bb"),
+			[]string{"input build/a.elf: the bundle says nothing (no such input), the re-run used sha256:aa (the bundle's inputs are not its commit's)"}},
+		{"gone at proof time", inputs("x.bin="), inputs("x.bin=ee"),
+			[]string{"input x.bin: the bundle says the file was gone, the re-run used sha256:ee (" + inputDiffers + ")"}},
+		{"unreadable", []byte("{"), inputs("qemu.sh=bb"), []string{"inputs: the bundle says an unreadable inputs.json"}},
+	} {
+		claimed := func(name string) ([]byte, bool) {
+			return c.claimed, name == evidence.InputsName && c.claimed != nil
+		}
+		got := Compare(evidence.Predicate{}, claimed, 0, Rechecked{File: func(string) ([]byte, bool) { return nil, false }, Inputs: c.rerun})
+		var lines []string
+		for _, m := range got {
+			lines = append(lines, m.String())
+		}
+		if len(lines) != len(c.want) {
+			t.Errorf("%s: %q, want %q", c.name, lines, c.want)
+			continue
+		}
+		for i := range lines {
+			if !strings.HasPrefix(lines[i], c.want[i]) {
+				t.Errorf("%s: %q, want %q", c.name, lines[i], c.want[i])
+			}
+		}
+	}
+	// Without the re-run's digests nothing is compared (and nothing is
+	// claimed to agree: the caller always takes them, see RecheckedOf).
+	if got := Compare(evidence.Predicate{}, func(string) ([]byte, bool) { return inputs("a=1"), true }, 0,
+		Rechecked{File: func(string) ([]byte, bool) { return nil, false }}); len(got) != 0 {
+		t.Errorf("no re-run inputs: %v", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"github.com/taskproof/taskproof/internal/config"
+	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/scope"
 	"github.com/taskproof/taskproof/internal/task"
 )
@@ -16,8 +17,9 @@ const TrustChangeReason = "changes who may make tasks Done (the trust policy or 
 
 // trustFiles are the root-relative files that decide whose evidence
 // counts under the configuration cfg: the signers' key files. (The
-// repository's own key lives in .taskproof/, which scope does not list;
-// it is no trusted signer unless [[signers]] names a copy outside it.)
+// repository's own key, .taskproof/signing.pub, is added by
+// trustViolations: it verifies the evidence status set accepts where no
+// signer is required.)
 func trustFiles(cfg *config.Config) map[string]bool {
 	out := map[string]bool{}
 	for _, s := range cfg.Signers {
@@ -31,8 +33,10 @@ func trustFiles(cfg *config.Config) map[string]bool {
 // the base configuration), or taskproof.toml
 // when its [[signers]] or [trust] differ from the base's — unless doc's
 // own allowlist (without [scope] always_allow) names it. base is the
-// merge base; root the taskproof root.
-func trustViolations(ctx context.Context, root string, cfg *config.Config, base string, doc *task.Document, res *scope.Result) {
+// merge base; root the taskproof root; state the change's files under
+// the state directory (repo.Change.StateFiles), where the repository's
+// own key lives.
+func trustViolations(ctx context.Context, root string, cfg *config.Config, base string, doc *task.Document, res *scope.Result, state []scope.Change) {
 	// The base's configuration matters only when the change touches it;
 	// otherwise it is the current one (and no git process is started).
 	baseCfg := cfg
@@ -54,7 +58,16 @@ func trustViolations(ctx context.Context, root string, cfg *config.Config, base 
 	}
 	policyChanged := !reflect.DeepEqual(cfg.Signers, baseCfg.Signers) || cfg.Trust != baseCfg.Trust
 	own := scope.Compile(doc.Path, doc.Touched, nil)
-	for _, c := range res.Touched {
+	files[evidence.DefaultPublicKeyFile] = true
+	touched := append([]scope.Change{}, res.Touched...)
+	for _, c := range state {
+		// A first local key pins one where none was: only replacing or
+		// deleting the committed one changes whose evidence counts.
+		if c.Path != evidence.DefaultPublicKeyFile || c.Status != "A" && c.Status != "?" {
+			touched = append(touched, c)
+		}
+	}
+	for _, c := range touched {
 		for _, p := range []string{c.Path, c.OldPath} {
 			if p == "" {
 				continue

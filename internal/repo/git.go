@@ -133,6 +133,7 @@ type Change struct {
 	r    *Repo
 
 	files   []scope.Change
+	state   []scope.Change // Files' changes under the state directory
 	patch   []scope.FileDiff
 	skipped []string
 	patched bool
@@ -184,14 +185,27 @@ func (c *Change) Files(ctx context.Context) ([]scope.Change, error) {
 		}
 		keepNew := in && !strings.HasPrefix(p, statePrefix)
 		keepOld := ch.OldPath != "" && oldIn && !strings.HasPrefix(op, statePrefix)
+		ch.Path, ch.OldPath = p, op
 		if !keepNew && !keepOld {
+			if in && strings.HasPrefix(p, statePrefix) {
+				c.state = append(c.state, ch)
+			}
 			continue
 		}
-		ch.Path, ch.OldPath = p, op
 		out = append(out, ch)
 	}
 	c.files = out
 	return out, nil
+}
+
+// StateFiles lists the touched files under taskproof's state directory,
+// which Files leaves out, root-relative: the keys among them decide whose
+// evidence counts.
+func (c *Change) StateFiles(ctx context.Context) ([]scope.Change, error) {
+	if _, err := c.Files(ctx); err != nil {
+		return nil, err
+	}
+	return c.state, nil
 }
 
 // Patch is the unified diff of the change, root-relative as Files, and
