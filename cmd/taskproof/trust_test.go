@@ -430,6 +430,13 @@ func TestQEMUStaleWhenGuestImageSwapped(t *testing.T) {
 	if code != exitFindings || !strings.Contains(errs, "the evidence is stale") || !strings.Contains(errs, "build/minios-pass.elf") {
 		t.Errorf("status set Done after the swap: exit %d\n%s", code, errs)
 	}
+	// The run cache keys on the declared inputs too: a prove after the
+	// swap boots the swapped image (which misses a marker) instead of
+	// reusing the verdict of the genuine one.
+	code, out, errs = proveCLI(t, "prove", "TASK-0001", "--root", root)
+	if code != exitFindings || strings.Contains(out+errs, "cached") {
+		t.Errorf("prove after swapping the guest image: exit %d, want 1 from a new boot, not a cached pass\n%s\n%s", code, out, errs)
+	}
 }
 
 // rebuild rebuilds bundle data with the predicate and files edited

@@ -80,6 +80,20 @@ func (p *Plan) runInputs(r *SharedRun) string {
 		sum := sha256.Sum256(data)
 		fmt.Fprintf(h, "file %s %x\x00", name, sum)
 	}
+	// The files [proof] inputs declares (a guest image in an ignored
+	// build/) are read by the run although no command line names them: a
+	// swapped image must run again, not reuse the verdict of the old one.
+	declared, err := p.declaredInputs()
+	if err != nil {
+		fmt.Fprintf(h, "inputs error %v\x00", err)
+	}
+	for _, name := range declared {
+		sum, err := evidence.HashInput(filepath.Join(p.Repo.Root, filepath.FromSlash(name)))
+		if err != nil {
+			sum = "unreadable"
+		}
+		fmt.Fprintf(h, "input %s %s\x00", name, sum)
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 

@@ -1,6 +1,7 @@
 package prove
 
 import (
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -44,17 +45,12 @@ func (p *Plan) inputsFile(tp *TaskPlan) (evidence.File, error) {
 			}
 		}
 	}
-	if cfg, err := p.Repo.Config(); err == nil {
-		fsys := os.DirFS(root)
-		for _, g := range cfg.Proof.Inputs {
-			matches, err := doublestar.Glob(fsys, g, doublestar.WithFilesOnly())
-			if err != nil {
-				return evidence.File{}, err
-			}
-			for _, m := range matches {
-				addPath(m)
-			}
-		}
+	declared, err := p.declaredInputs()
+	if err != nil {
+		return evidence.File{}, err
+	}
+	for _, m := range declared {
+		addPath(m)
 	}
 	in := evidence.Inputs{Files: []evidence.Input{}}
 	for rel := range paths {
@@ -66,4 +62,24 @@ func (p *Plan) inputsFile(tp *TaskPlan) (evidence.File, error) {
 	}
 	sort.Slice(in.Files, func(i, k int) bool { return in.Files[i].Path < in.Files[k].Path })
 	return evidence.File{Name: evidence.InputsName, Data: mustJSON(in)}, nil
+}
+
+// declaredInputs are the files under the root that [proof] inputs of
+// taskproof.toml match now, root-relative and sorted.
+func (p *Plan) declaredInputs() ([]string, error) {
+	cfg, err := p.Repo.Config()
+	if err != nil {
+		return nil, nil // a config error is reported where the config is read
+	}
+	var out []string
+	fsys := os.DirFS(p.Repo.Root)
+	for _, g := range cfg.Proof.Inputs {
+		matches, err := doublestar.Glob(fsys, g, doublestar.WithFilesOnly())
+		if err != nil {
+			return nil, fmt.Errorf("[proof] inputs %q: %w", g, err)
+		}
+		out = append(out, matches...)
+	}
+	sort.Strings(out)
+	return out, nil
 }
