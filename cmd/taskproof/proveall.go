@@ -90,7 +90,7 @@ func runProveMany(ctx context.Context, o proveOptions, env *cliEnv) error {
 	if !o.Force {
 		plan.UpToDate(priv.Public().(ed25519.PublicKey))
 	}
-	sayCached(env, plan, true)
+	plan.WriteCached(env.stderr, true)
 	rec := startLive(env, "prove", plan.Repo.Root, live.KindProve, "", o.Argv)
 	if err := plan.Execute(ctx, liveObserver(laneObserver(env, o.Jobs), rec)); err != nil {
 		finishLive(env, "prove", rec, string(verify.Infra), firstLine(err.Error()), 0)
@@ -171,22 +171,6 @@ func finishMany(ctx context.Context, env *cliEnv, o proveOptions, plan *prove.Pl
 		return silent(errFindings)
 	}
 	return nil
-}
-
-// sayCached prints each run whose earlier passing output is reused.
-func sayCached(env *cliEnv, plan *prove.Plan, many bool) {
-	for _, r := range plan.Runs() {
-		if r.Cached == nil {
-			continue
-		}
-		if many {
-			fmt.Fprintf(env.stderr, "run %s: %s (proves %d task(s))\n", r.ID, r.Cached, len(r.Tasks()))
-			continue
-		}
-		for _, ts := range r.Steps {
-			fmt.Fprintf(env.stderr, "prove %s: [%d/%d] %s: %s\n", ts.Task.Doc.ID, ts.Step.N, len(ts.Task.Steps), ts.Step.Command, r.Cached)
-		}
-	}
 }
 
 // writeSummary writes the Markdown summary to path, atomically.

@@ -126,3 +126,20 @@ func (v *laneView) redraw(above string) {
 	v.drawn = len(v.lanes)
 	io.WriteString(v.w, b.String())
 }
+
+// WriteCached prints to w each run whose earlier passing output is
+// reused: one line per run when many tasks are proved, else one per step.
+func (p *Plan) WriteCached(w io.Writer, many bool) {
+	for _, r := range p.Runs() {
+		if r.Cached == nil {
+			continue
+		}
+		if many {
+			fmt.Fprintf(w, "run %s: %s (proves %d task(s))\n", r.ID, r.Cached, len(r.Tasks()))
+			continue
+		}
+		for _, ts := range r.Steps {
+			fmt.Fprintf(w, "prove %s: [%d/%d] %s: %s\n", ts.Task.Doc.ID, ts.Step.N, len(ts.Task.Steps), ts.Step.Command, r.Cached)
+		}
+	}
+}
