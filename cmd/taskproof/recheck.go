@@ -10,6 +10,7 @@ import (
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/gitdiff"
 	"github.com/taskproof/taskproof/internal/ledger"
+	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/prove"
 	"github.com/taskproof/taskproof/internal/repo"
 )
@@ -55,7 +56,7 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 		return err
 	}
 	r := repo.Open(o.Root)
-	bundle, bad, err := openEvidenceBundle(o.Bundle, o.Root)
+	bundle, bad, err := proofstate.OpenBundle(r, o.Bundle)
 	if err != nil {
 		return err
 	}
@@ -67,8 +68,8 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 		return err
 	}
 	var pub ed25519.PublicKey
-	if pub = trustedKey(bundle, pol, o.Pub); pub == nil {
-		if pub, err = readEvidencePub(o.Pub, o.Root); err != nil {
+	if pub = proofstate.TrustedKey(bundle, pol, o.Pub); pub == nil {
+		if pub, err = proofstate.ReadPub(o.Pub, o.Root); err != nil {
 			return err
 		}
 	}
