@@ -111,12 +111,7 @@ func runLane(ctx context.Context, env *cliEnv, o proveOptions, plan *prove.Plan,
 	if lane == nil {
 		return usagef("no run %q in the plan of this checkout; 'taskproof plan' lists the runs", o.Lane)
 	}
-	for _, r := range plan.Runs() {
-		if r != lane {
-			r.NotRun = "not run: another lane's"
-		}
-	}
-	lane.Output, lane.Cached = nil, nil // a lane runs; its result travels to collect
+	plan.OnlyLane(lane)
 	if err := plan.Execute(ctx, laneObserver(env, 1)); err != nil {
 		return err
 	}

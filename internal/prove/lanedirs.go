@@ -46,3 +46,15 @@ func ReadLanes(dirs []string, pub ed25519.PublicKey) (map[string]*RunResult, map
 	}
 	return results, from, nil
 }
+
+// OnlyLane prepares p to execute the one run lane, in one lane of a CI
+// matrix: every other run is another lane's, and lane runs even when an
+// earlier run of it passed, since its result travels to collect.
+func (p *Plan) OnlyLane(lane *SharedRun) {
+	for _, r := range p.Runs() {
+		if r != lane {
+			r.NotRun = "not run: another lane's"
+		}
+	}
+	lane.Output, lane.Cached = nil, nil
+}
