@@ -59,11 +59,9 @@ func runEvidenceVerify(ctx context.Context, o evidenceOptions, env *cliEnv) erro
 	if err != nil {
 		return err
 	}
-	pub := proofstate.TrustedKey(bundle, pol, o.Pub)
-	if pub == nil {
-		if pub, err = proofstate.ReadPub(o.Pub, o.Root); err != nil {
-			return err
-		}
+	pub, err := proofstate.VerifyKey(bundle, pol, o.Pub, o.Root)
+	if err != nil {
+		return err
 	}
 	res, err := evidence.NewVerifyReport(o.Bundle, bundle, bad, pub, evidence.VerifyOptions{Commit: o.Commit})
 	if err != nil {

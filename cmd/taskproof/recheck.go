@@ -68,10 +68,8 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 		return err
 	}
 	var pub ed25519.PublicKey
-	if pub = proofstate.TrustedKey(bundle, pol, o.Pub); pub == nil {
-		if pub, err = proofstate.ReadPub(o.Pub, o.Root); err != nil {
-			return err
-		}
+	if pub, err = proofstate.VerifyKey(bundle, pol, o.Pub, o.Root); err != nil {
+		return err
 	}
 	v, err := bundle.Verify(pub, evidence.VerifyOptions{})
 	if err != nil {

@@ -60,3 +60,13 @@ func TrustedKey(bundle *evidence.Bundle, pol *trust.Policy, given string) ed2551
 	}
 	return pol.KeyFor(bundle.ClaimedKeyIDs())
 }
+
+// VerifyKey is the key to verify bundle with: the trusted signer's key
+// its envelope names when no key file was given (TrustedKey), else the
+// key file given or the repository root's default one (ReadPub).
+func VerifyKey(bundle *evidence.Bundle, pol *trust.Policy, given, root string) (ed25519.PublicKey, error) {
+	if pub := TrustedKey(bundle, pol, given); pub != nil {
+		return pub, nil
+	}
+	return ReadPub(given, root)
+}
