@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"github.com/taskproof/taskproof/internal/contract"
 	"github.com/taskproof/taskproof/internal/repo"
@@ -83,7 +82,7 @@ func runContractLint(ctx context.Context, o contractLintOptions, env *cliEnv) er
 	// The findings name files as the user opens them; code scanning
 	// wants them relative to the repository root.
 	results := rep.SARIF()
-	top := repoTop(ctx, env.openRepo(o.Root))
+	top := env.openRepo(o.Root).Top(ctx)
 	for i := range results {
 		results[i].File = repo.RelativeTo(top, results[i].File)
 	}
@@ -126,17 +125,4 @@ func runContractList(ctx context.Context, o contractListOptions, env *cliEnv) er
 		fmt.Fprintf(env.stderr, "taskproof contract list: profile %q requires no marker: nothing to prove is never a pass, so run and verify refuse it\n", l.Profile)
 	}
 	return nil
-}
-
-// repoTop is the top level of the git work tree holding r's root, or the
-// root itself (absolute) outside git.
-func repoTop(ctx context.Context, r *repo.Repo) string {
-	if g, err := r.Git(ctx); err == nil {
-		return g.Top
-	}
-	abs, err := filepath.Abs(r.Root)
-	if err != nil {
-		return r.Root
-	}
-	return abs
 }

@@ -1,6 +1,7 @@
 package repo
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 )
@@ -25,4 +26,13 @@ func RelativeTo(top, file string) string {
 		return filepath.ToSlash(file)
 	}
 	return filepath.ToSlash(rel)
+}
+
+// Top is the top level of the git work tree holding the root, or the root
+// itself (absolute) outside git.
+func (r *Repo) Top(ctx context.Context) string {
+	if g, err := r.Git(ctx); err == nil {
+		return g.Top
+	}
+	return abs(r.Root)
 }
