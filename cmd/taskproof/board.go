@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -79,7 +78,7 @@ func runBoard(ctx context.Context, o boardOptions, env *cliEnv) error {
 		summary := a.Summary
 		if len(pol.Signers) > 0 && a.Signer != nil {
 			// Only with a policy: without one every bundle is self-signed.
-			summary += "; " + signerSummary(*a.Signer, "Done")
+			summary += "; " + a.Signer.Summary("Done")
 		}
 		return board.Proof{State: string(a.State), Summary: summary, Claims: a.Claims}
 	})
@@ -116,10 +115,7 @@ func checkBoard(env *cliEnv, path, rel string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("read %s: %w", rel, err)
 	}
-	// A checkout with core.autocrlf turns the committed LF file into CRLF;
-	// that is not staleness.
-	committed = bytes.ReplaceAll(committed, []byte("\r\n"), []byte("\n"))
-	diff := board.LineDiff(rel+" (committed)", rel+" (generated from the task headers)", committed, data)
+	diff := board.StaleDiff(rel, committed, data)
 	if diff == "" {
 		fmt.Fprintf(env.stdout, "%s is current\n", rel)
 		return nil

@@ -4,10 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
-	"sort"
 
 	"github.com/taskproof/taskproof/internal/prove"
 )
@@ -17,7 +14,7 @@ const collectSynopsis = "evidence collect DIR... [--summary FILE] [--key FILE] [
 // cmdEvidenceCollect verifies the lanes' results and writes every task's
 // evidence from them, as a prove --all would, without running anything.
 func cmdEvidenceCollect(ctx context.Context, env *cliEnv, args []string) error {
-	o := proveOptions{Argv: append([]string{"taskproof", "evidence", "collect"}, args...), All: true, Jobs: runtime.NumCPU(), Timeout: defaultTimeout()}
+	o := proveOptions{Argv: append([]string{"taskproof", "evidence", "collect"}, args...), All: true, Jobs: runtime.NumCPU(), Timeout: prove.DefaultTimeout}
 	fs := newFlagSet(env, "evidence collect", collectSynopsis)
 	fs.rootFlag(&o.Root)
 	fs.formatFlag(&o.Format, "text", "json")
@@ -41,7 +38,7 @@ func cmdEvidenceCollect(ctx context.Context, env *cliEnv, args []string) error {
 	if err := collectTrusted(ctx, env, o.Root, priv.Public().(ed25519.PublicKey), keySource); err != nil {
 		return err
 	}
-	results, from, err := readLanes(dirs, priv.Public().(ed25519.PublicKey))
+	results, from, err := prove.ReadLanes(dirs, priv.Public().(ed25519.PublicKey))
 	if err != nil {
 		return err
 	}
@@ -61,40 +58,4 @@ func cmdEvidenceCollect(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	return finishMany(ctx, env, o, plan, priv, keySource, probs)
-}
-
-// readLanes reads every lane result in dirs, checked against pub. A file
-// that is not a valid, signed lane result is an error naming it.
-func readLanes(dirs []string, pub ed25519.PublicKey) (map[string]*prove.RunResult, map[string]string, error) {
-	results, from := map[string]*prove.RunResult{}, map[string]string{}
-	for _, dir := range dirs {
-		names, err := filepath.Glob(filepath.Join(dir, prove.LaneFile("*")))
-		if err != nil {
-			return nil, nil, usagef("%s: %v", dir, err)
-		}
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return nil, nil, usagef("%s is not a directory of lane results", dir)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			data, err := os.ReadFile(name)
-			if err != nil {
-				return nil, nil, infra(fmt.Errorf("read lane result: %w", err))
-			}
-			res, err := prove.ReadLane(data, pub)
-			if err != nil {
-				return nil, nil, findings(fmt.Errorf("%s: %v", name, err))
-			}
-			if want := prove.LaneFile(res.ID); filepath.Base(name) != want {
-				return nil, nil, findings(fmt.Errorf("%s: holds the result of run %s (its file is %s)", name, res.ID, want))
-			}
-			if prev, dup := from[res.ID]; dup {
-				return nil, nil, findings(fmt.Errorf("%s and %s both hold a result of run %s; give each lane's directory once", prev, name, res.ID))
-			}
-			results[res.ID], from[res.ID] = res, name
-		}
-	}
-	// No result at all is not an error here: collect names every lane
-	// that left none (and a plan without runs needs none).
-	return results, from, nil
 }

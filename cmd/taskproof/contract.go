@@ -82,9 +82,9 @@ func runContractLint(ctx context.Context, o contractLintOptions, env *cliEnv) er
 	// The findings name files as the user opens them; code scanning
 	// wants them relative to the repository root.
 	results := rep.SARIF()
-	top := repoTop(o.Root)
+	top := env.openRepo(o.Root).Top(ctx)
 	for i := range results {
-		results[i].File = repoRelative(top, results[i].File)
+		results[i].File = repo.RelativeTo(top, results[i].File)
 	}
 	l := sarif.Log{Category: "contract", Rules: contract.SARIFRules(), Results: results}
 	ff := findingFlags{Format: o.Format, ExitZero: o.ExitZero}

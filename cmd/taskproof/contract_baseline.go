@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
 	"github.com/taskproof/taskproof/internal/contract"
@@ -50,23 +49,9 @@ func runContractBaseline(o contractBaselineOptions, env *cliEnv) error {
 	}
 	if c != nil {
 		opts.Base = c.Contract
-		from := "."
-		if o.Out != "" {
-			from = filepath.Dir(o.Out)
-		}
-		abs, err := filepath.Abs(c.Path)
-		if err != nil {
+		if opts.BasePath, err = contract.ExtendsPath(c.Path, o.Out); err != nil {
 			return err
 		}
-		absFrom, err := filepath.Abs(from)
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(absFrom, abs)
-		if err != nil {
-			return usagef("cannot write extends for %s relative to %s: %v", c.Path, from, err)
-		}
-		opts.BasePath = filepath.ToSlash(rel)
 	}
 	if o.Out != "" {
 		if _, err := os.Stat(o.Out); err == nil {

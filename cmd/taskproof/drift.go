@@ -11,7 +11,6 @@ import (
 	"github.com/taskproof/taskproof/internal/board"
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/sarif"
-	"github.com/taskproof/taskproof/internal/task"
 )
 
 // driftOptions are the inputs of `taskproof drift`.
@@ -62,17 +61,10 @@ func runDrift(ctx context.Context, o driftOptions, env *cliEnv) error {
 			r.Rel(filepath.Join(tasksDir, "STATUS-BOARD.md")), r.Rel(filepath.Join(tasksDir, "IMPLEMENTATION-ORDER.md")))
 	}
 	rep := board.Drift(board.DriftInput{
-		Board: boardSrc,
-		Order: orderSrc,
-		Docs:  docs,
-		Classify: func(s string) task.StatusClass {
-			if c := task.Classify(s, cfg.Status.Vocabulary, cfg.Status.Aliases); c != "" {
-				return c
-			}
-			// A board's own words ("Queued") claim a status only when
-			// [board.vocabulary] maps them.
-			return task.Classify(s, cfg.Status.Vocabulary, cfg.Board.Vocabulary)
-		},
+		Board:    boardSrc,
+		Order:    orderSrc,
+		Docs:     docs,
+		Classify: board.DriftClassifier(cfg),
 	})
 	text := rep.Text
 	if o.Format == "json" {

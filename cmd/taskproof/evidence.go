@@ -2,64 +2,14 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/repo"
-	"github.com/taskproof/taskproof/internal/trust"
 )
-
-// openEvidenceBundle opens a bundle within the limits of taskproof.toml
-// at root ([evidence]). A file that cannot be opened is a usage error
-// (exit 2); a bundle that cannot be read comes back as the
-// *evidence.VerifyError in bad, for the caller to report.
-func openEvidenceBundle(path, root string) (b *evidence.Bundle, bad error, err error) {
-	cfg, err := repo.Open(root).Config()
-	if err != nil {
-		return nil, nil, err
-	}
-	b, err = evidence.OpenFile(path, evidence.LimitsOf(cfg.Evidence))
-	if err != nil && evidence.Problems(err) == nil {
-		return nil, nil, fmt.Errorf("read bundle: %w", err)
-	}
-	return b, err, nil
-}
-
-// evidencePubPath is --pub, or the repository's default public key.
-func evidencePubPath(pub, root string) string {
-	if pub != "" {
-		return pub
-	}
-	return filepath.Join(root, evidence.DefaultPublicKeyFile)
-}
-
-// readEvidencePub reads the public key to verify with, explaining how to
-// give one when the default is missing.
-func readEvidencePub(pub, root string) (ed25519.PublicKey, error) {
-	path := evidencePubPath(pub, root)
-	key, err := evidence.ReadPublicKeyFile(path)
-	if err != nil {
-		if pub == "" && errors.Is(err, os.ErrNotExist) {
-			return nil, usagef("no public key at %s; pass --pub KEYFILE (the signer's .pub file) or run 'taskproof keygen' to make the repository's pair", path)
-		}
-		return nil, err
-	}
-	return key, nil
-}
-
-// trustedKey is the trusted signer's key that bundle's envelope names,
-// when no --pub was given; nil otherwise (verify with --pub or the
-// repository's own key).
-func trustedKey(bundle *evidence.Bundle, pol *trust.Policy, pubFlag string) ed25519.PublicKey {
-	if pubFlag != "" || bundle == nil {
-		return nil
-	}
-	return pol.KeyFor(bundle.ClaimedKeyIDs())
-}
 
 // ---- evidence verify ----
 
@@ -101,7 +51,7 @@ func runEvidenceVerify(ctx context.Context, o evidenceOptions, env *cliEnv) erro
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	bundle, bad, err := openEvidenceBundle(o.Bundle, o.Root)
+	bundle, bad, err := proofstate.OpenBundle(repo.Open(o.Root), o.Bundle)
 	if err != nil {
 		return err
 	}
@@ -109,11 +59,9 @@ func runEvidenceVerify(ctx context.Context, o evidenceOptions, env *cliEnv) erro
 	if err != nil {
 		return err
 	}
-	pub := trustedKey(bundle, pol, o.Pub)
-	if pub == nil {
-		if pub, err = readEvidencePub(o.Pub, o.Root); err != nil {
-			return err
-		}
+	pub, err := proofstate.VerifyKey(bundle, pol, o.Pub, o.Root)
+	if err != nil {
+		return err
 	}
 	res, err := evidence.NewVerifyReport(o.Bundle, bundle, bad, pub, evidence.VerifyOptions{Commit: o.Commit})
 	if err != nil {
@@ -163,7 +111,7 @@ func runEvidenceShow(ctx context.Context, o evidenceOptions, env *cliEnv) error 
 	if err := checkFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	bundle, bad, err := openEvidenceBundle(o.Bundle, o.Root)
+	bundle, bad, err := proofstate.OpenBundle(repo.Open(o.Root), o.Bundle)
 	if err != nil {
 		return err
 	}
@@ -174,12 +122,12 @@ func runEvidenceShow(ctx context.Context, o evidenceOptions, env *cliEnv) error 
 	if err != nil {
 		return err
 	}
-	keyPath := evidencePubPath(o.Pub, o.Root)
-	pub := trustedKey(bundle, pol, o.Pub)
+	keyPath := proofstate.PubPath(o.Pub, o.Root)
+	pub := proofstate.TrustedKey(bundle, pol, o.Pub)
 	if s, ok := pol.Signer(evidence.KeyID(pub)); ok && pub != nil {
 		keyPath = filepath.Join(o.Root, filepath.FromSlash(s.KeyFile))
 	} else if _, statErr := os.Stat(keyPath); o.Pub != "" || statErr == nil {
-		if pub, err = readEvidencePub(o.Pub, o.Root); err != nil {
+		if pub, err = proofstate.ReadPub(o.Pub, o.Root); err != nil {
 			return err
 		}
 	}

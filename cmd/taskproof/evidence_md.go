@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/prove"
 )
@@ -56,20 +55,9 @@ func runEvidenceMD(ctx context.Context, o evidenceMDOptions, env *cliEnv) error 
 		return err
 	}
 	a := proofstate.Assess(ctx, r, doc, nil, pub)
-	in := prove.MarkdownInput{Bundle: rel, Assessment: a, Tail: o.Tail}
-	if v := a.Verified; v != nil {
-		in.Digest, in.Predicate, in.Open = v.Digest, v.Predicate, v.Open
-	} else {
-		// Unverified: show what the bundle claims, read within the same limits.
-		b, err := evidence.OpenFile(path, proofstate.BundleLimits(r))
-		var c *evidence.Contents
-		if err == nil {
-			c, err = b.Contents()
-		}
-		if err != nil {
-			return findings(fmt.Errorf("%s is not a readable bundle: %w", rel, err))
-		}
-		in.Digest, in.Predicate, in.Open = b.Digest, c.Statement.Predicate, b.Open
+	in, err := prove.NewMarkdownInput(r, a, rel, path, o.Tail)
+	if err != nil {
+		return err
 	}
 	md, problems := prove.Markdown(in)
 	if err := write(env.stdout, md); err != nil {

@@ -1,11 +1,7 @@
 package main
 
 import (
-	"cmp"
 	"flag"
-	"os/exec"
-	"path/filepath"
-	"strings"
 
 	"github.com/taskproof/taskproof/internal/codequality"
 	"github.com/taskproof/taskproof/internal/sarif"
@@ -49,7 +45,7 @@ func (o *findingFlags) write(env *cliEnv, l sarif.Log, v any, text func() []byte
 	case "sarif":
 		err = sarif.Write(env.stdout, l)
 	case "github":
-		err = workflowcmd.Write(env.stdout, annotations(l))
+		err = workflowcmd.Write(env.stdout, workflowcmd.FromSARIF(l))
 	case "gitlab":
 		err = codequality.Write(env.stdout, l)
 	default:
@@ -62,63 +58,4 @@ func (o *findingFlags) write(env *cliEnv, l sarif.Log, v any, text func() []byte
 		return silent(errFindings)
 	}
 	return nil
-}
-
-// annotations turns findings into workflow commands, with the files and
-// levels their SARIF form has.
-func annotations(l sarif.Log) []workflowcmd.Annotation {
-	as := make([]workflowcmd.Annotation, len(l.Results))
-	for i, loc := range l.Locate() {
-		r := l.Results[i]
-		level := "notice"
-		switch loc.Level {
-		case sarif.Error:
-			level = "error"
-		case sarif.Warning:
-			level = "warning"
-		}
-		msg := r.Message
-		if r.Fix != "" {
-			msg += " (fix: " + r.Fix + ")"
-		}
-		line := r.Line // 0: the whole file, no line property
-		as[i] = workflowcmd.Annotation{Level: level, File: loc.File, Line: line, Col: r.Column, Title: "taskproof " + r.Rule, Message: msg}
-	}
-	return as
-}
-
-// repoTop is the top level of the git work tree holding dir, or dir
-// itself (absolute) outside git.
-func repoTop(dir string) string {
-	abs, err := filepath.Abs(cmp.Or(dir, "."))
-	if err != nil {
-		return dir
-	}
-	out, err := exec.Command("git", "-C", abs, "rev-parse", "--show-toplevel").Output()
-	if err != nil {
-		return abs
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// repoRelative makes file (as the user opens it from the working
-// directory) relative to top, slash-separated; a file outside top stays
-// as given.
-func repoRelative(top, file string) string {
-	abs, err := filepath.Abs(file)
-	if err != nil {
-		return filepath.ToSlash(file)
-	}
-	// git prints the top level with symlinks resolved.
-	if r, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = r
-	}
-	if t, err := filepath.EvalSymlinks(top); err == nil {
-		top = t
-	}
-	rel, err := filepath.Rel(top, abs)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return filepath.ToSlash(file)
-	}
-	return filepath.ToSlash(rel)
 }

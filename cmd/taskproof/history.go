@@ -62,18 +62,9 @@ func runHistory(ctx context.Context, o historyOptions, env *cliEnv) error {
 	}
 	if l != nil {
 		defer l.Close()
-		limit := 0 // all
-		if o.Limit > 0 {
-			limit = o.Limit + 1 // one more than shown says whether there are more
-		}
-		runs, err := l.History(ctx, o.Task, limit)
-		if err != nil {
+		if doc, err = l.HistoryReport(ctx, o.Task, o.Limit); err != nil {
 			return err
 		}
-		if o.Limit > 0 && len(runs) > o.Limit {
-			runs, doc.Truncated = runs[:o.Limit], true
-		}
-		doc.Runs = runs
 	}
 	if o.Format == "json" {
 		return writeJSON(env.stdout, doc)

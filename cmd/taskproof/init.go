@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
-	"github.com/taskproof/taskproof/internal/board"
 	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/scaffold"
@@ -75,10 +74,9 @@ func initConfig(root string, env *cliEnv) ([]byte, error) {
 	if err != nil {
 		return nil, infra(fmt.Errorf("read %s: %w", handBoard, err))
 	}
-	groups := board.HandGroups(src)
-	if len(groups) == 0 {
-		return scaffold.ConfigFile(), nil
+	content, groups := scaffold.ConfigFileFromBoard(src, handBoard)
+	if groups > 0 {
+		fmt.Fprintf(env.stderr, "taskproof init: %d groups read from %s\n", groups, handBoard)
 	}
-	fmt.Fprintf(env.stderr, "taskproof init: %d groups read from %s\n", len(groups), handBoard)
-	return scaffold.ConfigFileWithGroups(groups, handBoard), nil
+	return content, nil
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/taskproof/taskproof/internal/graph"
@@ -39,14 +37,9 @@ func runNext(ctx context.Context, o nextOptions, env *cliEnv) error {
 	ready := g.ReadyNodes()
 	var out []byte
 	if o.Format == "json" {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(ready); err != nil {
-			return infra(fmt.Errorf("encode: %w", err))
+		if out, err = graph.ReadyJSON(ready); err != nil {
+			return infra(err)
 		}
-		out = b.Bytes()
 	} else {
 		out = graph.ReadyText(ready)
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"runtime"
+
+	"github.com/taskproof/taskproof/internal/prove"
 )
 
 const planSynopsis = "plan [TASK-ID... | --all | --changed [--base REV]] [--format text|json|github|gitlab] [--image IMAGE] [--root DIR]"
@@ -40,7 +42,7 @@ func cmdPlan(ctx context.Context, env *cliEnv, args []string) error {
 	case len(pos) == 0 && !o.Changed:
 		o.All = true
 	}
-	o.Tasks, o.Jobs, o.Timeout = pos, runtime.NumCPU(), defaultTimeout()
+	o.Tasks, o.Jobs, o.Timeout = pos, runtime.NumCPU(), prove.DefaultTimeout
 	plan, err := planMany(ctx, env, o.proveOptions)
 	if err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/taskproof/taskproof/internal/evidence"
@@ -38,9 +37,6 @@ type proveOptions struct {
 	Summary string // collect: a Markdown summary file
 	Wait    bool   // wait for another prove of a task instead of failing
 }
-
-// defaultTimeout is prove's --timeout default.
-func defaultTimeout() time.Duration { return prove.DefaultTimeout }
 
 func cmdProve(ctx context.Context, env *cliEnv, args []string) error {
 	o := proveOptions{Argv: append([]string{"taskproof", "prove"}, args...)}
@@ -101,24 +97,17 @@ func runProve(ctx context.Context, o proveOptions, env *cliEnv) error {
 	plan, err := prove.New(r, prove.Options{Base: o.Base, Timeout: o.Timeout, Version: version, Force: o.Force}, o.Task)
 	var refused *prove.RefusedError
 	if errors.As(err, &refused) {
-		for _, p := range refused.Problems {
-			pos := refused.Task.Path
-			if p.Line > 0 {
-				pos = fmt.Sprintf("%s:%d", refused.Task.Path, p.Line)
-			}
-			fmt.Fprintf(env.stderr, "taskproof prove: %s: %s\n", pos, p.Message)
+		for _, l := range refused.Lines() {
+			fmt.Fprintf(env.stderr, "taskproof prove: %s\n", l)
 		}
 		return err
 	}
 	if err != nil {
 		return err
 	}
-	priv, keySource, err := evidence.LoadSigningKey(env.getenv, o.Key, o.Root)
+	priv, keySource, err := signingKey(env, o.Key, o.Root)
 	if err != nil {
-		if strings.HasPrefix(err.Error(), "no signing key") {
-			return usagef("%v", err) // names the fix: keygen, --key, the variables
-		}
-		return usagef("signing key: %v", err)
+		return err
 	}
 	lock, err := lockTasks(ctx, env, o, plan)
 	if err != nil {
@@ -132,7 +121,7 @@ func runProve(ctx context.Context, o proveOptions, env *cliEnv) error {
 	if progressWanted(env) {
 		obs.Progress = env.stderr
 	}
-	sayCached(env, plan, false)
+	plan.WriteCached(env.stderr, false)
 	rec := startLive(env, "prove", r.Root, live.KindProve, string(plan.Tasks[0].Doc.ID), o.Argv)
 	if err := plan.Execute(ctx, liveObserver(obs, rec)); err != nil {
 		finishLive(env, "prove", rec, string(verify.Infra), firstLine(err.Error()), 0)

@@ -1,18 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/live"
 	"github.com/taskproof/taskproof/internal/prove"
-	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/verify"
 )
 
@@ -93,7 +90,7 @@ func runProveMany(ctx context.Context, o proveOptions, env *cliEnv) error {
 	if !o.Force {
 		plan.UpToDate(priv.Public().(ed25519.PublicKey))
 	}
-	sayCached(env, plan, true)
+	plan.WriteCached(env.stderr, true)
 	rec := startLive(env, "prove", plan.Repo.Root, live.KindProve, "", o.Argv)
 	if err := plan.Execute(ctx, liveObserver(laneObserver(env, o.Jobs), rec)); err != nil {
 		finishLive(env, "prove", rec, string(verify.Infra), firstLine(err.Error()), 0)
@@ -114,12 +111,7 @@ func runLane(ctx context.Context, env *cliEnv, o proveOptions, plan *prove.Plan,
 	if lane == nil {
 		return usagef("no run %q in the plan of this checkout; 'taskproof plan' lists the runs", o.Lane)
 	}
-	for _, r := range plan.Runs() {
-		if r != lane {
-			r.NotRun = "not run: another lane's"
-		}
-	}
-	lane.Output, lane.Cached = nil, nil // a lane runs; its result travels to collect
+	plan.OnlyLane(lane)
 	if err := plan.Execute(ctx, laneObserver(env, 1)); err != nil {
 		return err
 	}
@@ -137,50 +129,14 @@ func runLane(ctx context.Context, env *cliEnv, o proveOptions, plan *prove.Plan,
 }
 
 // manyReport is the report of a many-task prove or of collect.
-type manyReport struct {
-	Verdict string              `json:"verdict"` // proven when every planned task is
-	Tasks   []manyTask          `json:"tasks"`
-	Runs    manyRuns            `json:"runs"`
-	Left    []prove.LeftView    `json:"left"`
-	Lanes   []prove.LaneProblem `json:"lane_problems"`
-	Results []prove.Result      `json:"results"`
-}
-
-type manyTask struct {
-	Task     string `json:"task"`
-	File     string `json:"file"`
-	Verdict  string `json:"verdict"`
-	UpToDate bool   `json:"up_to_date"`
-	Evidence string `json:"evidence"`
-	Digest   string `json:"digest"`
-}
-
-type manyRuns struct {
-	Ran    int `json:"ran"`
-	Reused int `json:"reused"`
-	NotRun int `json:"not_run"`
-}
+type manyReport = prove.ManyReport
 
 // finishMany judges, seals and records every task that is not up to date,
 // and reports them all.
 func finishMany(ctx context.Context, env *cliEnv, o proveOptions, plan *prove.Plan, priv ed25519.PrivateKey, keySource string, lanes []prove.LaneProblem) error {
-	rep := manyReport{Verdict: evidence.Proven, Tasks: []manyTask{}, Left: plan.View().Left, Lanes: lanes, Results: []prove.Result{}}
-	if rep.Lanes == nil {
-		rep.Lanes = []prove.LaneProblem{}
-	}
-	for _, r := range plan.Runs() {
-		switch {
-		case r.Output == nil:
-			rep.Runs.NotRun++
-		case r.Cached != nil:
-			rep.Runs.Reused++
-		default:
-			rep.Runs.Ran++
-		}
-	}
+	rep := plan.NewManyReport(lanes)
 	js := plan.Judge(ctx)
 	var sealed []*prove.Sealed
-	byTask := map[string]manyTask{}
 	for _, j := range js {
 		s, err := plan.Seal(ctx, j, priv)
 		if err != nil {
@@ -190,39 +146,19 @@ func finishMany(ctx context.Context, env *cliEnv, o proveOptions, plan *prove.Pl
 			fmt.Fprintf(env.stderr, "taskproof prove: warning: %s: allowlisted files changed while the proof ran; its evidence binds their content from before and is stale now\n", j.Task.Doc.ID)
 		}
 		sealed = append(sealed, s)
-		res := plan.Result(j, s, keySource)
-		rep.Results = append(rep.Results, res)
-		byTask[res.Task] = manyTask{Task: res.Task, File: res.File, Verdict: res.Verdict, Evidence: s.Path, Digest: s.Digest}
+		rep.Add(plan.Result(j, s, keySource), s)
 	}
 	if err := plan.RecordAll(ctx, js, sealed, o.Argv); err != nil {
 		fmt.Fprintf(env.stderr, "taskproof prove: warning: proves not recorded in the ledger: %v\n", err)
 	}
-	for _, tp := range plan.Tasks {
-		id := string(tp.Doc.ID)
-		t, ok := byTask[id]
-		if !ok {
-			t = manyTask{Task: id, File: tp.Doc.Path, Verdict: evidence.Proven, UpToDate: true, Evidence: proofBundleRel(tp), Digest: tp.Fresh}
-		}
-		if t.Verdict != evidence.Proven {
-			rep.Verdict = evidence.Failed
-		}
-		rep.Tasks = append(rep.Tasks, t)
-	}
-	for _, l := range rep.Left {
-		if !l.NoProof {
-			rep.Verdict = evidence.Failed
-		}
-	}
-	if len(lanes) > 0 {
-		rep.Verdict = evidence.Failed
-	}
+	rep.Finish(plan)
 	for _, l := range lanes {
 		fmt.Fprintf(env.stderr, "taskproof: %v\n", l)
 	}
 	if err := writeSummary(o.Summary, rep); err != nil {
 		return err
 	}
-	proveStepSummary(env, rep.jobSummary())
+	proveStepSummary(env, rep.JobSummary())
 	if err := writeOutput(env.stdout, o.Format, rep, rep.Text); err != nil {
 		return err
 	}
@@ -232,78 +168,8 @@ func finishMany(ctx context.Context, env *cliEnv, o proveOptions, plan *prove.Pl
 	return nil
 }
 
-func proofBundleRel(tp *prove.TaskPlan) string {
-	return repo.StateDir + "/evidence/" + string(tp.Doc.ID) + ".tar"
-}
-
-// Text is the report for people: one line per task, then what was left
-// out and the totals.
-func (r manyReport) Text() []byte {
-	var b bytes.Buffer
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TASK\tVERDICT\tEVIDENCE")
-	counts := map[string]int{}
-	fresh := 0
-	for _, t := range r.Tasks {
-		note := ""
-		if t.UpToDate {
-			note = " (up to date)"
-			fresh++
-		}
-		counts[t.Verdict]++
-		fmt.Fprintf(tw, "%s\t%s\t%s%s\n", t.Task, t.Verdict, t.Evidence, note)
-	}
-	tw.Flush()
-	if len(r.Left) > 0 {
-		b.WriteString("\nleft out:\n")
-		for _, l := range r.Left {
-			fmt.Fprintf(&b, "  %s %s: %s\n", l.Task, l.File, l.Reason)
-		}
-	}
-	if len(r.Lanes) > 0 {
-		b.WriteString("\nlanes that did not prove their tasks:\n")
-		for _, l := range r.Lanes {
-			fmt.Fprintf(&b, "  %v\n      tasks: %s\n", l, strings.Join(l.Tasks, " "))
-		}
-	}
-	fmt.Fprintf(&b, "\n%s: %d task(s), %d proven (%d up to date), %d failed, %d left out; runs: %d ran, %d reused, %d not run\n",
-		strings.ToUpper(r.Verdict), len(r.Tasks), counts[evidence.Proven], fresh, len(r.Tasks)-counts[evidence.Proven], len(r.Left),
-		r.Runs.Ran, r.Runs.Reused, r.Runs.NotRun)
-	return b.Bytes()
-}
-
-// Markdown is the summary a CI job uploads: the totals and a table.
-func (r manyReport) Markdown() []byte {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "## taskproof: %s\n\n", r.Verdict)
-	b.WriteString("| task | verdict | evidence |\n|---|---|---|\n")
-	for _, t := range r.Tasks {
-		fmt.Fprintf(&b, "| %s | %s | `%s` %s |\n", t.Task, t.Verdict, t.Evidence, t.Digest)
-	}
-	for _, l := range r.Lanes {
-		fmt.Fprintf(&b, "\n- lane `%s` (`%s`): %s — tasks %s\n", l.Lane, l.Command, l.Message, strings.Join(l.Tasks, ", "))
-	}
-	return b.Bytes()
-}
-
-// sayCached prints each run whose earlier passing output is reused.
-func sayCached(env *cliEnv, plan *prove.Plan, many bool) {
-	for _, r := range plan.Runs() {
-		if r.Cached == nil {
-			continue
-		}
-		if many {
-			fmt.Fprintf(env.stderr, "run %s: %s (proves %d task(s))\n", r.ID, r.Cached, len(r.Tasks()))
-			continue
-		}
-		for _, ts := range r.Steps {
-			fmt.Fprintf(env.stderr, "prove %s: [%d/%d] %s: %s\n", ts.Task.Doc.ID, ts.Step.N, len(ts.Task.Steps), ts.Step.Command, r.Cached)
-		}
-	}
-}
-
 // writeSummary writes the Markdown summary to path, atomically.
-func writeSummary(path string, rep manyReport) error {
+func writeSummary(path string, rep *manyReport) error {
 	if path == "" {
 		return nil
 	}

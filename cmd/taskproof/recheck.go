@@ -1,20 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/gitdiff"
 	"github.com/taskproof/taskproof/internal/ledger"
+	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/prove"
 	"github.com/taskproof/taskproof/internal/repo"
 )
@@ -50,32 +46,7 @@ func cmdEvidenceRecheck(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 // recheckReport is what `evidence recheck` says.
-type recheckReport struct {
-	Bundle     string                    `json:"bundle"`
-	Task       string                    `json:"task"`
-	Commit     string                    `json:"commit"`
-	SignedBy   *evidence.SignerJudgement `json:"signed_by"`
-	Claimed    string                    `json:"claimed_verdict"`
-	Rerun      string                    `json:"rerun_verdict"`
-	Agree      bool                      `json:"agree"`
-	Mismatches []prove.Mismatch          `json:"mismatches"`
-}
-
-func (r *recheckReport) Text() []byte {
-	var b bytes.Buffer
-	if r.Agree {
-		fmt.Fprintf(&b, "agrees: re-running %s at commit %s gives what %s claims (verdict %s)\n", r.Task, r.Commit, r.Bundle, r.Claimed)
-	} else {
-		fmt.Fprintf(&b, "DISAGREES: re-running %s at commit %s does not give what %s claims (%d differences)\n", r.Task, r.Commit, r.Bundle, len(r.Mismatches))
-		for _, m := range r.Mismatches {
-			fmt.Fprintf(&b, "  - %s\n", m)
-		}
-	}
-	if r.SignedBy != nil {
-		fmt.Fprintf(&b, "signed by %s\n", r.SignedBy)
-	}
-	return b.Bytes()
-}
+type recheckReport = prove.RecheckReport
 
 // runEvidenceRecheck verifies the bundle, re-runs its task's proof
 // commands at its commit in a clean temporary git worktree (removed
@@ -85,7 +56,7 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 		return err
 	}
 	r := repo.Open(o.Root)
-	bundle, bad, err := openEvidenceBundle(o.Bundle, o.Root)
+	bundle, bad, err := proofstate.OpenBundle(r, o.Bundle)
 	if err != nil {
 		return err
 	}
@@ -97,10 +68,8 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 		return err
 	}
 	var pub ed25519.PublicKey
-	if pub = trustedKey(bundle, pol, o.Pub); pub == nil {
-		if pub, err = readEvidencePub(o.Pub, o.Root); err != nil {
-			return err
-		}
+	if pub, err = proofstate.VerifyKey(bundle, pol, o.Pub, o.Root); err != nil {
+		return err
 	}
 	v, err := bundle.Verify(pub, evidence.VerifyOptions{})
 	if err != nil {
@@ -113,7 +82,10 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 	pred := v.Predicate
 	rep := &recheckReport{Bundle: o.Bundle, Task: pred.TaskID, Commit: pred.Commit, SignedBy: &j, Claimed: pred.Verdict, Mismatches: []prove.Mismatch{}}
 
-	wt, cleanup, err := recheckWorktree(ctx, r.Root, pred.Commit)
+	wt, cleanup, err := gitdiff.Worktree(ctx, r.Root, pred.Commit)
+	if errors.Is(err, gitdiff.ErrNoCommit) {
+		return findings(err)
+	}
 	if err != nil {
 		return err
 	}
@@ -126,14 +98,14 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 	// the branch a change is judged against, which is not the proof.
 	plan, err := prove.New(repo.Open(wt), prove.Options{Base: pred.Commit, Timeout: o.Timeout, Version: version, Force: true}, pred.TaskID)
 	if err != nil {
-		return fmt.Errorf("recheck %s at %s: %w", pred.TaskID, shortCommit(pred.Commit), err)
+		return fmt.Errorf("recheck %s at %s: %w", pred.TaskID, prove.ShortCommit(pred.Commit), err)
 	}
 	if err := plan.Bind(ctx); err != nil {
 		return err
 	}
 	tp := plan.Tasks[0]
 	rep.Mismatches = append(rep.Mismatches, inputMismatches(pred, tp.Inputs)...)
-	fmt.Fprintf(env.stderr, "taskproof evidence recheck: re-running %s at commit %s in %s\n", pred.TaskID, shortCommit(pred.Commit), wt)
+	fmt.Fprintf(env.stderr, "taskproof evidence recheck: re-running %s at commit %s in %s\n", pred.TaskID, prove.ShortCommit(pred.Commit), wt)
 	if err := plan.Execute(ctx, prove.LineObserver(env.stderr)); err != nil {
 		return err
 	}
@@ -147,7 +119,7 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 	if err != nil {
 		return infra(err)
 	}
-	rep.Mismatches = append(rep.Mismatches, prove.Compare(pred, claimedFile, max(judged.Steps(), claimedSteps(v)), re)...)
+	rep.Mismatches = append(rep.Mismatches, prove.Compare(pred, claimedFile, max(judged.Steps(), prove.ClaimedSteps(v)), re)...)
 	rep.Agree = len(rep.Mismatches) == 0
 	// Before this recheck is recorded: its own verdicts are not history.
 	if l, err := ledger.OpenExisting(ledger.DefaultPath(r.Root)); err == nil {
@@ -184,72 +156,4 @@ func inputMismatches(p evidence.Predicate, cur evidence.Current) []prove.Mismatc
 		}
 	}
 	return out
-}
-
-// claimedSteps is how many proof commands the bundle's config.json lists.
-func claimedSteps(v *evidence.Verified) int {
-	data, err := v.ReadFile(evidence.ConfigName)
-	if err != nil {
-		return 0
-	}
-	var c evidence.Config
-	if json.Unmarshal(data, &c) != nil {
-		return 0
-	}
-	return len(c.Steps)
-}
-
-// recheckWorktree checks commit out in a new detached git worktree of the
-// repository holding root and returns the taskproof root inside it (root's
-// place in the tree) and the function that removes it.
-func recheckWorktree(ctx context.Context, root, commit string) (string, func() error, error) {
-	git := func(dir string, args ...string) (string, error) {
-		cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return "", fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
-		}
-		return strings.TrimSpace(string(out)), nil
-	}
-	top, err := git(root, "rev-parse", "--show-toplevel")
-	if err != nil {
-		return "", nil, fmt.Errorf("%s is not in a git work tree; recheck checks the bundle's commit out: %w", root, err)
-	}
-	if _, err := git(top, "cat-file", "-e", commit+"^{commit}"); err != nil {
-		return "", nil, findings(fmt.Errorf("the bundle's commit %s is not in this repository; fetch it, then recheck", commit))
-	}
-	absRoot, _ := filepath.Abs(root)
-	if real, err := filepath.EvalSymlinks(absRoot); err == nil {
-		absRoot = real
-	}
-	rel, err := filepath.Rel(top, absRoot)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return "", nil, fmt.Errorf("%s is not below the work tree's top %s", root, top)
-	}
-	tmp, err := os.MkdirTemp("", "taskproof-recheck-")
-	if err != nil {
-		return "", nil, infra(err)
-	}
-	wt := filepath.Join(tmp, "tree")
-	cleanup := func() error {
-		_, err := git(top, "worktree", "remove", "--force", wt)
-		if rerr := os.RemoveAll(tmp); err == nil && rerr != nil {
-			err = rerr
-		}
-		_, _ = git(top, "worktree", "prune")
-		return err
-	}
-	if _, err := git(top, "worktree", "add", "--detach", "--quiet", wt, commit); err != nil {
-		return "", nil, errors.Join(err, cleanup())
-	}
-	return filepath.Join(wt, rel), cleanup, nil
-}
-
-func shortCommit(c string) string {
-	if len(c) > 12 {
-		return c[:12]
-	}
-	return c
 }

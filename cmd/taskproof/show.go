@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/repo"
-	"github.com/taskproof/taskproof/internal/task"
 )
 
 // showOptions are the inputs of `taskproof show`.
@@ -55,28 +52,9 @@ func runShow(ctx context.Context, o showOptions, env *cliEnv) error {
 		return err
 	}
 	assessor := proofstate.NewAssessor(ctx, r, pub).WithPolicy(pol, "")
-	shown := make([]showDoc, len(docs))
+	shown := make([]proofstate.ShownDoc, len(docs))
 	for i, d := range docs {
-		shown[i] = showDoc{Document: d, Proof: assessor.Assess(d, nil)}
+		shown[i] = proofstate.ShownDoc{Document: d, Proof: assessor.Assess(d, nil)}
 	}
-	return writeOutput(env.stdout, o.Format, shown, func() []byte {
-		var buf bytes.Buffer
-		for i, d := range docs {
-			if i > 0 {
-				buf.WriteString("\n")
-			}
-			if len(docs) > 1 {
-				fmt.Fprintf(&buf, "# %d of %d files with id %s\n", i+1, len(docs), d.ID)
-			}
-			proofstate.ShowText(&buf, d, shown[i].Proof)
-		}
-		return buf.Bytes()
-	})
-}
-
-// showDoc is one document as show prints it: the parse plus its evidence
-// state.
-type showDoc struct {
-	*task.Document
-	Proof proofstate.Assessment `json:"proof"`
+	return writeOutput(env.stdout, o.Format, shown, func() []byte { return proofstate.ShowDocsText(shown) })
 }

@@ -1,11 +1,6 @@
 package main
 
-import (
-	"bytes"
-	"fmt"
-
-	"github.com/taskproof/taskproof/internal/evidence"
-)
+import "fmt"
 
 // appendStepSummary appends Markdown to $GITHUB_STEP_SUMMARY when GitHub
 // Actions set it (its job summary protocol); elsewhere it does nothing.
@@ -26,18 +21,4 @@ func proveStepSummary(env *cliEnv, md []byte) {
 	if err := appendStepSummary(env, md); err != nil {
 		fmt.Fprintf(env.stderr, "taskproof prove: warning: %v\n", err)
 	}
-}
-
-// jobSummary is the job summary of a many-task prove: the totals and
-// table, then the items of every task that was not proven.
-func (r manyReport) jobSummary() []byte {
-	var b bytes.Buffer
-	b.Write(r.Markdown())
-	for _, res := range r.Results {
-		if res.Verdict != evidence.Proven {
-			b.WriteString("\n")
-			b.Write(res.JobSummary())
-		}
-	}
-	return b.Bytes()
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -13,9 +12,6 @@ import (
 	"github.com/taskproof/taskproof/internal/task"
 	"github.com/taskproof/taskproof/internal/testout"
 )
-
-// testsMaxInput bounds what tests reads into memory.
-const testsMaxInput = 512 << 20
 
 // testsOptions are the inputs of `taskproof tests`.
 type testsOptions struct {
@@ -113,12 +109,5 @@ func testsRead(input string, env *cliEnv) ([]byte, error) {
 		defer f.Close()
 		in = f
 	}
-	data, err := io.ReadAll(io.LimitReader(in, testsMaxInput+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", testsName(input), err)
-	}
-	if len(data) > testsMaxInput {
-		return nil, fmt.Errorf("%s is larger than %d MiB; give the runner's result output only", testsName(input), testsMaxInput>>20)
-	}
-	return data, nil
+	return testout.ReadInput(in, testsName(input))
 }

@@ -43,15 +43,3 @@ func collectTrusted(ctx context.Context, env *cliEnv, root string, pub ed25519.P
 	}
 	return nil
 }
-
-// signerSummary is the board's short account of who signed and whether
-// that signer is trusted for status.
-func signerSummary(j evidence.SignerJudgement, status string) string {
-	switch {
-	case !j.Trusted:
-		return "self-signed"
-	case j.Allows(status):
-		return "signed by " + j.Signer + ", trusted for " + status
-	}
-	return "signed by " + j.Signer + ", not trusted for " + status
-}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/task"
 )
 
@@ -595,4 +596,16 @@ func (r *Report) Text() []byte {
 		fmt.Fprintf(&w, "%d findings; %d of %d groups agree with the headers\n", len(r.Findings), agree, len(r.Groups))
 	}
 	return w.Bytes()
+}
+
+// DriftClassifier is the status classifier of Drift for cfg: the task
+// vocabulary and its aliases, then the words of [board.vocabulary] (a
+// board's own words, "Queued", claim a status only when it maps them).
+func DriftClassifier(cfg *config.Config) func(string) task.StatusClass {
+	return func(s string) task.StatusClass {
+		if c := task.Classify(s, cfg.Status.Vocabulary, cfg.Status.Aliases); c != "" {
+			return c
+		}
+		return task.Classify(s, cfg.Status.Vocabulary, cfg.Board.Vocabulary)
+	}
 }

@@ -36,3 +36,15 @@ func (j SignerJudgement) String() string {
 
 // ShortKeyID abbreviates a key id for messages.
 func ShortKeyID(id string) string { return short(id) }
+
+// Summary is the board's short account of who signed and whether that
+// signer is trusted for status.
+func (j SignerJudgement) Summary(status string) string {
+	switch {
+	case !j.Trusted:
+		return SelfSigned
+	case j.Allows(status):
+		return "signed by " + j.Signer + ", trusted for " + status
+	}
+	return "signed by " + j.Signer + ", not trusted for " + status
+}

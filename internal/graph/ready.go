@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -63,4 +64,17 @@ func (g *Graph) Warnings(dangling bool) []string {
 		out = append(out, fmt.Sprintf("%s is referenced but no task file has that id%s", id, where))
 	}
 	return out
+}
+
+// ReadyJSON is the ready nodes as `taskproof next --format json` prints
+// them: two-space indented, HTML characters as they are.
+func ReadyJSON(ready []Node) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(ready); err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+	return b.Bytes(), nil
 }

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -165,4 +166,23 @@ func (doc FlakyReport) Text() []byte {
 	}
 	tw.Flush()
 	return b.Bytes()
+}
+
+// HistoryReport reads the newest limit runs (0: all) of taskID ("" for
+// every task) into a report; Truncated says there are more.
+func (l *Ledger) HistoryReport(ctx context.Context, taskID string, limit int) (HistoryReport, error) {
+	doc := HistoryReport{TaskID: taskID, Runs: []Run{}}
+	n := 0 // all
+	if limit > 0 {
+		n = limit + 1 // one more than shown says whether there are more
+	}
+	runs, err := l.History(ctx, taskID, n)
+	if err != nil {
+		return doc, err
+	}
+	if limit > 0 && len(runs) > limit {
+		runs, doc.Truncated = runs[:limit], true
+	}
+	doc.Runs = runs
+	return doc, nil
 }

@@ -142,3 +142,26 @@ func fieldText(f task.Field) string {
 	}
 	return fmt.Sprintf("%s  line %d", f.Value, f.Line)
 }
+
+// ShownDoc is one document as `taskproof show` prints it: the parse plus
+// its evidence state.
+type ShownDoc struct {
+	*task.Document
+	Proof Assessment `json:"proof"`
+}
+
+// ShowDocsText is the readable form of the documents with one id: each as
+// ShowText writes it, numbered when there are several.
+func ShowDocsText(docs []ShownDoc) []byte {
+	var buf bytes.Buffer
+	for i, d := range docs {
+		if i > 0 {
+			buf.WriteString("\n")
+		}
+		if len(docs) > 1 {
+			fmt.Fprintf(&buf, "# %d of %d files with id %s\n", i+1, len(docs), d.ID)
+		}
+		ShowText(&buf, d.Document, d.Proof)
+	}
+	return buf.Bytes()
+}

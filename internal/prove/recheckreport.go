@@ -1,0 +1,57 @@
+package prove
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/taskproof/taskproof/internal/evidence"
+)
+
+// RecheckReport is what `evidence recheck` says: the bundle's claim, the
+// verdict of re-running its proof at its commit, and every difference.
+type RecheckReport struct {
+	Bundle     string                    `json:"bundle"`
+	Task       string                    `json:"task"`
+	Commit     string                    `json:"commit"`
+	SignedBy   *evidence.SignerJudgement `json:"signed_by"`
+	Claimed    string                    `json:"claimed_verdict"`
+	Rerun      string                    `json:"rerun_verdict"`
+	Agree      bool                      `json:"agree"`
+	Mismatches []Mismatch                `json:"mismatches"`
+}
+
+// Text is the report for people: agrees or disagrees, the differences,
+// and who signed the bundle.
+func (r *RecheckReport) Text() []byte {
+	var b bytes.Buffer
+	if r.Agree {
+		fmt.Fprintf(&b, "agrees: re-running %s at commit %s gives what %s claims (verdict %s)\n", r.Task, r.Commit, r.Bundle, r.Claimed)
+	} else {
+		fmt.Fprintf(&b, "DISAGREES: re-running %s at commit %s does not give what %s claims (%d differences)\n", r.Task, r.Commit, r.Bundle, len(r.Mismatches))
+		for _, m := range r.Mismatches {
+			fmt.Fprintf(&b, "  - %s\n", m)
+		}
+	}
+	if r.SignedBy != nil {
+		fmt.Fprintf(&b, "signed by %s\n", r.SignedBy)
+	}
+	return b.Bytes()
+}
+
+// ShortCommit is a commit id as messages print it: its first 12 digits.
+func ShortCommit(c string) string { return shortCommit(c) }
+
+// ClaimedSteps is how many proof commands a verified bundle's config.json
+// lists; 0 when it has none that decodes.
+func ClaimedSteps(v *evidence.Verified) int {
+	data, err := v.ReadFile(evidence.ConfigName)
+	if err != nil {
+		return 0
+	}
+	var c evidence.Config
+	if json.Unmarshal(data, &c) != nil {
+		return 0
+	}
+	return len(c.Steps)
+}
