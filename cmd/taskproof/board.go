@@ -10,6 +10,7 @@ import (
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
 	"github.com/taskproof/taskproof/internal/board"
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/task"
@@ -27,16 +28,16 @@ type boardOptions struct {
 	Out            string // board file; "" means [tasks] board under Root
 }
 
-func cmdBoard(ctx context.Context, env *cliEnv, args []string) error {
+func cmdBoard(ctx context.Context, env *cli.Env, args []string) error {
 	o := boardOptions{}
-	fs := newFlagSet(env, "board", "board [--root DIR] [--format markdown|json] [--write | --check] [--out FILE]")
-	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "markdown", "json")
+	fs := cli.NewFlagSet(env, "board", "board [--root DIR] [--format markdown|json] [--write | --check] [--out FILE]")
+	fs.RootFlag(&o.Root)
+	fs.FormatFlag(&o.Format, "markdown", "json")
 	fs.BoolVar(&o.Write, "write", false, "write the board file atomically")
 	fs.BoolVar(&o.Check, "check", false, "exit 1 with a diff when the board file is stale")
 	fs.BoolVar(&o.RequireTrusted, "require-trusted", false, requireTrustedUsage)
 	fs.StringVar(&o.Out, "out", "", "board `FILE` (default: [tasks] board of taskproof.toml under --root)")
-	if err := fs.parseNone(args, "board takes no arguments"); err != nil {
+	if err := fs.ParseNone(args, "board takes no arguments"); err != nil {
 		return err
 	}
 	return runBoard(ctx, o, env)
@@ -44,14 +45,14 @@ func cmdBoard(ctx context.Context, env *cliEnv, args []string) error {
 
 // runBoard renders the board of the repository at o.Root and prints,
 // writes or checks it.
-func runBoard(ctx context.Context, o boardOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "markdown", "json"); err != nil {
+func runBoard(ctx context.Context, o boardOptions, env *cli.Env) error {
+	if err := cli.CheckFormat(o.Format, "markdown", "json"); err != nil {
 		return err
 	}
 	if o.Write && o.Check {
-		return usagef("--write and --check exclude each other; use --write to regenerate, --check in CI")
+		return cli.Usagef("--write and --check exclude each other; use --write to regenerate, --check in CI")
 	}
-	r, cfg, docs, err := env.openTasks(o.Root)
+	r, cfg, docs, err := openTasks(env, o.Root)
 	if err != nil {
 		return err
 	}
@@ -84,42 +85,42 @@ func runBoard(ctx context.Context, o boardOptions, env *cliEnv) error {
 	})
 	for _, g := range b.Groups {
 		for _, id := range g.Missing {
-			fmt.Fprintf(env.stderr, "taskproof board: warning: group %q lists %s, which has no task file; it is not counted (fix [[groups]] in %s)\n", g.Name, id, config.FileName)
+			fmt.Fprintf(env.Stderr, "taskproof board: warning: group %q lists %s, which has no task file; it is not counted (fix [[groups]] in %s)\n", g.Name, id, config.FileName)
 		}
 	}
 	var data []byte
 	if o.Format == "json" {
-		data = withSchemaVersion(b.JSON())
+		data = cli.WithSchemaVersion(b.JSON())
 	} else {
 		data = b.Markdown(rel)
 	}
 	switch {
 	case o.Write:
 		if err := atomicfile.Write(out, data, 0o644); err != nil {
-			return infra(err)
+			return cli.Infra(err)
 		}
-		fmt.Fprintf(env.stdout, "wrote %s (%d groups, %d of %d tasks Done, %d proven, %d claimed without proof)\n", rel, len(b.Groups), b.All.Done, b.All.Total, *b.All.Proven, len(b.Claimed))
+		fmt.Fprintf(env.Stdout, "wrote %s (%d groups, %d of %d tasks Done, %d proven, %d claimed without proof)\n", rel, len(b.Groups), b.All.Done, b.All.Total, *b.All.Proven, len(b.Claimed))
 		return nil
 	case o.Check:
 		return checkBoard(env, out, rel, data)
 	}
-	return write(env.stdout, data)
+	return cli.Write(env.Stdout, data)
 }
 
 // checkBoard compares the committed board at path with data.
-func checkBoard(env *cliEnv, path, rel string, data []byte) error {
+func checkBoard(env *cli.Env, path, rel string, data []byte) error {
 	committed, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return findings(fmt.Errorf("%s does not exist; run 'taskproof board --write' and commit it", rel))
+		return cli.Findings(fmt.Errorf("%s does not exist; run 'taskproof board --write' and commit it", rel))
 	}
 	if err != nil {
 		return fmt.Errorf("read %s: %w", rel, err)
 	}
 	diff := board.StaleDiff(rel, committed, data)
 	if diff == "" {
-		fmt.Fprintf(env.stdout, "%s is current\n", rel)
+		fmt.Fprintf(env.Stdout, "%s is current\n", rel)
 		return nil
 	}
-	fmt.Fprint(env.stdout, diff)
-	return findings(fmt.Errorf("%s is stale: it differs from the task headers (diff above); run 'taskproof board --write' and commit the result", rel))
+	fmt.Fprint(env.Stdout, diff)
+	return cli.Findings(fmt.Errorf("%s is stale: it differs from the task headers (diff above); run 'taskproof board --write' and commit the result", rel))
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/prove"
 )
 
@@ -13,22 +14,22 @@ const collectSynopsis = "evidence collect DIR... [--summary FILE] [--key FILE] [
 
 // cmdEvidenceCollect verifies the lanes' results and writes every task's
 // evidence from them, as a prove --all would, without running anything.
-func cmdEvidenceCollect(ctx context.Context, env *cliEnv, args []string) error {
+func cmdEvidenceCollect(ctx context.Context, env *cli.Env, args []string) error {
 	o := proveOptions{Argv: append([]string{"taskproof", "evidence", "collect"}, args...), All: true, Jobs: runtime.NumCPU(), Timeout: prove.DefaultTimeout}
-	fs := newFlagSet(env, "evidence collect", collectSynopsis)
-	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "text", "json")
+	fs := cli.NewFlagSet(env, "evidence collect", collectSynopsis)
+	fs.RootFlag(&o.Root)
+	fs.FormatFlag(&o.Format, "text", "json")
 	fs.StringVar(&o.Base, "base", "", "base `REV` of scope and hygiene")
 	fs.StringVar(&o.Key, "key", "", "sign with, and check the lanes against, the key in `FILE` (default: as prove)")
 	fs.StringVar(&o.Summary, "summary", "", "also write a Markdown summary to `FILE`")
-	dirs, err := fs.parse(args)
+	dirs, err := fs.Parse(args)
 	if err != nil {
 		return err
 	}
 	if len(dirs) == 0 {
-		return usagef("missing DIR; usage: taskproof %s", collectSynopsis)
+		return cli.Usagef("missing DIR; usage: taskproof %s", collectSynopsis)
 	}
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
+	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
 	priv, keySource, err := signingKey(env, o.Key, o.Root)
@@ -49,7 +50,7 @@ func cmdEvidenceCollect(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	for id := range results {
 		if plan.Run(id) == nil {
-			fmt.Fprintf(env.stderr, "taskproof evidence collect: warning: %s is a result of run %s, which this checkout does not plan\n", from[id], id)
+			fmt.Fprintf(env.Stderr, "taskproof evidence collect: warning: %s is a result of run %s, which this checkout does not plan\n", from[id], id)
 		}
 	}
 	probs := plan.Collect(results, from)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/gitdiff"
 	"github.com/taskproof/taskproof/internal/proofrun"
 	"github.com/taskproof/taskproof/internal/proofstate"
@@ -21,16 +22,16 @@ import (
 // and every help file belongs to a command.
 func TestEveryCommandHelp(t *testing.T) {
 	used := map[string]bool{"taskproof": true, "proof-markers": true, "proof-exit": true, "containment": true}
-	var walk func(c *command, path []string)
-	walk = func(c *command, path []string) {
-		for _, s := range c.subs {
-			p := append(append([]string{}, path...), s.name)
+	var walk func(c *cli.Command, path []string)
+	walk = func(c *cli.Command, path []string) {
+		for _, s := range c.Subs {
+			p := append(append([]string{}, path...), s.Name)
 			used[strings.Join(p, "-")] = true
 			var out, errb bytes.Buffer
-			env := &cliEnv{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+			env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
 			code := runMain(context.Background(), env, append(append([]string{}, p...), "--help"))
 			if code != 0 || !strings.HasPrefix(out.String(), "Usage: taskproof ") || errb.Len() > 0 || len(out.String()) < 200 {
-				t.Errorf("%s --help: exit %d, stdout %q, stderr %q", strings.Join(p, " "), code, firstLine(out.String()), errb.String())
+				t.Errorf("%s --help: exit %d, stdout %q, stderr %q", strings.Join(p, " "), code, cli.FirstLine(out.String()), errb.String())
 			}
 			walk(s, p)
 		}
@@ -55,35 +56,35 @@ func TestExitCode(t *testing.T) {
 		err  error
 		want int
 	}{
-		{nil, exitOK},
-		{silent(errHelp), exitOK},
-		{findings(errors.New("x")), exitFindings},
-		{usagef("bad"), exitUsage},
-		{errors.New("an unreadable file"), exitUsage},
-		{wrap(repo.ErrNoTask), exitUsage},
-		{infra(errors.New("write")), exitInfra},
-		{wrap(gitdiff.ErrNotRepo), exitInfra},
-		{wrap(gitdiff.ErrUnknownRev), exitInfra},
-		{wrap(context.Canceled), exitInfra},
-		{silent(proofrun.ErrInfra), exitInfra},
-		{wrap(prove.ErrInfra), exitInfra},
-		{silent(proofrun.ErrTimeout), exitTimeout},
-		{silent(proofrun.ErrFailed), exitFindings},
-		{wrap(prove.ErrRefused), exitFindings},
-		{wrap(proofstate.ErrRefused), exitFindings},
+		{nil, cli.ExitOK},
+		{cli.Silent(cli.ErrHelp), cli.ExitOK},
+		{cli.Findings(errors.New("x")), cli.ExitFindings},
+		{cli.Usagef("bad"), cli.ExitUsage},
+		{errors.New("an unreadable file"), cli.ExitUsage},
+		{wrap(repo.ErrNoTask), cli.ExitUsage},
+		{cli.Infra(errors.New("write")), cli.ExitInfra},
+		{wrap(gitdiff.ErrNotRepo), cli.ExitInfra},
+		{wrap(gitdiff.ErrUnknownRev), cli.ExitInfra},
+		{wrap(context.Canceled), cli.ExitInfra},
+		{cli.Silent(proofrun.ErrInfra), cli.ExitInfra},
+		{wrap(prove.ErrInfra), cli.ExitInfra},
+		{cli.Silent(proofrun.ErrTimeout), cli.ExitTimeout},
+		{cli.Silent(proofrun.ErrFailed), cli.ExitFindings},
+		{wrap(prove.ErrRefused), cli.ExitFindings},
+		{wrap(proofstate.ErrRefused), cli.ExitFindings},
 		// A command's own class wins over the sentinel it wraps.
-		{findings(wrap(gitdiff.ErrGit)), exitFindings},
+		{cli.Findings(wrap(gitdiff.ErrGit)), cli.ExitFindings},
 	} {
-		if got := exitCode(c.err); got != c.want {
-			t.Errorf("exitCode(%v) = %d, want %d", c.err, got, c.want)
+		if got := program().ExitCode(c.err); got != c.want {
+			t.Errorf("program().ExitCode(%v) = %d, want %d", c.err, got, c.want)
 		}
 	}
 	var b bytes.Buffer
-	env := &cliEnv{stderr: &b}
-	if exit(env, "x", silent(errFindings)) != exitFindings || b.Len() != 0 {
+	env := &cli.Env{Stderr: &b}
+	if program().Exit(env, "x", cli.Silent(cli.ErrFindings)) != cli.ExitFindings || b.Len() != 0 {
 		t.Errorf("a silent error printed %q", b.String())
 	}
-	if exit(env, "contract lint", errors.New("boom")) != exitUsage || b.String() != "taskproof contract lint: boom\n" {
+	if program().Exit(env, "contract lint", errors.New("boom")) != cli.ExitUsage || b.String() != "taskproof contract lint: boom\n" {
 		t.Errorf("printed %q", b.String())
 	}
 }

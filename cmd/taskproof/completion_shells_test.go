@@ -29,7 +29,7 @@ func needShell(t *testing.T, name string) string {
 // to complete command lines, as a user's Tab would.
 func TestCompletionFish(t *testing.T) {
 	fish := needShell(t, "fish")
-	code, script, stderr := cli("completion", "fish")
+	code, script, stderr := runCLI("completion", "fish")
 	if code != 0 || stderr != "" {
 		t.Fatalf("completion fish: exit %d, stderr %q", code, stderr)
 	}
@@ -73,7 +73,7 @@ func TestCompletionFish(t *testing.T) {
 // the candidates the script offers (zsh itself filters them by prefix).
 func TestCompletionZsh(t *testing.T) {
 	zsh := needShell(t, "zsh")
-	code, script, stderr := cli("completion", "zsh")
+	code, script, stderr := runCLI("completion", "zsh")
 	if code != 0 || stderr != "" {
 		t.Fatalf("completion zsh: exit %d, stderr %q", code, stderr)
 	}

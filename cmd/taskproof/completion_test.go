@@ -10,12 +10,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/taskproof/taskproof/internal/cli"
 )
 
-// cli runs taskproof in process and returns its exit code and output.
-func cli(args ...string) (int, string, string) {
+// runCLI runs taskproof in process and returns its exit code and output.
+func runCLI(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	env := &cliEnv{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
 	code := runMain(context.Background(), env, args)
 	return code, out.String(), errb.String()
 }
@@ -53,7 +55,7 @@ func TestCompletionBash(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("bash not installed")
 	}
-	code, script, stderr := cli("completion", "bash")
+	code, script, stderr := runCLI("completion", "bash")
 	if code != 0 || stderr != "" {
 		t.Fatalf("completion bash: exit %d, stderr %q", code, stderr)
 	}
@@ -85,14 +87,14 @@ func TestCompletionBash(t *testing.T) {
 // TestCompletionScripts: every shell's script names every command and
 // every flag of a command; zsh and fish parse it when installed.
 func TestCompletionScripts(t *testing.T) {
-	tree := commandTree(context.Background(), commands)
+	tree := cli.CommandTree(context.Background(), program())
 	for _, shell := range []string{"bash", "zsh", "fish"} {
-		code, script, stderr := cli("completion", shell)
+		code, script, stderr := runCLI("completion", shell)
 		if code != 0 || stderr != "" {
 			t.Fatalf("completion %s: exit %d, stderr %q", shell, code, stderr)
 		}
-		var walk func(ns []*cmdNode)
-		walk = func(ns []*cmdNode) {
+		var walk func(ns []*cli.Node)
+		walk = func(ns []*cli.Node) {
 			for _, n := range ns {
 				if !strings.Contains(script, n.Path[len(n.Path)-1]) {
 					t.Errorf("%s script lacks command %s", shell, n.Name())
@@ -113,7 +115,7 @@ func TestCompletionScripts(t *testing.T) {
 			}
 		}
 	}
-	if code, _, stderr := cli("completion", "bsh"); code != exitUsage || !strings.Contains(stderr, `(did you mean "bash"?)`) {
+	if code, _, stderr := runCLI("completion", "bsh"); code != cli.ExitUsage || !strings.Contains(stderr, `(did you mean "bash"?)`) {
 		t.Errorf("completion bsh: exit %d, %q", code, stderr)
 	}
 }
@@ -131,12 +133,12 @@ func TestDidYouMean(t *testing.T) {
 		{[]string{"lint", "--formt", "json"}, `flag provided but not defined: -formt (did you mean "--format"?)`},
 		{[]string{"prove", "--chnaged"}, `(did you mean "--changed"?)`},
 	} {
-		code, _, stderr := cli(c.args...)
-		if code != exitUsage || !strings.Contains(stderr, c.want) {
+		code, _, stderr := runCLI(c.args...)
+		if code != cli.ExitUsage || !strings.Contains(stderr, c.want) {
 			t.Errorf("%q: exit %d, stderr %q, want %q", c.args, code, stderr, c.want)
 		}
 	}
-	if _, _, stderr := cli("xyzzy"); strings.Contains(stderr, "did you mean") {
+	if _, _, stderr := runCLI("xyzzy"); strings.Contains(stderr, "did you mean") {
 		t.Errorf("xyzzy got a guess: %q", stderr)
 	}
 }
@@ -144,9 +146,9 @@ func TestDidYouMean(t *testing.T) {
 // TestManPage: the manual has every command and flag, and groff (when
 // installed) formats it without a warning.
 func TestManPage(t *testing.T) {
-	code, page, stderr := cli("man")
+	code, page, stderr := runCLI("man")
 	if code != 0 || stderr != "" || !strings.HasPrefix(page, ".TH TASKPROOF 1 ") {
-		t.Fatalf("man: exit %d, stderr %q, starts %q", code, stderr, firstLine(page))
+		t.Fatalf("man: exit %d, stderr %q, starts %q", code, stderr, cli.FirstLine(page))
 	}
 	for _, want := range []string{".SH NAME", ".SH SYNOPSIS", ".SH EXIT STATUS", `.SS "taskproof contract lint"`, `\fB\-\-exit\-zero\fR`, `\fB\-j\fR \fIN\fR`} {
 		if !strings.Contains(page, want) {
@@ -211,7 +213,7 @@ func shellWords(line string) []string {
 // command line whose flags the command really parses; and every help fits
 // a screen (at most 64 lines).
 func TestHelpExamples(t *testing.T) {
-	for _, n := range leafCommands(commandTree(context.Background(), commands)) {
+	for _, n := range leafCommands(cli.CommandTree(context.Background(), program())) {
 		key := n.Name()
 		if key == "status set" {
 			key = "status" // its flag set's name
@@ -232,23 +234,23 @@ func TestHelpExamples(t *testing.T) {
 				t.Errorf("%s: example %q does not run it", n.Name(), e)
 				continue
 			}
-			var fs *flagSet
-			env := &cliEnv{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" },
-				sawFlags: func(f *flagSet) {
+			var fs *cli.FlagSet
+			env := &cli.Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" },
+				SawFlags: func(f *cli.FlagSet) {
 					if fs == nil {
 						fs = f
 					}
 				}}
 			c := commands
 			for _, p := range n.Path {
-				c = c.sub(p)
+				c = c.Sub(p)
 			}
-			_ = c.run(context.Background(), env, []string{"--help"})
-			if _, err := fs.parse(words[i+1+len(n.Path):]); err != nil {
+			_ = c.Run(context.Background(), env, []string{"--help"})
+			if _, err := fs.Parse(words[i+1+len(n.Path):]); err != nil {
 				t.Errorf("%s: example %q: %v", n.Name(), e, err)
 			}
 		}
-		code, out, _ := cli(append(append([]string{}, n.Path...), "--help")...)
+		code, out, _ := runCLI(append(append([]string{}, n.Path...), "--help")...)
 		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
 		if code != 0 || len(lines) < 3 || lines[2] != "Examples:" {
 			t.Errorf("%s --help does not lead with its examples: %q", n.Name(), lines[:min(3, len(lines))])
@@ -257,13 +259,13 @@ func TestHelpExamples(t *testing.T) {
 			t.Errorf("%s --help is %d lines, more than a screen (64)", n.Name(), len(lines))
 		}
 	}
-	if len(examples) != len(leafCommands(commandTree(context.Background(), commands))) {
-		t.Errorf("examples for %d commands, the table has %d", len(examples), len(leafCommands(commandTree(context.Background(), commands))))
+	if len(examples) != len(leafCommands(cli.CommandTree(context.Background(), program()))) {
+		t.Errorf("examples for %d commands, the table has %d", len(examples), len(leafCommands(cli.CommandTree(context.Background(), program()))))
 	}
 }
 
-func leafCommands(ns []*cmdNode) []*cmdNode {
-	var out []*cmdNode
+func leafCommands(ns []*cli.Node) []*cli.Node {
+	var out []*cli.Node
 	for _, n := range ns {
 		if len(n.Subs) > 0 {
 			out = append(out, leafCommands(n.Subs)...)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/harness"
 )
 
@@ -12,9 +13,9 @@ func containmentHelp() string {
 
 // checkContainment refuses an unknown TASKPROOF_CONTAINMENT before
 // anything runs: a usage error, not an INFRA verdict of every run.
-func checkContainment(env *cliEnv) error {
-	if _, err := harness.ParseContainment(env.getenv(harness.EnvContainment)); err != nil {
-		return usagef("%v", err)
+func checkContainment(env *cli.Env) error {
+	if _, err := harness.ParseContainment(env.Getenv(harness.EnvContainment)); err != nil {
+		return cli.Usagef("%v", err)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/contract"
 	"github.com/taskproof/taskproof/internal/proofrun"
 	"github.com/taskproof/taskproof/internal/repo"
@@ -23,25 +24,25 @@ type contractBaselineOptions struct {
 
 const contractBaselineSynopsis = "contract baseline [--contract FILE] [--profile P] [--out FILE] LOG..."
 
-func cmdContractBaseline(ctx context.Context, env *cliEnv, args []string) error {
+func cmdContractBaseline(ctx context.Context, env *cli.Env, args []string) error {
 	o := contractBaselineOptions{}
-	fs := newFlagSet(env, "contract baseline", contractBaselineSynopsis)
+	fs := cli.NewFlagSet(env, "contract baseline", contractBaselineSynopsis)
 	fs.StringVar(&o.Contract, "contract", "", "contract `FILE` the overlay extends (default: [proof] contract of taskproof.toml under --root, when it exists)")
-	fs.rootFlag(&o.Root)
+	fs.RootFlag(&o.Root)
 	fs.StringVar(&o.Profile, "profile", "", "the `PROFILE` the ladder is for (default: the contract's default profile)")
 	fs.StringVar(&o.Out, "out", "", "write to `FILE` instead of stdout")
-	pos, err := fs.parse(args)
+	pos, err := fs.Parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
-		return usagef("want at least one LOG (a known-good console log)\nusage: taskproof %s", contractBaselineSynopsis)
+		return cli.Usagef("want at least one LOG (a known-good console log)\nusage: taskproof %s", contractBaselineSynopsis)
 	}
 	o.Logs = pos
 	return runContractBaseline(o, env)
 }
 
-func runContractBaseline(o contractBaselineOptions, env *cliEnv) error {
+func runContractBaseline(o contractBaselineOptions, env *cli.Env) error {
 	opts := contract.BaselineOptions{Profile: o.Profile}
 	c, err := baselineBase(o, env)
 	if err != nil {
@@ -55,7 +56,7 @@ func runContractBaseline(o contractBaselineOptions, env *cliEnv) error {
 	}
 	if o.Out != "" {
 		if _, err := os.Stat(o.Out); err == nil {
-			return usagef("%s exists; remove it or choose another --out (a baseline never overwrites a contract)", o.Out)
+			return cli.Usagef("%s exists; remove it or choose another --out (a baseline never overwrites a contract)", o.Out)
 		}
 		if err := proofrun.CheckOutputs(o.Out); err != nil {
 			return err
@@ -64,36 +65,36 @@ func runContractBaseline(o contractBaselineOptions, env *cliEnv) error {
 	for _, p := range o.Logs {
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return usagef("read log: %v", err)
+			return cli.Usagef("read log: %v", err)
 		}
 		opts.Logs = append(opts.Logs, contract.BaselineLog{Name: p, Data: data})
 	}
 	out, err := contract.Baseline(opts)
 	if errors.Is(err, contract.ErrNoBaseline) {
-		return findings(err)
+		return cli.Findings(err)
 	}
 	if err != nil {
 		return err
 	}
 	if o.Out == "" {
-		return write(env.stdout, out)
+		return cli.Write(env.Stdout, out)
 	}
 	if err := atomicfile.Write(o.Out, out, 0o644); err != nil {
-		return infra(err)
+		return cli.Infra(err)
 	}
-	fmt.Fprintf(env.stderr, "taskproof contract baseline: wrote %s from %d log(s)\n", o.Out, len(o.Logs))
+	fmt.Fprintf(env.Stderr, "taskproof contract baseline: wrote %s from %d log(s)\n", o.Out, len(o.Logs))
 	return nil
 }
 
 // baselineBase is the contract the overlay extends: --contract, else the
 // repository's when it exists, else none (nil).
-func baselineBase(o contractBaselineOptions, env *cliEnv) (*repo.Contract, error) {
-	r := env.openRepo(o.Root)
+func baselineBase(o contractBaselineOptions, env *cli.Env) (*repo.Contract, error) {
+	r := openRepo(env, o.Root)
 	var missing *repo.MissingContractError
 	if o.Contract != "" {
 		c, err := r.ContractFile(o.Contract)
 		if errors.As(err, &missing) {
-			return nil, usagef("cannot read contract %s: %v", missing.Path, missing.Err)
+			return nil, cli.Usagef("cannot read contract %s: %v", missing.Path, missing.Err)
 		}
 		return c, err
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/taskproof/taskproof/internal/board"
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/sarif"
 )
@@ -21,14 +22,14 @@ type driftOptions struct {
 	findingFlags
 }
 
-func cmdDrift(ctx context.Context, env *cliEnv, args []string) error {
+func cmdDrift(ctx context.Context, env *cli.Env, args []string) error {
 	o := driftOptions{}
-	fs := newFlagSet(env, "drift", "drift [--root DIR] [--board FILE] [--order FILE] [--format text|json|sarif|github|gitlab] [--exit-zero]")
-	fs.rootFlag(&o.Root)
+	fs := cli.NewFlagSet(env, "drift", "drift [--root DIR] [--board FILE] [--order FILE] [--format text|json|sarif|github|gitlab] [--exit-zero]")
+	fs.RootFlag(&o.Root)
 	fs.StringVar(&o.Board, "board", "", "hand-written board `FILE` (default: STATUS-BOARD.md in the tasks directory)")
 	fs.StringVar(&o.Order, "order", "", "implementation-order `FILE` (default: IMPLEMENTATION-ORDER.md in the tasks directory)")
 	o.register(fs)
-	if err := fs.parseNone(args, "drift takes no arguments (use --board and --order)"); err != nil {
+	if err := fs.ParseNone(args, "drift takes no arguments (use --board and --order)"); err != nil {
 		return err
 	}
 	if err := o.resolve(env, fs); err != nil {
@@ -39,11 +40,11 @@ func cmdDrift(ctx context.Context, env *cliEnv, args []string) error {
 
 // runDrift compares the hand-written files with the headers of the
 // repository at o.Root.
-func runDrift(ctx context.Context, o driftOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, findingFormats...); err != nil {
+func runDrift(ctx context.Context, o driftOptions, env *cli.Env) error {
+	if err := cli.CheckFormat(o.Format, findingFormats...); err != nil {
 		return err
 	}
-	r, cfg, docs, err := env.openTasks(o.Root)
+	r, cfg, docs, err := openTasks(env, o.Root)
 	if err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func runDrift(ctx context.Context, o driftOptions, env *cliEnv) error {
 		return err
 	}
 	if boardSrc == nil && orderSrc == nil {
-		return usagef("nothing to check: neither %s nor %s exists; pass --board FILE or --order FILE",
+		return cli.Usagef("nothing to check: neither %s nor %s exists; pass --board FILE or --order FILE",
 			r.Rel(filepath.Join(tasksDir, "STATUS-BOARD.md")), r.Rel(filepath.Join(tasksDir, "IMPLEMENTATION-ORDER.md")))
 	}
 	rep := board.Drift(board.DriftInput{
@@ -68,10 +69,10 @@ func runDrift(ctx context.Context, o driftOptions, env *cliEnv) error {
 	})
 	text := rep.Text
 	if o.Format == "json" {
-		text = func() []byte { return withSchemaVersion(rep.JSON()) }
+		text = func() []byte { return cli.WithSchemaVersion(rep.JSON()) }
 		o.Format = "text" // the report renders its own JSON
 	}
-	l := sarif.Log{Prefix: repoPrefix(r.Root), Category: "drift", Rules: board.SARIFRules(), Results: rep.SARIF()}
+	l := sarif.Log{Prefix: cli.RepoPrefix(r.Root), Category: "drift", Rules: board.SARIFRules(), Results: rep.SARIF()}
 	return o.write(env, l, rep, text, len(rep.Findings) > 0)
 }
 
@@ -89,7 +90,7 @@ func driftSource(r *repo.Repo, given, def, flag string) (*board.Source, error) {
 	case given == "" && errors.Is(err, fs.ErrNotExist):
 		return nil, nil
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, usagef("%s %s: no such file", flag, given)
+		return nil, cli.Usagef("%s %s: no such file", flag, given)
 	default:
 		return nil, fmt.Errorf("read %s: %w", p, err)
 	}

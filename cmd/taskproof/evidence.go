@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/repo"
@@ -23,19 +24,19 @@ type evidenceOptions struct {
 	Commit string // verify: required commit; "" = any
 }
 
-func cmdEvidenceVerify(ctx context.Context, env *cliEnv, args []string) error {
+func cmdEvidenceVerify(ctx context.Context, env *cli.Env, args []string) error {
 	o := evidenceOptions{}
-	fs := newFlagSet(env, "evidence verify", "evidence verify BUNDLE|TASK-ID [--pub KEYFILE] [--commit REV] [--root DIR] [--format text|json]")
-	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "text", "json")
+	fs := cli.NewFlagSet(env, "evidence verify", "evidence verify BUNDLE|TASK-ID [--pub KEYFILE] [--commit REV] [--root DIR] [--format text|json]")
+	fs.RootFlag(&o.Root)
+	fs.FormatFlag(&o.Format, "text", "json")
 	fs.StringVar(&o.Pub, "pub", "", "public key `KEYFILE` (default .taskproof/signing.pub under --root)")
 	fs.StringVar(&o.Commit, "commit", "", "require evidence for the commit `REV` names (a hash, HEAD, a branch or tag)")
-	pos, err := fs.parse(args)
+	pos, err := fs.Parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("want exactly one argument, the bundle file or task; usage: taskproof evidence verify BUNDLE|TASK-ID [--pub KEYFILE]")
+		return cli.Usagef("want exactly one argument, the bundle file or task; usage: taskproof evidence verify BUNDLE|TASK-ID [--pub KEYFILE]")
 	}
 	if o.Bundle, err = bundleArg(env, o.Root, pos[0]); err != nil {
 		return err
@@ -47,8 +48,8 @@ func cmdEvidenceVerify(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 // runEvidenceVerify verifies o.Bundle and reports the outcome.
-func runEvidenceVerify(ctx context.Context, o evidenceOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
+func runEvidenceVerify(ctx context.Context, o evidenceOptions, env *cli.Env) error {
+	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
 	bundle, bad, err := proofstate.OpenBundle(repo.Open(o.Root), o.Bundle)
@@ -73,32 +74,32 @@ func runEvidenceVerify(ctx context.Context, o evidenceOptions, env *cliEnv) erro
 	}
 	if o.Format != "json" && !res.Valid {
 		for _, p := range res.Problems {
-			fmt.Fprintf(env.stderr, "taskproof evidence verify: %s: INVALID (%s): %s\n", o.Bundle, p.Reason, p.Message)
+			fmt.Fprintf(env.Stderr, "taskproof evidence verify: %s: INVALID (%s): %s\n", o.Bundle, p.Reason, p.Message)
 		}
 	}
-	if err := writeOutput(env.stdout, o.Format, res, res.Text); err != nil {
+	if err := cli.WriteOutput(env.Stdout, o.Format, res, res.Text); err != nil {
 		return err
 	}
 	if !res.Valid {
-		return silent(errFindings)
+		return cli.Silent(cli.ErrFindings)
 	}
 	return nil
 }
 
 // ---- evidence show ----
 
-func cmdEvidenceShow(ctx context.Context, env *cliEnv, args []string) error {
+func cmdEvidenceShow(ctx context.Context, env *cli.Env, args []string) error {
 	o := evidenceOptions{}
-	fs := newFlagSet(env, "evidence show", "evidence show BUNDLE|TASK-ID [--pub KEYFILE] [--root DIR] [--format text|json]")
-	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "text", "json")
+	fs := cli.NewFlagSet(env, "evidence show", "evidence show BUNDLE|TASK-ID [--pub KEYFILE] [--root DIR] [--format text|json]")
+	fs.RootFlag(&o.Root)
+	fs.FormatFlag(&o.Format, "text", "json")
 	fs.StringVar(&o.Pub, "pub", "", "check the signature with public key `KEYFILE` (default .taskproof/signing.pub under --root, if present)")
-	pos, err := fs.parse(args)
+	pos, err := fs.Parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("want exactly one argument, the bundle file or task; usage: taskproof evidence show BUNDLE|TASK-ID")
+		return cli.Usagef("want exactly one argument, the bundle file or task; usage: taskproof evidence show BUNDLE|TASK-ID")
 	}
 	if o.Bundle, err = bundleArg(env, o.Root, pos[0]); err != nil {
 		return err
@@ -107,8 +108,8 @@ func cmdEvidenceShow(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 // runEvidenceShow prints a bundle, verifying it when a key is available.
-func runEvidenceShow(ctx context.Context, o evidenceOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
+func runEvidenceShow(ctx context.Context, o evidenceOptions, env *cli.Env) error {
+	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
 	bundle, bad, err := proofstate.OpenBundle(repo.Open(o.Root), o.Bundle)
@@ -139,11 +140,11 @@ func runEvidenceShow(ctx context.Context, o evidenceOptions, env *cliEnv) error 
 		j := pol.Judge(res.Signature.KeyID)
 		res.SignedBy = &j
 	}
-	if err := writeOutput(env.stdout, o.Format, res, res.Text); err != nil {
+	if err := cli.WriteOutput(env.Stdout, o.Format, res, res.Text); err != nil {
 		return err
 	}
 	if res.Signature.Status == "invalid" {
-		return silent(errFindings)
+		return cli.Silent(cli.ErrFindings)
 	}
 	return nil
 }

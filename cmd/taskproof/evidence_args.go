@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"os"
 	"regexp"
 	"strings"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/proofstate"
 )
 
@@ -14,20 +16,20 @@ import (
 // is a file other than a task document (.md), else the bundle prove
 // writes for the task arg names (an id or a task file),
 // .taskproof/evidence/ID.tar.
-func bundleArg(env *cliEnv, root, arg string) (string, error) {
+func bundleArg(env *cli.Env, root, arg string) (string, error) {
 	if st, err := os.Stat(arg); err == nil && !st.IsDir() && !strings.HasSuffix(arg, ".md") {
 		return arg, nil
 	}
-	r, d, err := env.openTask(root, arg)
+	r, d, err := openTask(env, root, arg)
 	if err != nil {
 		if strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".tar") {
 			return arg, nil // a bundle path: opening it says what is wrong
 		}
-		return "", usagef("%s is neither a bundle file nor a task of %s: %v", arg, cmpOr(root, "."), firstLine(err.Error()))
+		return "", cli.Usagef("%s is neither a bundle file nor a task of %s: %v", arg, cmp.Or(root, "."), cli.FirstLine(err.Error()))
 	}
 	p := proofstate.BundlePath(r.Root, d.ID)
 	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
-		return "", usagef("%s has no evidence yet (%s does not exist); run 'taskproof prove %s'", d.ID, p, d.ID)
+		return "", cli.Usagef("%s has no evidence yet (%s does not exist); run 'taskproof prove %s'", d.ID, p, d.ID)
 	}
 	return p, nil
 }
@@ -38,17 +40,17 @@ var hexRev = regexp.MustCompile(`^[0-9a-fA-F]{4,64}$`)
 // repository at root (HEAD, a branch, a tag, HEAD~2) becomes the full
 // commit id. A hash or its abbreviation is taken as given (the verifier
 // matches it), so verifying by hash needs no git.
-func commitArg(ctx context.Context, env *cliEnv, root, rev string) (string, error) {
+func commitArg(ctx context.Context, env *cli.Env, root, rev string) (string, error) {
 	if rev == "" || hexRev.MatchString(rev) {
 		return rev, nil
 	}
-	g, err := env.openRepo(root).Git(ctx)
+	g, err := openRepo(env, root).Git(ctx)
 	if err != nil {
-		return "", usagef("--commit %s is not a commit hash, and resolving a revision needs git: %v", rev, firstLine(err.Error()))
+		return "", cli.Usagef("--commit %s is not a commit hash, and resolving a revision needs git: %v", rev, cli.FirstLine(err.Error()))
 	}
 	c, err := g.ResolveCommit(ctx, rev)
 	if err != nil {
-		return "", usagef("--commit %s: %v", rev, err)
+		return "", cli.Usagef("--commit %s: %v", rev, err)
 	}
 	return c, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/ledger"
 )
 
@@ -16,28 +17,28 @@ type flakyOptions struct {
 	MinRuns int
 }
 
-func cmdFlaky(ctx context.Context, env *cliEnv, args []string) error {
+func cmdFlaky(ctx context.Context, env *cli.Env, args []string) error {
 	o := flakyOptions{}
-	fs := newFlagSet(env, "flaky", flakySynopsis)
-	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "text", "json")
+	fs := cli.NewFlagSet(env, "flaky", flakySynopsis)
+	fs.RootFlag(&o.Root)
+	fs.FormatFlag(&o.Format, "text", "json")
 	fs.IntVar(&o.MinRuns, "min-runs", 2, "consider only groups of at least `N` runs")
-	pos, err := fs.parse(args)
+	pos, err := fs.Parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("flaky takes no arguments, got %q; usage: taskproof %s", pos[0], flakySynopsis)
+		return cli.Usagef("flaky takes no arguments, got %q; usage: taskproof %s", pos[0], flakySynopsis)
 	}
 	return runFlaky(ctx, o, env)
 }
 
-func runFlaky(ctx context.Context, o flakyOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
+func runFlaky(ctx context.Context, o flakyOptions, env *cli.Env) error {
+	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
 	if o.MinRuns < 2 {
-		return usagef("--min-runs must be at least 2 (one run cannot vary); got %d", o.MinRuns)
+		return cli.Usagef("--min-runs must be at least 2 (one run cannot vary); got %d", o.MinRuns)
 	}
 	doc := ledger.FlakyReport{MinRuns: o.MinRuns, Items: []ledger.FlakyItem{}}
 	l, missing, err := ledger.OpenIfExists(o.Root)
@@ -52,10 +53,10 @@ func runFlaky(ctx context.Context, o flakyOptions, env *cliEnv) error {
 	}
 	switch {
 	case o.Format == "json":
-		return writeJSON(env.stdout, doc)
+		return cli.WriteJSON(env.Stdout, doc)
 	case l == nil:
-		fmt.Fprintln(env.stdout, missing)
+		fmt.Fprintln(env.Stdout, missing)
 		return nil
 	}
-	return write(env.stdout, doc.Text())
+	return cli.Write(env.Stdout, doc.Text())
 }

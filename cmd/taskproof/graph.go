@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/graph"
 	"github.com/taskproof/taskproof/internal/task"
 )
@@ -15,31 +16,31 @@ type graphOptions struct {
 	task string // --task as typed: an id or a task file
 }
 
-func cmdGraph(ctx context.Context, env *cliEnv, args []string) error {
+func cmdGraph(ctx context.Context, env *cli.Env, args []string) error {
 	o := graphOptions{}
-	fs := newFlagSet(env, "graph", "graph [--task ID [--depth N]] [--blocking] [--root DIR] [--format mermaid|dot|json]")
-	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "mermaid", "dot", "json")
+	fs := cli.NewFlagSet(env, "graph", "graph [--task ID [--depth N]] [--blocking] [--root DIR] [--format mermaid|dot|json]")
+	fs.RootFlag(&o.Root)
+	fs.FormatFlag(&o.Format, "mermaid", "dot", "json")
 	fs.StringVar(&o.task, "task", "", "draw only the neighbourhood of task `ID`: what it waits for and what waits for it")
 	fs.IntVar(&o.Depth, "depth", 1, "with --task, how many edges away to go (`N`; 0: no limit)")
 	fs.BoolVar(&o.Blocking, "blocking", false, "keep only the edges that block readiness")
-	if err := fs.parseNone(args, "graph takes no arguments"); err != nil {
+	if err := fs.ParseNone(args, "graph takes no arguments"); err != nil {
 		return err
 	}
 	return runGraph(ctx, o, env)
 }
 
 // runGraph builds the graph of the repository at o.Root and prints it.
-func runGraph(ctx context.Context, o graphOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "mermaid", "dot", "json"); err != nil {
+func runGraph(ctx context.Context, o graphOptions, env *cli.Env) error {
+	if err := cli.CheckFormat(o.Format, "mermaid", "dot", "json"); err != nil {
 		return err
 	}
-	r, _, docs, err := env.openTasks(o.Root)
+	r, _, docs, err := openTasks(env, o.Root)
 	if err != nil {
 		return err
 	}
 	if o.Depth < 0 {
-		return usagef("--depth must be 0 (no limit) or more; got %d", o.Depth)
+		return cli.Usagef("--depth must be 0 (no limit) or more; got %d", o.Depth)
 	}
 	if o.task != "" {
 		o.Task = task.ID(o.task)
@@ -50,26 +51,26 @@ func runGraph(ctx context.Context, o graphOptions, env *cliEnv) error {
 	whole := graph.Build(docs)
 	g, err := whole.Subgraph(o.Filter)
 	if err != nil {
-		return usagef("--task %s: %v; 'taskproof graph --format json' lists the tasks", o.task, err)
+		return cli.Usagef("--task %s: %v; 'taskproof graph --format json' lists the tasks", o.task, err)
 	}
 	var out []byte
 	switch o.Format {
 	case "json":
 		if out, err = graph.JSON(g); err != nil {
-			return infra(err)
+			return cli.Infra(err)
 		}
-		out = withSchemaVersion(out)
+		out = cli.WithSchemaVersion(out)
 	case "dot":
 		out = graph.DOT(g)
 	default:
 		out = graph.Mermaid(g)
 		if w := graph.MermaidLimitWarning(g, out); w != "" {
-			defer warn(env, "graph", []string{w})
+			defer cli.Warn(env, "graph", []string{w})
 		}
 	}
-	if err := write(env.stdout, out); err != nil {
+	if err := cli.Write(env.Stdout, out); err != nil {
 		return err
 	}
-	warn(env, "graph", g.Warnings(true))
+	cli.Warn(env, "graph", g.Warnings(true))
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/ledger"
 	"github.com/taskproof/taskproof/internal/task"
 )
@@ -19,41 +20,41 @@ type historyOptions struct {
 	Limit  int
 }
 
-func cmdHistory(ctx context.Context, env *cliEnv, args []string) error {
+func cmdHistory(ctx context.Context, env *cli.Env, args []string) error {
 	o := historyOptions{}
-	fs := newFlagSet(env, "history", historySynopsis)
-	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "text", "json")
+	fs := cli.NewFlagSet(env, "history", historySynopsis)
+	fs.RootFlag(&o.Root)
+	fs.FormatFlag(&o.Format, "text", "json")
 	fs.BoolVar(&o.All, "all", false, "list every run: all tasks and plain runs")
 	fs.IntVar(&o.Limit, "limit", 20, "show the newest `N` runs; 0 for all")
-	pos, err := fs.parse(args)
+	pos, err := fs.Parse(args)
 	if err != nil {
 		return err
 	}
 	switch {
 	case o.All && len(pos) > 0:
-		return usagef("give either TASK-ID or --all, not both")
+		return cli.Usagef("give either TASK-ID or --all, not both")
 	case o.All:
 	case len(pos) == 0:
-		return usagef("missing TASK-ID; usage: taskproof %s", historySynopsis)
+		return cli.Usagef("missing TASK-ID; usage: taskproof %s", historySynopsis)
 	case len(pos) > 1:
-		return usagef("history takes one TASK-ID, got %d arguments", len(pos))
+		return cli.Usagef("history takes one TASK-ID, got %d arguments", len(pos))
 	default:
 		id, ok := task.ParseID(pos[0])
 		if !ok {
-			return usagef("%q is not a task id; expected TASK-NNNN (e.g. TASK-0003 or TASK-0003B)", pos[0])
+			return cli.Usagef("%q is not a task id; expected TASK-NNNN (e.g. TASK-0003 or TASK-0003B)", pos[0])
 		}
 		o.Task = string(id)
 	}
 	return runHistory(ctx, o, env)
 }
 
-func runHistory(ctx context.Context, o historyOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
+func runHistory(ctx context.Context, o historyOptions, env *cli.Env) error {
+	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
 	if o.Limit < 0 {
-		return usagef("--limit must be 0 (all) or more; got %d", o.Limit)
+		return cli.Usagef("--limit must be 0 (all) or more; got %d", o.Limit)
 	}
 	doc := ledger.HistoryReport{TaskID: o.Task, Runs: []ledger.Run{}}
 	l, missing, err := ledger.OpenIfExists(o.Root)
@@ -67,18 +68,18 @@ func runHistory(ctx context.Context, o historyOptions, env *cliEnv) error {
 		}
 	}
 	if o.Format == "json" {
-		return writeJSON(env.stdout, doc)
+		return cli.WriteJSON(env.Stdout, doc)
 	}
 	switch {
 	case l == nil:
-		fmt.Fprintln(env.stdout, missing)
+		fmt.Fprintln(env.Stdout, missing)
 		return nil
 	case len(doc.Runs) == 0 && o.All:
-		fmt.Fprintln(env.stdout, "no runs recorded yet")
+		fmt.Fprintln(env.Stdout, "no runs recorded yet")
 		return nil
 	case len(doc.Runs) == 0:
-		fmt.Fprintf(env.stdout, "no runs recorded for %s\n", o.Task)
+		fmt.Fprintf(env.Stdout, "no runs recorded for %s\n", o.Task)
 		return nil
 	}
-	return write(env.stdout, doc.Text(o.All))
+	return cli.Write(env.Stdout, doc.Text(o.All))
 }

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
 	et "github.com/taskproof/taskproof/internal/evidence/evidencetest"
 	"github.com/taskproof/taskproof/internal/gittest"
@@ -164,12 +165,12 @@ func TestHostileBundleMemory(t *testing.T) {
 				code int
 				out  func(stdout, stderr string) string // where the size message is
 			}{
-				{[]string{"evidence", "verify", bundle, "--root", s.root}, nil, exitFindings, func(_, e string) string { return e }},
-				{[]string{"evidence", "show", bundle, "--root", s.root}, nil, exitUsage, func(_, e string) string { return e }},
-				{[]string{"evidence", "md", "TASK-0001", "--root", s.root}, nil, exitFindings, func(o, _ string) string { return o }},
-				{[]string{"evidence", "recheck", bundle, "--root", s.root}, nil, exitFindings, func(_, e string) string { return e }},
-				{[]string{"status", "set", "TASK-0001", "Done", "--root", s.root}, []string{"CI=true"}, exitFindings, func(_, e string) string { return e }},
-				{[]string{"board", "--root", s.root, "--format", "json"}, []string{"CI=true"}, exitOK, func(o, _ string) string { return o }},
+				{[]string{"evidence", "verify", bundle, "--root", s.root}, nil, cli.ExitFindings, func(_, e string) string { return e }},
+				{[]string{"evidence", "show", bundle, "--root", s.root}, nil, cli.ExitUsage, func(_, e string) string { return e }},
+				{[]string{"evidence", "md", "TASK-0001", "--root", s.root}, nil, cli.ExitFindings, func(o, _ string) string { return o }},
+				{[]string{"evidence", "recheck", bundle, "--root", s.root}, nil, cli.ExitFindings, func(_, e string) string { return e }},
+				{[]string{"status", "set", "TASK-0001", "Done", "--root", s.root}, []string{"CI=true"}, cli.ExitFindings, func(_, e string) string { return e }},
+				{[]string{"board", "--root", s.root, "--format", "json"}, []string{"CI=true"}, cli.ExitOK, func(o, _ string) string { return o }},
 			} {
 				code, stdout, stderr, peak := hostileRun(t, s.root, c.env, c.args...)
 				name := strings.Join(c.args[:2], " ")
@@ -264,7 +265,7 @@ func TestLargeBundleFlatMemory(t *testing.T) {
 		code, stdout, stderr, peak := hostileRun(t, s.root, []string{"CI=true"}, c.args...)
 		name := strings.Join(c.args[:2], " ")
 		t.Logf("%s: exit %d, peak RSS %.1f MiB", name, code, float64(peak)/(1<<20))
-		if code != exitOK || !strings.Contains(stdout, c.want) {
+		if code != cli.ExitOK || !strings.Contains(stdout, c.want) {
 			t.Errorf("%s: exit %d, stdout lacks %q\nstdout: %.2000s\nstderr: %s", name, code, c.want, stdout, stderr)
 		}
 		if peak >= maxHostileRSS {

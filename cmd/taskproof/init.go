@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/scaffold"
@@ -19,28 +20,28 @@ type initOptions struct {
 	Root string
 }
 
-func cmdInit(ctx context.Context, env *cliEnv, args []string) error {
+func cmdInit(ctx context.Context, env *cli.Env, args []string) error {
 	o := initOptions{}
-	fs := newFlagSet(env, "init", "init [--root DIR]")
-	fs.rootFlag(&o.Root)
-	if err := fs.parseNone(args, "use --root DIR to choose the repository"); err != nil {
+	fs := cli.NewFlagSet(env, "init", "init [--root DIR]")
+	fs.RootFlag(&o.Root)
+	if err := fs.ParseNone(args, "use --root DIR to choose the repository"); err != nil {
 		return err
 	}
 	return runInit(ctx, o, env)
 }
 
 // runInit writes the commented default configuration and prints its path.
-func runInit(ctx context.Context, o initOptions, env *cliEnv) error {
+func runInit(ctx context.Context, o initOptions, env *cli.Env) error {
 	target := filepath.Join(o.Root, config.FileName)
 	if st, err := os.Stat(o.Root); err != nil || !st.IsDir() {
-		return usagef("cannot write %s: the directory does not exist; use --root to point at the repository", target)
+		return cli.Usagef("cannot write %s: the directory does not exist; use --root to point at the repository", target)
 	}
 	ignoreFile, changed, err := evidence.IgnoreKey(filepath.Join(o.Root, evidence.DefaultPrivateKeyFile))
 	if err != nil {
-		return infra(err)
+		return cli.Infra(err)
 	}
 	if changed {
-		fmt.Fprintln(env.stdout, ignoreFile)
+		fmt.Fprintln(env.Stdout, ignoreFile)
 	}
 	content, err := initConfig(o.Root, env)
 	if err != nil {
@@ -48,14 +49,14 @@ func runInit(ctx context.Context, o initOptions, env *cliEnv) error {
 	}
 	if err := atomicfile.Create(target, content, 0o644); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return findings(fmt.Errorf("%s already exists; refusing to overwrite it (edit it, or remove it and run init again)", target))
+			return cli.Findings(fmt.Errorf("%s already exists; refusing to overwrite it (edit it, or remove it and run init again)", target))
 		}
 		if errors.Is(err, fs.ErrNotExist) {
-			return usagef("cannot write %s: the directory does not exist; use --root to point at the repository", target)
+			return cli.Usagef("cannot write %s: the directory does not exist; use --root to point at the repository", target)
 		}
-		return infra(err)
+		return cli.Infra(err)
 	}
-	fmt.Fprintln(env.stdout, target)
+	fmt.Fprintln(env.Stdout, target)
 	return nil
 }
 
@@ -66,17 +67,17 @@ const handBoard = "tasks/STATUS-BOARD.md"
 
 // initConfig is the configuration file to write: the defaults, with the
 // groups of an existing hand-written board pre-filled.
-func initConfig(root string, env *cliEnv) ([]byte, error) {
+func initConfig(root string, env *cli.Env) ([]byte, error) {
 	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(handBoard)))
 	if errors.Is(err, fs.ErrNotExist) {
 		return scaffold.ConfigFile(), nil
 	}
 	if err != nil {
-		return nil, infra(fmt.Errorf("read %s: %w", handBoard, err))
+		return nil, cli.Infra(fmt.Errorf("read %s: %w", handBoard, err))
 	}
 	content, groups := scaffold.ConfigFileFromBoard(src, handBoard)
 	if groups > 0 {
-		fmt.Fprintf(env.stderr, "taskproof init: %d groups read from %s\n", groups, handBoard)
+		fmt.Fprintf(env.Stderr, "taskproof init: %d groups read from %s\n", groups, handBoard)
 	}
 	return content, nil
 }

@@ -14,9 +14,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/gittest"
-	"github.com/taskproof/taskproof/internal/repo"
 )
 
 // gitLogger puts a `git` first on PATH that logs each invocation to the
@@ -64,8 +64,8 @@ func counted(t *testing.T, root string, args ...string) (code int, stdout, stder
 		return filepath.ToSlash(r)
 	}
 	var out, errb bytes.Buffer
-	env := &cliEnv{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
-		getenv: func(k string) string {
+	env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) string {
 			switch k {
 			case "CI":
 				return "1"
@@ -74,7 +74,7 @@ func counted(t *testing.T, root string, args ...string) (code int, stdout, stder
 			}
 			return os.Getenv(k)
 		},
-		repo: repo.Options{
+		Trace: cli.Trace{
 			OnRead:  func(p string) { reads[rel(p)]++ },
 			OnParse: func(p string) { parses[rel(p)]++ },
 		}}

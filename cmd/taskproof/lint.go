@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/lint"
 	"github.com/taskproof/taskproof/internal/repo"
@@ -23,13 +24,13 @@ type lintOptions struct {
 	Files []string // task files to check; empty means every task
 }
 
-func cmdLint(ctx context.Context, env *cliEnv, args []string) error {
+func cmdLint(ctx context.Context, env *cli.Env, args []string) error {
 	o := lintOptions{}
-	fs := newFlagSet(env, "lint", "lint [FILES...] [--root DIR] [--format text|json|sarif|github|gitlab] [--rules] [--exit-zero]")
-	fs.rootFlag(&o.Root)
+	fs := cli.NewFlagSet(env, "lint", "lint [FILES...] [--root DIR] [--format text|json|sarif|github|gitlab] [--rules] [--exit-zero]")
+	fs.RootFlag(&o.Root)
 	o.register(fs)
 	fs.BoolVar(&o.Rules, "rules", false, "print the documented rules and exit")
-	pos, err := fs.parse(args)
+	pos, err := fs.Parse(args)
 	if err != nil {
 		return err
 	}
@@ -43,22 +44,22 @@ func cmdLint(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 // runLint lints the repository (or the given files) and writes the
-// findings. It returns an errFindings error when there are
+// findings. It returns an cli.ErrFindings error when there are
 // error-severity findings.
-func runLint(ctx context.Context, o lintOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, findingFormats...); err != nil {
+func runLint(ctx context.Context, o lintOptions, env *cli.Env) error {
+	if err := cli.CheckFormat(o.Format, findingFormats...); err != nil {
 		return err
 	}
 	if o.Rules {
 		switch o.Format {
 		case "json":
-			return lint.WriteRulesJSON(env.stdout)
+			return lint.WriteRulesJSON(env.Stdout)
 		case "sarif", "github", "gitlab":
-			return usagef("--rules prints text or json; the SARIF output already carries the rules")
+			return cli.Usagef("--rules prints text or json; the SARIF output already carries the rules")
 		}
-		return lint.WriteRulesText(env.stdout)
+		return lint.WriteRulesText(env.Stdout)
 	}
-	r, cfg, all, err := env.openTasks(o.Root)
+	r, cfg, all, err := openTasks(env, o.Root)
 	if err != nil {
 		return err
 	}
@@ -110,7 +111,7 @@ func runLint(ctx context.Context, o lintOptions, env *cliEnv) error {
 		Repo: all,
 	}
 	ds := lint.Check(docs, lenv)
-	l := sarif.Log{Prefix: repoPrefix(r.Root), Category: "lint", Rules: lint.SARIFRules(), Results: lint.SARIFResults(ds)}
+	l := sarif.Log{Prefix: cli.RepoPrefix(r.Root), Category: "lint", Rules: lint.SARIFRules(), Results: lint.SARIFResults(ds)}
 	text := func() []byte {
 		var b bytes.Buffer
 		lint.WriteText(&b, ds)
@@ -121,7 +122,7 @@ func runLint(ctx context.Context, o lintOptions, env *cliEnv) error {
 		rep.Diagnostics = []lint.Diagnostic{}
 	}
 	err = o.write(env, l, rep, text, rep.Counts.Error > 0)
-	fmt.Fprintf(env.stderr, "taskproof lint: %s\n", lint.Summary(len(docs), ds))
+	fmt.Fprintf(env.Stderr, "taskproof lint: %s\n", lint.Summary(len(docs), ds))
 	return err
 }
 
@@ -140,13 +141,13 @@ func canonicalProof(r *repo.Repo, cfg *config.Config) []string {
 // contract file (the rule then does not run). A contract that exists but
 // does not load is reported on stderr and the rule is skipped: lint checks
 // tasks; `taskproof contract lint` is where the contract's own errors belong.
-func declaredMarkers(env *cliEnv, r *repo.Repo) func(string) bool {
+func declaredMarkers(env *cli.Env, r *repo.Repo) func(string) bool {
 	c, err := r.Contract()
 	if errors.Is(err, repo.ErrNoContract) {
 		return nil
 	}
 	if err != nil {
-		fmt.Fprintf(env.stderr, "taskproof lint: warning: undeclared-marker skipped: %v (run 'taskproof contract lint')\n", err)
+		fmt.Fprintf(env.Stderr, "taskproof lint: warning: undeclared-marker skipped: %v (run 'taskproof contract lint')\n", err)
 		return nil
 	}
 	return c.Declares

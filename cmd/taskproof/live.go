@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/harness"
 	"github.com/taskproof/taskproof/internal/live"
 	"github.com/taskproof/taskproof/internal/prove"
@@ -14,10 +15,10 @@ import (
 
 // startLive starts the live record 'taskproof serve' follows; without one
 // the command runs all the same (a warning says why).
-func startLive(env *cliEnv, name, root, kind, task string, command []string) *live.Recorder {
+func startLive(env *cli.Env, name, root, kind, task string, command []string) *live.Recorder {
 	rec, err := live.Start(root, kind, task, command)
 	if err != nil {
-		fmt.Fprintf(env.stderr, "taskproof %s: warning: no live record for the dashboard: %v\n", name, err)
+		fmt.Fprintf(env.Stderr, "taskproof %s: warning: no live record for the dashboard: %v\n", name, err)
 		return nil
 	}
 	return rec
@@ -25,9 +26,9 @@ func startLive(env *cliEnv, name, root, kind, task string, command []string) *li
 
 // finishLive ends the live record, linked to the ledger runs recorded;
 // a failure is a warning.
-func finishLive(env *cliEnv, name string, rec *live.Recorder, verdict, reason string, ledgerIDs ...int64) {
+func finishLive(env *cli.Env, name string, rec *live.Recorder, verdict, reason string, ledgerIDs ...int64) {
 	if err := rec.Finish(verdict, reason, ledgerIDs...); err != nil {
-		fmt.Fprintf(env.stderr, "taskproof %s: warning: live record incomplete: %v\n", name, err)
+		fmt.Fprintf(env.Stderr, "taskproof %s: warning: live record incomplete: %v\n", name, err)
 	}
 }
 
@@ -36,13 +37,13 @@ func liveFailure(f *report.Failure) *live.Failure {
 	if f == nil {
 		return nil
 	}
-	return &live.Failure{Kind: f.Kind, Marker: f.Marker, Phase: f.Phase, Line: f.Line, Message: firstLine(f.Message)}
+	return &live.Failure{Kind: f.Kind, Marker: f.Marker, Phase: f.Phase, Line: f.Line, Message: cli.FirstLine(f.Message)}
 }
 
 // runReason is a run's verdict in one line, for the live record.
 func runReason(r *report.Report) string {
 	if r.Failure != nil && r.Verdict != string(verify.Pass) {
-		return r.Verdict + ": " + firstLine(r.Failure.Message)
+		return r.Verdict + ": " + cli.FirstLine(r.Failure.Message)
 	}
 	return fmt.Sprintf("%s: %d/%d required markers", r.Verdict, r.Found, r.Required)
 }
@@ -92,7 +93,7 @@ func liveObserver(obs prove.Observer, rec *live.Recorder) prove.Observer {
 		if res.Report != nil && res.Report.Verdict != string(verify.Pass) {
 			failure = liveFailure(res.Report.Failure)
 		}
-		rec.EndStep(n, res.Verdict, firstLine(res.Outcome.Reason), failure)
+		rec.EndStep(n, res.Verdict, cli.FirstLine(res.Outcome.Reason), failure)
 	}
 	return obs
 }

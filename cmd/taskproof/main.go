@@ -9,12 +9,12 @@ package main
 import (
 	"context"
 	"embed"
-	"io"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/task"
@@ -24,32 +24,15 @@ import (
 // it, version.go derives one from the build info.
 var version = "dev"
 
-// cliEnv is what a command may touch: streams, the environment, and how
-// repositories are opened (tests count what a command reads). Tests build
-// one directly.
-type cliEnv struct {
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	getenv func(string) string
-	repo   repo.Options
-	// sawFlags, when set, is given every flag set a command makes: how
-	// completion and the man page learn each command's flags.
-	sawFlags func(*flagSet)
-	// table is the command table runMain dispatched from, for the
-	// commands that describe all commands (completion, man).
-	table *command
-}
-
 // openRepo opens the repository at root, with env's instrumentation.
-func (env *cliEnv) openRepo(root string) *repo.Repo {
-	return repo.OpenWith(root, env.repo)
+func openRepo(env *cli.Env, root string) *repo.Repo {
+	return repo.OpenWith(root, repo.Options(env.Trace))
 }
 
 // openTasks opens the repository at root with its configuration and its
 // task documents: what most commands start from.
-func (env *cliEnv) openTasks(root string) (*repo.Repo, *config.Config, []*task.Document, error) {
-	r := env.openRepo(root)
+func openTasks(env *cli.Env, root string) (*repo.Repo, *config.Config, []*task.Document, error) {
+	r := openRepo(env, root)
 	docs, err := r.Tasks()
 	if err != nil {
 		return nil, nil, nil, err
@@ -60,8 +43,8 @@ func (env *cliEnv) openTasks(root string) (*repo.Repo, *config.Config, []*task.D
 
 // openTask opens the repository at root and finds the task arg names
 // (an id or a task file).
-func (env *cliEnv) openTask(root, arg string) (*repo.Repo, *task.Document, error) {
-	r, _, _, err := env.openTasks(root)
+func openTask(env *cli.Env, root, arg string) (*repo.Repo, *task.Document, error) {
+	r, _, _, err := openTasks(env, root)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -71,7 +54,7 @@ func (env *cliEnv) openTask(root, arg string) (*repo.Repo, *task.Document, error
 
 func main() {
 	ctx, stop := signalContext()
-	env := &cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	env := &cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 	code := runMain(ctx, env, os.Args[1:])
 	stop()
 	os.Exit(code)

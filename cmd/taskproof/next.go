@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/graph"
 )
 
@@ -13,23 +14,23 @@ type nextOptions struct {
 	Format string // text or json
 }
 
-func cmdNext(ctx context.Context, env *cliEnv, args []string) error {
+func cmdNext(ctx context.Context, env *cli.Env, args []string) error {
 	o := nextOptions{}
-	fs := newFlagSet(env, "next", "next [--root DIR] [--format text|json]")
-	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "text", "json")
-	if err := fs.parseNone(args, "next takes no arguments"); err != nil {
+	fs := cli.NewFlagSet(env, "next", "next [--root DIR] [--format text|json]")
+	fs.RootFlag(&o.Root)
+	fs.FormatFlag(&o.Format, "text", "json")
+	if err := fs.ParseNone(args, "next takes no arguments"); err != nil {
 		return err
 	}
 	return runNext(ctx, o, env)
 }
 
 // runNext prints the ready tasks of the repository at o.Root.
-func runNext(ctx context.Context, o nextOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
+func runNext(ctx context.Context, o nextOptions, env *cli.Env) error {
+	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	_, _, docs, err := env.openTasks(o.Root)
+	_, _, docs, err := openTasks(env, o.Root)
 	if err != nil {
 		return err
 	}
@@ -38,17 +39,17 @@ func runNext(ctx context.Context, o nextOptions, env *cliEnv) error {
 	var out []byte
 	if o.Format == "json" {
 		if out, err = graph.ReadyJSON(ready); err != nil {
-			return infra(err)
+			return cli.Infra(err)
 		}
 	} else {
 		out = graph.ReadyText(ready)
 	}
-	if err := write(env.stdout, out); err != nil {
+	if err := cli.Write(env.Stdout, out); err != nil {
 		return err
 	}
 	if len(ready) == 0 && o.Format == "text" {
-		fmt.Fprintln(env.stderr, "taskproof next: no task is ready")
+		fmt.Fprintln(env.Stderr, "taskproof next: no task is ready")
 	}
-	warn(env, "next", g.Warnings(false))
+	cli.Warn(env, "next", g.Warnings(false))
 	return nil
 }

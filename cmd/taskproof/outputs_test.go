@@ -11,6 +11,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/golden"
 	"github.com/taskproof/taskproof/internal/outschema"
 	"github.com/taskproof/taskproof/internal/testcorpus"
@@ -24,7 +25,7 @@ const outputSchemaDir = "../../docs/schema/output"
 // of those commands validate against them, schema_version first.
 func TestOutputSchemas(t *testing.T) {
 	for name, v := range jsonOutputs {
-		s, err := outschema.Marshal(outschema.Of("taskproof "+strings.ReplaceAll(name, "-", " ")+" --format json", jsonSchemaVersion, v))
+		s, err := outschema.Marshal(outschema.Of("taskproof "+strings.ReplaceAll(name, "-", " ")+" --format json", cli.JSONSchemaVersion, v))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +65,7 @@ func TestOutputSchemas(t *testing.T) {
 	}
 	defer os.Remove("testdata/verify-console.log")
 	for _, r := range runs {
-		_, out, stderr := cli(r.args...)
+		_, out, stderr := runCLI(r.args...)
 		if !strings.HasPrefix(out, "{\n  \"schema_version\": 1,\n") {
 			t.Errorf("%v: output does not start with schema_version: %.80q (stderr %q)", r.args, out, stderr)
 			continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/prove"
 )
 
@@ -17,28 +18,28 @@ type planOptions struct {
 
 // cmdPlan prints the runs a prove of the selected tasks would run, as
 // text, JSON, or a CI matrix (GitHub Actions, GitLab child pipeline).
-func cmdPlan(ctx context.Context, env *cliEnv, args []string) error {
+func cmdPlan(ctx context.Context, env *cli.Env, args []string) error {
 	o := planOptions{}
-	fs := newFlagSet(env, "plan", planSynopsis)
-	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "text", "json", "github", "gitlab")
+	fs := cli.NewFlagSet(env, "plan", planSynopsis)
+	fs.RootFlag(&o.Root)
+	fs.FormatFlag(&o.Format, "text", "json", "github", "gitlab")
 	fs.StringVar(&o.Base, "base", "", "base `REV` of --changed")
 	fs.BoolVar(&o.All, "all", false, "plan every task (the default without TASK-ID)")
 	fs.BoolVar(&o.Changed, "changed", false, "plan the tasks the change against --base touches")
 	fs.BoolVar(&o.Force, "force", false, "plan every run, even one that passed before with the same inputs")
 	fs.StringVar(&o.Image, "image", "golang:1.26", "container `IMAGE` of the GitLab jobs")
-	pos, err := fs.parse(args)
+	pos, err := fs.Parse(args)
 	if err != nil {
 		return err
 	}
-	if err := checkFormat(o.Format, "text", "json", "github", "gitlab"); err != nil {
+	if err := cli.CheckFormat(o.Format, "text", "json", "github", "gitlab"); err != nil {
 		return err
 	}
 	switch {
 	case o.All && o.Changed:
-		return usagef("--all and --changed both choose the tasks; give one")
+		return cli.Usagef("--all and --changed both choose the tasks; give one")
 	case (o.All || o.Changed) && len(pos) > 0:
-		return usagef("--all and --changed choose the tasks; give no TASK-ID with them")
+		return cli.Usagef("--all and --changed choose the tasks; give no TASK-ID with them")
 	case len(pos) == 0 && !o.Changed:
 		o.All = true
 	}
@@ -50,9 +51,9 @@ func cmdPlan(ctx context.Context, env *cliEnv, args []string) error {
 	v := plan.View()
 	switch o.Format {
 	case "github":
-		return write(env.stdout, v.GitHubMatrix())
+		return cli.Write(env.Stdout, v.GitHubMatrix())
 	case "gitlab":
-		return write(env.stdout, v.GitLabPipeline(o.Image))
+		return cli.Write(env.Stdout, v.GitLabPipeline(o.Image))
 	}
-	return writeOutput(env.stdout, o.Format, v, v.Text)
+	return cli.WriteOutput(env.Stdout, o.Format, v, v.Text)
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/proofrun"
 	"github.com/taskproof/taskproof/internal/report"
 	"github.com/taskproof/taskproof/internal/verify"
@@ -20,18 +21,18 @@ var proofHelp = helpText("proof-markers") + "\n\n" + helpText("proof-exit")
 // emitProof writes the report files and prints the verdict: the JSON
 // report on stdout with --format json, otherwise the PASS line on stdout
 // or the failure on stderr. unit measures the run ("in 0.8s").
-func emitProof(env *cliEnv, f proofrun.Flags, r *report.Report, unit string) error {
+func emitProof(env *cli.Env, f proofrun.Flags, r *report.Report, unit string) error {
 	errs := []error{proofrun.WriteReports(r, proofrun.Reports{Report: f.Report, JUnit: f.JUnit, Summary: f.Summary})}
 	if err := appendStepSummary(env, r.Markdown()); err != nil {
 		errs = append(errs, err)
 	}
 	switch {
 	case f.Format == "json":
-		env.stdout.Write(withSchemaVersion(r.JSON()))
+		env.Stdout.Write(cli.WithSchemaVersion(r.JSON()))
 	case r.Verdict == string(verify.Pass):
-		io.WriteString(env.stdout, r.Text(unit))
+		io.WriteString(env.Stdout, r.Text(unit))
 	default:
-		io.WriteString(env.stderr, r.Text(unit))
+		io.WriteString(env.Stderr, r.Text(unit))
 	}
 	return errors.Join(errs...)
 }
@@ -53,7 +54,7 @@ func appendFile(path string, data []byte) error {
 // else the class of the exit code run and verify document.
 func verdictError(r *report.Report) error {
 	if err := proofrun.VerdictError(verify.Verdict(r.Verdict)); err != nil {
-		return silent(err)
+		return cli.Silent(err)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/gittest"
 )
@@ -62,7 +63,7 @@ func TestBoardAndShowProofStates(t *testing.T) {
 	gittest.WriteFile(t, filepath.Join(s.root, "src/boot.s"), "hlt\n")
 	must("show", show(), `(?m)^  proof +stale  `, `(?m)^ +- allowlisted paths changed since the evidence \(hash sha256:[0-9a-f]+… → sha256:[0-9a-f]+…\)$`)
 	code, out, _ = board("--check")
-	if code != exitFindings {
+	if code != cli.ExitFindings {
 		t.Fatalf("board --check after the evidence went stale: exit %d, want 1\n%s", code, out)
 	}
 	must("board --check diff", out,
@@ -91,7 +92,7 @@ func TestBoardAndShowProofStates(t *testing.T) {
 
 	// A public key file that is not a key is an error naming it.
 	gittest.WriteFile(t, filepath.Join(s.root, evidence.DefaultPublicKeyFile), "not a key\n")
-	if code, _, errOut := board(); code != exitUsage || !strings.Contains(errOut, ".taskproof/signing.pub") {
+	if code, _, errOut := board(); code != cli.ExitUsage || !strings.Contains(errOut, ".taskproof/signing.pub") {
 		t.Fatalf("board with a bad key file: exit %d, %s", code, errOut)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/live"
 	"github.com/taskproof/taskproof/internal/prove"
@@ -38,12 +39,12 @@ type proveOptions struct {
 	Wait    bool   // wait for another prove of a task instead of failing
 }
 
-func cmdProve(ctx context.Context, env *cliEnv, args []string) error {
+func cmdProve(ctx context.Context, env *cli.Env, args []string) error {
 	o := proveOptions{Argv: append([]string{"taskproof", "prove"}, args...)}
-	fs := newFlagSet(env, "prove", proveSynopsis)
-	fs.help += "\n\n" + containmentHelp()
-	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "text", "json")
+	fs := cli.NewFlagSet(env, "prove", proveSynopsis)
+	fs.Help += "\n\n" + containmentHelp()
+	fs.RootFlag(&o.Root)
+	fs.FormatFlag(&o.Format, "text", "json")
 	fs.StringVar(&o.Base, "base", "", "base `REV` of scope and hygiene (default: upstream, else main, else master, else HEAD)")
 	fs.StringVar(&o.Key, "key", "", "sign with the private key in `FILE` (default: $TASKPROOF_SIGNING_KEY, $TASKPROOF_SIGNING_KEY_FILE, .taskproof/signing.key)")
 	fs.DurationVar(&o.Timeout, "timeout", prove.DefaultTimeout, "deadline of each test or harness command (`DURATION`); taskproof run commands keep their own --timeout")
@@ -55,7 +56,7 @@ func cmdProve(ctx context.Context, env *cliEnv, args []string) error {
 	fs.StringVar(&o.Lane, "lane", "", "run only the run `ID` (from taskproof plan) and write its signed result to --out")
 	fs.StringVar(&o.Out, "out", "lanes", "`DIR` for a --lane result")
 	fs.BoolVar(&o.Wait, "wait", false, "wait for another prove of the same task to end instead of failing at once (exit 3)")
-	pos, err := fs.parse(args)
+	pos, err := fs.Parse(args)
 	if err != nil {
 		return err
 	}
@@ -66,31 +67,31 @@ func cmdProve(ctx context.Context, env *cliEnv, args []string) error {
 	many := o.All || o.Changed || o.DryRun || o.Lane != "" || len(pos) != 1
 	switch {
 	case o.All && o.Changed:
-		return usagef("--all and --changed both choose the tasks; give one")
+		return cli.Usagef("--all and --changed both choose the tasks; give one")
 	case (o.All || o.Changed) && len(pos) > 0:
-		return usagef("--all and --changed choose the tasks; give no TASK-ID with them")
+		return cli.Usagef("--all and --changed choose the tasks; give no TASK-ID with them")
 	case !many:
 		o.Task = pos[0]
 		return runProve(ctx, o, env)
 	case len(pos) == 0 && !o.All && !o.Changed:
 		if o.Lane == "" && !o.DryRun {
-			return usagef("missing TASK-ID; usage: taskproof %s", proveSynopsis)
+			return cli.Usagef("missing TASK-ID; usage: taskproof %s", proveSynopsis)
 		}
 		o.All = true // a lane or a plan of the whole repository
 	}
 	if o.Jobs < 1 {
-		return usagef("-j must be at least 1; got %d", o.Jobs)
+		return cli.Usagef("-j must be at least 1; got %d", o.Jobs)
 	}
 	return runProveMany(ctx, o, env)
 }
 
 // runProve plans the task's Definition of Done, runs it, judges it and
 // writes and records the evidence.
-func runProve(ctx context.Context, o proveOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
+func runProve(ctx context.Context, o proveOptions, env *cli.Env) error {
+	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	r, _, _, err := env.openTasks(o.Root)
+	r, _, _, err := openTasks(env, o.Root)
 	if err != nil {
 		return err
 	}
@@ -98,7 +99,7 @@ func runProve(ctx context.Context, o proveOptions, env *cliEnv) error {
 	var refused *prove.RefusedError
 	if errors.As(err, &refused) {
 		for _, l := range refused.Lines() {
-			fmt.Fprintf(env.stderr, "taskproof prove: %s\n", l)
+			fmt.Fprintf(env.Stderr, "taskproof prove: %s\n", l)
 		}
 		return err
 	}
@@ -117,14 +118,14 @@ func runProve(ctx context.Context, o proveOptions, env *cliEnv) error {
 	if err := plan.Bind(ctx); err != nil {
 		return err
 	}
-	obs := prove.LineObserver(env.stderr)
-	if progressWanted(env) {
-		obs.Progress = env.stderr
+	obs := prove.LineObserver(env.Stderr)
+	if cli.ProgressWanted(env) {
+		obs.Progress = env.Stderr
 	}
-	plan.WriteCached(env.stderr, false)
+	plan.WriteCached(env.Stderr, false)
 	rec := startLive(env, "prove", r.Root, live.KindProve, string(plan.Tasks[0].Doc.ID), o.Argv)
 	if err := plan.Execute(ctx, liveObserver(obs, rec)); err != nil {
-		finishLive(env, "prove", rec, string(verify.Infra), firstLine(err.Error()), 0)
+		finishLive(env, "prove", rec, string(verify.Infra), cli.FirstLine(err.Error()), 0)
 		return err
 	}
 	j := plan.Judge(ctx)[0]
@@ -133,19 +134,19 @@ func runProve(ctx context.Context, o proveOptions, env *cliEnv) error {
 		return err
 	}
 	if sealed.Changed {
-		fmt.Fprintf(env.stderr, "taskproof prove: warning: allowlisted files changed while the proof ran; the evidence binds their content from before it ran and is stale now\n")
+		fmt.Fprintf(env.Stderr, "taskproof prove: warning: allowlisted files changed while the proof ran; the evidence binds their content from before it ran and is stale now\n")
 	}
 	res := plan.Result(j, sealed, keySource)
 	if err := plan.Record(ctx, j, sealed, o.Argv); err != nil {
-		fmt.Fprintf(env.stderr, "taskproof prove: warning: prove not recorded in the ledger: %v\n", err)
+		fmt.Fprintf(env.Stderr, "taskproof prove: warning: prove not recorded in the ledger: %v\n", err)
 	}
 	proveStepSummary(env, res.JobSummary())
 	finishLive(env, "prove", rec, string(res.Verdict), res.Verdict+": "+evidence.ItemCounts(j.Items), plan.LedgerIDs()...)
-	if err := writeOutput(env.stdout, o.Format, res, res.Text); err != nil {
+	if err := cli.WriteOutput(env.Stdout, o.Format, res, res.Text); err != nil {
 		return err
 	}
 	if res.Verdict != evidence.Proven {
-		return silent(errFindings)
+		return cli.Silent(cli.ErrFindings)
 	}
 	return nil
 }

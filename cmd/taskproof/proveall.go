@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/live"
 	"github.com/taskproof/taskproof/internal/prove"
@@ -15,8 +16,8 @@ import (
 
 // planMany opens the repository and plans the tasks o selects (--all,
 // --changed or the ids), bound to the work tree.
-func planMany(ctx context.Context, env *cliEnv, o proveOptions) (*prove.Plan, error) {
-	r := env.openRepo(o.Root)
+func planMany(ctx context.Context, env *cli.Env, o proveOptions) (*prove.Plan, error) {
+	r := openRepo(env, o.Root)
 	if _, err := r.Tasks(); err != nil {
 		return nil, err
 	}
@@ -46,21 +47,21 @@ func planMany(ctx context.Context, env *cliEnv, o proveOptions) (*prove.Plan, er
 }
 
 // signingKey loads the key that signs evidence and lane results.
-func signingKey(env *cliEnv, flagPath, root string) (ed25519.PrivateKey, string, error) {
-	priv, source, err := evidence.LoadSigningKey(env.getenv, flagPath, root)
+func signingKey(env *cli.Env, flagPath, root string) (ed25519.PrivateKey, string, error) {
+	priv, source, err := evidence.LoadSigningKey(env.Getenv, flagPath, root)
 	if err != nil {
 		if strings.HasPrefix(err.Error(), "no signing key") {
-			return nil, "", usagef("%v", err) // names the fix: keygen, --key, the variables
+			return nil, "", cli.Usagef("%v", err) // names the fix: keygen, --key, the variables
 		}
-		return nil, "", usagef("signing key: %v", err)
+		return nil, "", cli.Usagef("signing key: %v", err)
 	}
 	return priv, source, nil
 }
 
 // runProveMany proves many tasks: each distinct run once, in -j lanes,
 // reusing the runs that passed with the same inputs.
-func runProveMany(ctx context.Context, o proveOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
+func runProveMany(ctx context.Context, o proveOptions, env *cli.Env) error {
+	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
 	var priv ed25519.PrivateKey
@@ -77,7 +78,7 @@ func runProveMany(ctx context.Context, o proveOptions, env *cliEnv) error {
 	}
 	if o.DryRun {
 		v := plan.View()
-		return writeOutput(env.stdout, o.Format, v, v.Text)
+		return cli.WriteOutput(env.Stdout, o.Format, v, v.Text)
 	}
 	if o.Lane != "" {
 		return runLane(ctx, env, o, plan, priv)
@@ -90,10 +91,10 @@ func runProveMany(ctx context.Context, o proveOptions, env *cliEnv) error {
 	if !o.Force {
 		plan.UpToDate(priv.Public().(ed25519.PublicKey))
 	}
-	plan.WriteCached(env.stderr, true)
+	plan.WriteCached(env.Stderr, true)
 	rec := startLive(env, "prove", plan.Repo.Root, live.KindProve, "", o.Argv)
 	if err := plan.Execute(ctx, liveObserver(laneObserver(env, o.Jobs), rec)); err != nil {
-		finishLive(env, "prove", rec, string(verify.Infra), firstLine(err.Error()), 0)
+		finishLive(env, "prove", rec, string(verify.Infra), cli.FirstLine(err.Error()), 0)
 		return err
 	}
 	err = finishMany(ctx, env, o, plan, priv, keySource, nil)
@@ -106,10 +107,10 @@ func runProveMany(ctx context.Context, o proveOptions, env *cliEnv) error {
 }
 
 // runLane runs the one run o.Lane names and writes its signed result.
-func runLane(ctx context.Context, env *cliEnv, o proveOptions, plan *prove.Plan, priv ed25519.PrivateKey) error {
+func runLane(ctx context.Context, env *cli.Env, o proveOptions, plan *prove.Plan, priv ed25519.PrivateKey) error {
 	lane := plan.Run(o.Lane)
 	if lane == nil {
-		return usagef("no run %q in the plan of this checkout; 'taskproof plan' lists the runs", o.Lane)
+		return cli.Usagef("no run %q in the plan of this checkout; 'taskproof plan' lists the runs", o.Lane)
 	}
 	plan.OnlyLane(lane)
 	if err := plan.Execute(ctx, laneObserver(env, 1)); err != nil {
@@ -117,13 +118,13 @@ func runLane(ctx context.Context, env *cliEnv, o proveOptions, plan *prove.Plan,
 	}
 	path, err := plan.WriteLane(lane, o.Out, priv)
 	if err != nil {
-		return infra(err)
+		return cli.Infra(err)
 	}
 	first := lane.First()
 	res := first.Step.Result
-	fmt.Fprintf(env.stdout, "lane %s: %s\nresult: %s\nproves: %s\n", lane.ID, res.Outcome.Reason, path, strings.Join(lane.Tasks(), " "))
+	fmt.Fprintf(env.Stdout, "lane %s: %s\nresult: %s\nproves: %s\n", lane.ID, res.Outcome.Reason, path, strings.Join(lane.Tasks(), " "))
 	if !res.Outcome.Passed {
-		return silent(errFindings)
+		return cli.Silent(cli.ErrFindings)
 	}
 	return nil
 }
@@ -133,7 +134,7 @@ type manyReport = prove.ManyReport
 
 // finishMany judges, seals and records every task that is not up to date,
 // and reports them all.
-func finishMany(ctx context.Context, env *cliEnv, o proveOptions, plan *prove.Plan, priv ed25519.PrivateKey, keySource string, lanes []prove.LaneProblem) error {
+func finishMany(ctx context.Context, env *cli.Env, o proveOptions, plan *prove.Plan, priv ed25519.PrivateKey, keySource string, lanes []prove.LaneProblem) error {
 	rep := plan.NewManyReport(lanes)
 	js := plan.Judge(ctx)
 	var sealed []*prove.Sealed
@@ -143,27 +144,27 @@ func finishMany(ctx context.Context, env *cliEnv, o proveOptions, plan *prove.Pl
 			return err
 		}
 		if s.Changed {
-			fmt.Fprintf(env.stderr, "taskproof prove: warning: %s: allowlisted files changed while the proof ran; its evidence binds their content from before and is stale now\n", j.Task.Doc.ID)
+			fmt.Fprintf(env.Stderr, "taskproof prove: warning: %s: allowlisted files changed while the proof ran; its evidence binds their content from before and is stale now\n", j.Task.Doc.ID)
 		}
 		sealed = append(sealed, s)
 		rep.Add(plan.Result(j, s, keySource), s)
 	}
 	if err := plan.RecordAll(ctx, js, sealed, o.Argv); err != nil {
-		fmt.Fprintf(env.stderr, "taskproof prove: warning: proves not recorded in the ledger: %v\n", err)
+		fmt.Fprintf(env.Stderr, "taskproof prove: warning: proves not recorded in the ledger: %v\n", err)
 	}
 	rep.Finish(plan)
 	for _, l := range lanes {
-		fmt.Fprintf(env.stderr, "taskproof: %v\n", l)
+		fmt.Fprintf(env.Stderr, "taskproof: %v\n", l)
 	}
 	if err := writeSummary(o.Summary, rep); err != nil {
 		return err
 	}
 	proveStepSummary(env, rep.JobSummary())
-	if err := writeOutput(env.stdout, o.Format, rep, rep.Text); err != nil {
+	if err := cli.WriteOutput(env.Stdout, o.Format, rep, rep.Text); err != nil {
 		return err
 	}
 	if rep.Verdict != evidence.Proven {
-		return silent(errFindings)
+		return cli.Silent(cli.ErrFindings)
 	}
 	return nil
 }
@@ -174,7 +175,7 @@ func writeSummary(path string, rep *manyReport) error {
 		return nil
 	}
 	if err := atomicfile.Write(path, rep.Markdown(), 0o644); err != nil {
-		return infra(fmt.Errorf("write summary: %w", err))
+		return cli.Infra(fmt.Errorf("write summary: %w", err))
 	}
 	return nil
 }

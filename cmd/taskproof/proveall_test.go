@@ -19,6 +19,7 @@ import (
 
 	"github.com/creack/pty"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/gittest"
 	"github.com/taskproof/taskproof/internal/ledger"
@@ -216,8 +217,8 @@ func TestQEMUProveAllInterrupt(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := cmd.Wait()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitInfra {
-		t.Errorf("interrupted prove --all: %v, want exit %d\n%s", err, exitInfra, errb.String())
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != cli.ExitInfra {
+		t.Errorf("interrupted prove --all: %v, want exit %d\n%s", err, cli.ExitInfra, errb.String())
 	}
 	if left := qemuProcesses(image); len(left) > 0 {
 		t.Errorf("QEMU processes left after SIGINT: %v", left)
@@ -436,7 +437,7 @@ func TestProveAllLanesOnTerminal(t *testing.T) {
 		close(done)
 	}()
 	var stdout bytes.Buffer
-	env := &cliEnv{stdin: strings.NewReader(""), stdout: &stdout, stderr: tty, getenv: func(string) string { return "" }}
+	env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: tty, Getenv: func(string) string { return "" }}
 	code := runMain(context.Background(), env, []string{"prove", "--all", "-j", "2", "--root", root})
 	tty.Close()
 	select {
@@ -445,7 +446,7 @@ func TestProveAllLanesOnTerminal(t *testing.T) {
 		t.Fatal("pty reader did not finish")
 	}
 	s := seen.String()
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("exit %d\n%s\n%q", code, stdout.String(), s)
 	}
 	for _, want := range []string{"\r\x1b[Klane 1: ", "\r\x1b[Klane 2: ", "\x1b[2A", "lane 1: idle"} {

@@ -20,6 +20,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/taskproof/taskproof/internal/cli"
 )
 
 // TestQEMUGluedMarker: the glued variant's first marker shares its line
@@ -28,7 +30,7 @@ import (
 func TestQEMUGluedMarker(t *testing.T) {
 	g := buildMinios(t, "glued")
 	r := runMiniosGlued(t, g, "glued", "Booting from ROM..minios: boot ok", "--timeout", "30s")
-	if r.code != exitOK || r.report.Verdict != "PASS" {
+	if r.code != cli.ExitOK || r.report.Verdict != "PASS" {
 		r.fatalf(t, "glued: exit %d verdict %q, want 0 PASS", r.code, r.report.Verdict)
 	}
 	if !bytes.Contains(r.log, []byte("Booting from ROM..minios: boot ok")) {
@@ -46,10 +48,10 @@ func TestQEMUGluedMarker(t *testing.T) {
 
 	// Quick mode: the same boot with --expect only.
 	var out bytes.Buffer
-	env := &cliEnv{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: os.Getenv}
+	env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out, Getenv: os.Getenv}
 	argv := []string{"run", "--timeout", "30s", "--expect", "minios: boot ok", "--expect", "minios: all done", "--",
 		"env", "MINIOS_BUILD=" + g.build, "bash", filepath.Join(g.dir, "qemu.sh"), "glued"}
-	if code := runMain(context.Background(), env, argv); code != exitOK || !strings.HasPrefix(out.String(), "PASS: 2/2 markers") {
+	if code := runMain(context.Background(), env, argv); code != cli.ExitOK || !strings.HasPrefix(out.String(), "PASS: 2/2 markers") {
 		t.Fatalf("quick mode: exit %d\n%s", code, out.String())
 	}
 	if pids := qemuProcesses(g.image("glued")); len(pids) > 0 {
@@ -213,7 +215,7 @@ func TestQEMULinuxBoot(t *testing.T) {
 	logPath := filepath.Join(dir, "console.log")
 	reportPath := filepath.Join(dir, "report.json")
 	var out bytes.Buffer
-	env := &cliEnv{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: os.Getenv}
+	env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out, Getenv: os.Getenv}
 	argv := []string{"run", "--timeout", "120s", "--log", logPath, "--report", reportPath,
 		"--expect", "Run /init as init process", "--expect", "init: start", "--expect", "init: cpus ok", "--expect", "init: all done",
 		"--", "qemu-system-x86_64", "-kernel", kernel, "-initrd", initrd, "-append", "console=ttyS0 panic=-1",
@@ -222,7 +224,7 @@ func TestQEMULinuxBoot(t *testing.T) {
 	code := runMain(context.Background(), env, argv)
 	t.Logf("linux boot: exit %d in %v", code, time.Since(start).Round(time.Millisecond))
 	log, _ := os.ReadFile(logPath)
-	if code != exitOK || !strings.HasPrefix(out.String(), "PASS: 4/4 markers") {
+	if code != cli.ExitOK || !strings.HasPrefix(out.String(), "PASS: 4/4 markers") {
 		t.Fatalf("exit %d\n%s\nconsole:\n%s", code, out.String(), log)
 	}
 	if pids := qemuProcesses(initrd); len(pids) > 0 {
@@ -253,7 +255,7 @@ func TestQEMULinuxBoot(t *testing.T) {
 	// kernel line is a near miss, with why.
 	out.Reset()
 	code = runMain(context.Background(), env, []string{"verify", "--expect", "init process", logPath})
-	if code != exitFindings || !strings.Contains(out.String(), "near misses") || !strings.Contains(out.String(), `text before the marker ("[`) {
+	if code != cli.ExitFindings || !strings.Contains(out.String(), "near misses") || !strings.Contains(out.String(), `text before the marker ("[`) {
 		t.Fatalf("verify --expect 'init process': exit %d\n%s", code, out.String())
 	}
 }

@@ -19,6 +19,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/taskproof/taskproof/internal/cli"
 )
 
 // miniosRequired is the required ladder of proof/contract.toml's default
@@ -153,11 +155,11 @@ func runMinios(t *testing.T, g miniosGuest, variant string, args ...string) e2eR
 	argv = append(argv, args...)
 	argv = append(argv, "--", "env", "MINIOS_BUILD="+g.build, "bash", filepath.Join(g.dir, "qemu.sh"), variant)
 	var out bytes.Buffer
-	env := &cliEnv{
-		stdin:  strings.NewReader(""),
-		stdout: &out,
-		stderr: &out,
-		getenv: os.Getenv,
+	env := &cli.Env{
+		Stdin:  strings.NewReader(""),
+		Stdout: &out,
+		Stderr: &out,
+		Getenv: os.Getenv,
 	}
 	start := time.Now()
 	code := runMain(context.Background(), env, argv)
@@ -230,7 +232,7 @@ func (r e2eRun) fatalf(t *testing.T, format string, args ...any) {
 func TestQEMUPass(t *testing.T) {
 	g := buildMinios(t, "pass")
 	r := runMiniosGlued(t, g, "pass", "Booting from ROM..[INFO boot] minios starting", "--timeout", "30s")
-	if r.code != exitOK || r.report.Verdict != "PASS" {
+	if r.code != cli.ExitOK || r.report.Verdict != "PASS" {
 		r.fatalf(t, "pass: exit %d verdict %q, want 0 PASS", r.code, r.report.Verdict)
 	}
 	if r.report.Failure != nil {
@@ -275,7 +277,7 @@ func TestQEMUPass(t *testing.T) {
 func TestQEMUMissing(t *testing.T) {
 	g := buildMinios(t, "missing")
 	r := runMinios(t, g, "missing", "--timeout", "30s")
-	if r.code != exitFindings || r.report.Verdict != "MISSING" {
+	if r.code != cli.ExitFindings || r.report.Verdict != "MISSING" {
 		r.fatalf(t, "missing: exit %d verdict %q, want 1 MISSING", r.code, r.report.Verdict)
 	}
 	if r.report.Failure == nil || r.report.Failure.Marker != "minios: timer ready" {
@@ -299,7 +301,7 @@ func TestQEMUForbidden(t *testing.T) {
 			// The guest parks after the line and never exits: only failing
 			// fast on the line ends this run before the 30 s timeout.
 			r := runMinios(t, g, tc.variant, "--timeout", "30s")
-			if r.code != exitFindings || r.report.Verdict != "FORBIDDEN" {
+			if r.code != cli.ExitFindings || r.report.Verdict != "FORBIDDEN" {
 				r.fatalf(t, "%s: exit %d verdict %q, want 1 FORBIDDEN", tc.variant, r.code, r.report.Verdict)
 			}
 			if r.report.Failure == nil || !strings.Contains(r.logLine(r.report.Failure.Line), tc.line) {
@@ -329,7 +331,7 @@ func TestQEMUTimeout(t *testing.T) {
 	g := buildMinios(t, "hang")
 	const timeout = 3 * time.Second
 	r := runMinios(t, g, "hang", "--timeout", timeout.String())
-	if r.code != exitTimeout || r.report.Verdict != "TIMEOUT" {
+	if r.code != cli.ExitTimeout || r.report.Verdict != "TIMEOUT" {
 		r.fatalf(t, "hang: exit %d verdict %q, want 4 TIMEOUT", r.code, r.report.Verdict)
 	}
 	stop := time.Duration(r.report.DurationMS) * time.Millisecond
@@ -350,7 +352,7 @@ func TestQEMUTimeout(t *testing.T) {
 func TestQEMUEarlyStop(t *testing.T) {
 	g := buildMinios(t, "linger")
 	r := runMinios(t, g, "linger", "--timeout", "30s")
-	if r.code != exitOK || r.report.Verdict != "PASS" {
+	if r.code != cli.ExitOK || r.report.Verdict != "PASS" {
 		r.fatalf(t, "linger: exit %d verdict %q, want 0 PASS", r.code, r.report.Verdict)
 	}
 	if !r.report.StoppedEarly {
@@ -410,17 +412,17 @@ func TestMiniosRecordedLogs(t *testing.T) {
 		marker       string // failure marker, "" on PASS
 		line         int    // failure line
 	}{
-		{"pass", "default", exitOK, "PASS", "", 0},
-		{"missing", "default", exitFindings, "MISSING", "minios: timer ready", 0},
-		{"fail", "default", exitFindings, "FORBIDDEN", "minios: selftest FAIL", 15},
-		{"panic", "default", exitFindings, "FORBIDDEN", "default:PANIC", 15},
+		{"pass", "default", cli.ExitOK, "PASS", "", 0},
+		{"missing", "default", cli.ExitFindings, "MISSING", "minios: timer ready", 0},
+		{"fail", "default", cli.ExitFindings, "FORBIDDEN", "minios: selftest FAIL", 15},
+		{"panic", "default", cli.ExitFindings, "FORBIDDEN", "default:PANIC", 15},
 		// The net profile extends default, requires the driver and forbids its stub.
-		{"pass", "net", exitFindings, "FORBIDDEN", "minios: net stub", 13},
+		{"pass", "net", cli.ExitFindings, "FORBIDDEN", "minios: net stub", 13},
 	} {
 		t.Run(tc.log+"/"+tc.profile, func(t *testing.T) {
 			reportPath := filepath.Join(t.TempDir(), "report.json")
 			var out bytes.Buffer
-			env := &cliEnv{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }}
+			env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }}
 			code := runMain(context.Background(), env, []string{"verify", "--contract", contract, "--profile", tc.profile, "--report", reportPath,
 				filepath.Join("testdata", "qemu", tc.log+".log")})
 			data, err := os.ReadFile(reportPath)

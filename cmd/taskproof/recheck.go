@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/gitdiff"
 	"github.com/taskproof/taskproof/internal/ledger"
@@ -27,19 +28,19 @@ type recheckOptions struct {
 
 const recheckSynopsis = "evidence recheck BUNDLE [--pub KEYFILE] [--timeout D] [--root DIR] [--format text|json]"
 
-func cmdEvidenceRecheck(ctx context.Context, env *cliEnv, args []string) error {
+func cmdEvidenceRecheck(ctx context.Context, env *cli.Env, args []string) error {
 	o := recheckOptions{Argv: append([]string{"taskproof", "evidence", "recheck"}, args...)}
-	fs := newFlagSet(env, "evidence recheck", recheckSynopsis)
-	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "text", "json")
+	fs := cli.NewFlagSet(env, "evidence recheck", recheckSynopsis)
+	fs.RootFlag(&o.Root)
+	fs.FormatFlag(&o.Format, "text", "json")
 	fs.StringVar(&o.Pub, "pub", "", "check the signature with public key `KEYFILE` (default: the trusted signer the bundle names, else .taskproof/signing.pub)")
 	fs.DurationVar(&o.Timeout, "timeout", prove.DefaultTimeout, "bound each test or harness command without its own --timeout")
-	pos, err := fs.parse(args)
+	pos, err := fs.Parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("want exactly one argument, the bundle file; usage: taskproof %s", recheckSynopsis)
+		return cli.Usagef("want exactly one argument, the bundle file; usage: taskproof %s", recheckSynopsis)
 	}
 	o.Bundle = pos[0]
 	return runEvidenceRecheck(ctx, o, env)
@@ -51,8 +52,8 @@ type recheckReport = prove.RecheckReport
 // runEvidenceRecheck verifies the bundle, re-runs its task's proof
 // commands at its commit in a clean temporary git worktree (removed
 // afterwards, whatever happens), compares and records the result.
-func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
+func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cli.Env) error {
+	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
 	r := repo.Open(o.Root)
@@ -61,7 +62,7 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 		return err
 	}
 	if bad != nil {
-		return findings(fmt.Errorf("%s: %w", o.Bundle, bad))
+		return cli.Findings(fmt.Errorf("%s: %w", o.Bundle, bad))
 	}
 	pol, err := loadPolicy(ctx, env, r, false)
 	if err != nil {
@@ -74,7 +75,7 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 	v, err := bundle.Verify(pub, evidence.VerifyOptions{})
 	if err != nil {
 		if evidence.Problems(err) != nil {
-			return findings(fmt.Errorf("%s does not verify, so there is nothing to recheck: %w", o.Bundle, err))
+			return cli.Findings(fmt.Errorf("%s does not verify, so there is nothing to recheck: %w", o.Bundle, err))
 		}
 		return err
 	}
@@ -84,14 +85,14 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 
 	wt, cleanup, err := gitdiff.Worktree(ctx, r.Root, pred.Commit)
 	if errors.Is(err, gitdiff.ErrNoCommit) {
-		return findings(err)
+		return cli.Findings(err)
 	}
 	if err != nil {
 		return err
 	}
 	defer func() {
 		if err := cleanup(); err != nil {
-			fmt.Fprintf(env.stderr, "taskproof evidence recheck: warning: %v\n", err)
+			fmt.Fprintf(env.Stderr, "taskproof evidence recheck: warning: %v\n", err)
 		}
 	}()
 	// The scope base is the bundle's commit: scope and hygiene depend on
@@ -105,8 +106,8 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 	}
 	tp := plan.Tasks[0]
 	rep.Mismatches = append(rep.Mismatches, inputMismatches(pred, tp.Inputs)...)
-	fmt.Fprintf(env.stderr, "taskproof evidence recheck: re-running %s at commit %s in %s\n", pred.TaskID, prove.ShortCommit(pred.Commit), wt)
-	if err := plan.Execute(ctx, prove.LineObserver(env.stderr)); err != nil {
+	fmt.Fprintf(env.Stderr, "taskproof evidence recheck: re-running %s at commit %s in %s\n", pred.TaskID, prove.ShortCommit(pred.Commit), wt)
+	if err := plan.Execute(ctx, prove.LineObserver(env.Stderr)); err != nil {
 		return err
 	}
 	judged := plan.Judge(ctx)[0]
@@ -117,7 +118,7 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 	}
 	re, err := plan.RecheckedOf(judged)
 	if err != nil {
-		return infra(err)
+		return cli.Infra(err)
 	}
 	rep.Mismatches = append(rep.Mismatches, prove.Compare(pred, claimedFile, max(judged.Steps(), prove.ClaimedSteps(v)), re)...)
 	rep.Agree = len(rep.Mismatches) == 0
@@ -129,13 +130,13 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cliEnv) erro
 		l.Close()
 	}
 	if err := plan.RecordRecheck(ctx, judged, r.Root, r.Rel(o.Bundle), v.Digest, o.Argv); err != nil {
-		fmt.Fprintf(env.stderr, "taskproof evidence recheck: warning: recheck not recorded in the ledger: %v\n", err)
+		fmt.Fprintf(env.Stderr, "taskproof evidence recheck: warning: recheck not recorded in the ledger: %v\n", err)
 	}
-	if err := writeOutput(env.stdout, o.Format, rep, rep.Text); err != nil {
+	if err := cli.WriteOutput(env.Stdout, o.Format, rep, rep.Text); err != nil {
 		return err
 	}
 	if !rep.Agree {
-		return silent(errFindings)
+		return cli.Silent(cli.ErrFindings)
 	}
 	return nil
 }

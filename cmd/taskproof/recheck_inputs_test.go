@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/gittest"
 	"github.com/taskproof/taskproof/internal/proofstate"
@@ -73,7 +74,7 @@ func TestRecheckInputsGoTests(t *testing.T) {
 		t.Fatalf("prove: exit %d\n%s\n%s", code, out, errs)
 	}
 	code, out, errs := proveCLI(t, "evidence", "recheck", bundle, "--root", root)
-	if code != exitFindings || !strings.Contains(out, "DISAGREES") ||
+	if code != cli.ExitFindings || !strings.Contains(out, "DISAGREES") ||
 		!strings.Contains(out, "input data/extra.bin: the bundle says sha256:") ||
 		!strings.Contains(out, "the re-run did not have it: git does not track it at the bundle's commit") {
 		t.Errorf("recheck with an ignored input the clean worktree lacks: exit %d, want 1 naming data/extra.bin\n%s\n%s", code, out, errs)
@@ -108,7 +109,7 @@ func TestRecheckInputsGoTests(t *testing.T) {
 		lines = append(lines, m.String())
 	}
 	want := "input fix.go: the bundle says sha256:" + forgedSum + ", the re-run used sha256:" + real
-	if code != exitFindings || rep.Agree || len(lines) != 1 || !strings.HasPrefix(lines[0], want) {
+	if code != cli.ExitFindings || rep.Agree || len(lines) != 1 || !strings.HasPrefix(lines[0], want) {
 		t.Errorf("recheck of the forged inputs.json: exit %d, %q, want 1 and only %q\n%s", code, lines, want, errs)
 	}
 	assertNoWorktrees(t, root)
@@ -155,7 +156,7 @@ func TestQEMURecheckInputs(t *testing.T) {
 	code, out, errs := proveCLI(t, "evidence", "recheck", bundle, "--root", root)
 	t.Logf("recheck with the tampered image: exit %d\n%s", code, out)
 	want := "input build/minios-pass.elf: the bundle says sha256:" + tamperedSum + ", the re-run used sha256:" + genuineSum
-	if code != exitFindings || !strings.Contains(out, want) {
+	if code != cli.ExitFindings || !strings.Contains(out, want) {
 		t.Errorf("recheck of a proof that booted a tampered image: exit %d, want 1 with %q\n%s\n%s", code, want, out, errs)
 	}
 	for _, v := range []string{"fail", "glued", "hang", "linger", "missing", "panic"} {
@@ -181,7 +182,7 @@ func TestQEMURecheckInputs(t *testing.T) {
 	}
 	code, out, errs = proveCLI(t, "evidence", "recheck", bundle, "--root", root)
 	want = "input build/minios-pass.elf: the bundle says sha256:" + tamperedSum + ", the re-run used sha256:" + genuineSum
-	if code != exitFindings || !strings.Contains(out, want) || strings.Count(out, "\n  - ") != 1 {
+	if code != cli.ExitFindings || !strings.Contains(out, want) || strings.Count(out, "\n  - ") != 1 {
 		t.Errorf("recheck of the forged inputs.json: exit %d, want 1 with only %q\n%s\n%s", code, want, out, errs)
 	}
 	assertNoWorktrees(t, root)

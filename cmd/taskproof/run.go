@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/live"
 	"github.com/taskproof/taskproof/internal/proofrun"
 	"github.com/taskproof/taskproof/internal/verify"
@@ -12,12 +13,12 @@ import (
 
 const runSynopsis = "run [--contract FILE] [--profile P] [--timeout 90s] [--pty] [--log FILE] [--report FILE] -- CMD ARGS..."
 
-func cmdRun(ctx context.Context, env *cliEnv, args []string) error {
+func cmdRun(ctx context.Context, env *cli.Env, args []string) error {
 	var f proofrun.RunFlags
-	fs := newFlagSet(env, "run", runSynopsis)
-	fs.help += "\n\n" + containmentHelp() + "\n\n" + proofHelp
+	fs := cli.NewFlagSet(env, "run", runSynopsis)
+	fs.Help += "\n\n" + containmentHelp() + "\n\n" + proofHelp
 	f.Register(fs.FlagSet)
-	if err := fs.flagError(f.Parse(fs.FlagSet, args)); err != nil {
+	if err := fs.FlagError(f.Parse(fs.FlagSet, args)); err != nil {
 		return err
 	}
 	if err := checkContainment(env); err != nil {
@@ -29,14 +30,14 @@ func cmdRun(ctx context.Context, env *cliEnv, args []string) error {
 // runRun runs the command, prints the verdict and records the run in the
 // ledger under --root (a failure to record is a warning: the ledger is
 // history, the verdict stands).
-func runRun(ctx context.Context, f proofrun.RunFlags, env *cliEnv) error {
+func runRun(ctx context.Context, f proofrun.RunFlags, env *cli.Env) error {
 	if err := f.CheckTimes(); err != nil {
 		return err
 	}
-	if err := checkFormat(f.Format, "text", "json"); err != nil {
+	if err := cli.CheckFormat(f.Format, "text", "json"); err != nil {
 		return err
 	}
-	r := env.openRepo(f.Root)
+	r := openRepo(env, f.Root)
 	m, err := f.Markers(r, "")
 	if err != nil {
 		return err
@@ -46,38 +47,38 @@ func runRun(ctx context.Context, f proofrun.RunFlags, env *cliEnv) error {
 	}
 	run := proofrun.Run{Argv: f.Argv, Markers: m, Timeout: f.Timeout, Drain: f.Drain, Grace: f.Grace,
 		PTY: f.PTY, OKExit: f.OKExit, Log: f.Log, LogMax: f.LogMax}
-	if progressWanted(env) {
-		run.Progress = env.stderr
+	if cli.ProgressWanted(env) {
+		run.Progress = env.Stderr
 	}
 	rec := startLive(env, "run", r.Root, live.KindRun, "", f.Argv)
 	run.Tap = rec.Step(1, strings.Join(f.Argv, " "), f.Argv, m.Spec)
 	x, err := proofrun.Console(ctx, run)
 	if x == nil {
 		// The checker or the log could not be set up: bad input.
-		rec.EndStep(1, string(verify.Infra), firstLine(fmt.Sprint(err)), nil)
-		finishLive(env, "run", rec, string(verify.Infra), firstLine(fmt.Sprint(err)), 0)
+		rec.EndStep(1, string(verify.Infra), cli.FirstLine(fmt.Sprint(err)), nil)
+		finishLive(env, "run", rec, string(verify.Infra), cli.FirstLine(fmt.Sprint(err)), 0)
 		return err
 	}
 	if err != nil {
-		fmt.Fprintf(env.stderr, "taskproof run: %v\n", err)
+		fmt.Fprintf(env.Stderr, "taskproof run: %v\n", err)
 	}
 	if x.Outcome.Leftover {
-		fmt.Fprintf(env.stderr, "taskproof run: warning: a process of group %d (%s) survived SIGKILL\n", x.Outcome.PID, f.Argv[0])
+		fmt.Fprintf(env.Stderr, "taskproof run: warning: a process of group %d (%s) survived SIGKILL\n", x.Outcome.PID, f.Argv[0])
 	}
 	werr := emitProof(env, f.Flags, x.Report, fmt.Sprintf("in %.1fs", x.Outcome.Duration.Seconds()))
 	if werr != nil {
-		fmt.Fprintf(env.stderr, "taskproof run: %v\n", werr)
+		fmt.Fprintf(env.Stderr, "taskproof run: %v\n", werr)
 	}
 	// Record also an interrupted run: the history says it was.
 	id, lerr := proofrun.Record(context.WithoutCancel(ctx), r, m, f.Argv, x)
 	if lerr != nil {
-		fmt.Fprintf(env.stderr, "taskproof run: warning: run not recorded in the ledger: %v\n", lerr)
+		fmt.Fprintf(env.Stderr, "taskproof run: warning: run not recorded in the ledger: %v\n", lerr)
 	}
 	rec.EndStep(1, x.Report.Verdict, runReason(x.Report), liveFailure(x.Report.Failure))
 	finishLive(env, "run", rec, x.Report.Verdict, runReason(x.Report), id)
 	if werr != nil || err != nil {
 		// A proof without its log or reports is not a usable proof.
-		return silent(errInfra)
+		return cli.Silent(cli.ErrInfra)
 	}
 	return verdictError(x.Report)
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+
+	"github.com/taskproof/taskproof/internal/cli"
 )
 
 // The progress line appears on a terminal and is cleared at the end; CI
@@ -28,8 +30,8 @@ func TestRunProgressOnTerminal(t *testing.T) {
 	}()
 	getenv := func(string) string { return "" }
 	var stdout bytes.Buffer
-	env := &cliEnv{stdin: strings.NewReader(""), stdout: &stdout, stderr: tty, getenv: getenv}
-	if !progressWanted(env) {
+	env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: tty, Getenv: getenv}
+	if !cli.ProgressWanted(env) {
 		t.Fatal("a terminal without CI gets no progress")
 	}
 	code := runMain(context.Background(), env, []string{"run", "--expect", "one", "--expect", "two", "--", "sh", "-c", "echo one; sleep 0.5; echo two; sleep 30"})
@@ -39,7 +41,7 @@ func TestRunProgressOnTerminal(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("pty reader did not finish")
 	}
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("exit %d, stdout %q, terminal %q", code, stdout.String(), seen.String())
 	}
 	s := seen.String()
@@ -47,16 +49,16 @@ func TestRunProgressOnTerminal(t *testing.T) {
 		t.Errorf("terminal got %q: want a progress line passing 1/2 and cleared at the end", s)
 	}
 
-	ci := &cliEnv{stderr: tty, getenv: func(k string) string {
+	ci := &cli.Env{Stderr: tty, Getenv: func(k string) string {
 		if k == "CI" {
 			return "true"
 		}
 		return ""
 	}}
-	if progressWanted(ci) {
+	if cli.ProgressWanted(ci) {
 		t.Error("progress shown with CI set")
 	}
-	if progressWanted(&cliEnv{stderr: &bytes.Buffer{}, getenv: getenv}) {
+	if cli.ProgressWanted(&cli.Env{Stderr: &bytes.Buffer{}, Getenv: getenv}) {
 		t.Error("progress shown on a non-terminal")
 	}
 	f, err := os.CreateTemp(t.TempDir(), "stderr")
@@ -64,7 +66,7 @@ func TestRunProgressOnTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if progressWanted(&cliEnv{stderr: f, getenv: getenv}) {
+	if cli.ProgressWanted(&cli.Env{Stderr: f, Getenv: getenv}) {
 		t.Error("progress shown on a regular file")
 	}
 }

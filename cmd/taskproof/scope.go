@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/prove"
 	"github.com/taskproof/taskproof/internal/sarif"
 	"github.com/taskproof/taskproof/internal/scope"
@@ -14,12 +15,12 @@ type scopeOptions struct {
 	Task string // id as typed, or a path to a task file
 }
 
-func cmdScope(ctx context.Context, env *cliEnv, args []string) error {
+func cmdScope(ctx context.Context, env *cli.Env, args []string) error {
 	o := scopeOptions{}
-	fs := newFlagSet(env, "scope", "scope TASK-ID [--base REV] [--root DIR] [--format text|json|sarif|github|gitlab] [--exit-zero]")
+	fs := cli.NewFlagSet(env, "scope", "scope TASK-ID [--base REV] [--root DIR] [--format text|json|sarif|github|gitlab] [--exit-zero]")
 	o.register(fs)
 	var err error
-	if o.Task, err = fs.parseTask(args, "scope TASK-ID (e.g. taskproof scope TASK-0003)"); err != nil {
+	if o.Task, err = fs.ParseTask(args, "scope TASK-ID (e.g. taskproof scope TASK-0003)"); err != nil {
 		return err
 	}
 	if err := o.resolve(env, fs); err != nil {
@@ -29,12 +30,12 @@ func cmdScope(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 // runScope checks the change against the task's allowlist and prints the
-// result; violations are an errFindings error.
-func runScope(ctx context.Context, o scopeOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, findingFormats...); err != nil {
+// result; violations are an cli.ErrFindings error.
+func runScope(ctx context.Context, o scopeOptions, env *cli.Env) error {
+	if err := cli.CheckFormat(o.Format, findingFormats...); err != nil {
 		return err
 	}
-	r, d, err := env.openTask(o.Root, o.Task)
+	r, d, err := openTask(env, o.Root, o.Task)
 	if err != nil {
 		return err
 	}
@@ -42,6 +43,6 @@ func runScope(ctx context.Context, o scopeOptions, env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	l := sarif.Log{Prefix: repoPrefix(r.Root), Category: "scope", Rules: scope.ScopeSARIFRules(), Results: res.SARIF()}
+	l := sarif.Log{Prefix: cli.RepoPrefix(r.Root), Category: "scope", Rules: scope.ScopeSARIFRules(), Results: res.SARIF()}
 	return o.write(env, l, res, res.Text, !res.OK())
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/repo"
 )
@@ -15,30 +16,30 @@ type showOptions struct {
 	Task   string // id as typed, or a path to a task file
 }
 
-func cmdShow(ctx context.Context, env *cliEnv, args []string) error {
+func cmdShow(ctx context.Context, env *cli.Env, args []string) error {
 	o := showOptions{}
-	fs := newFlagSet(env, "show", "show TASK-ID [--root DIR] [--format text|json]")
-	fs.rootFlag(&o.Root)
-	fs.formatFlag(&o.Format, "text", "json")
+	fs := cli.NewFlagSet(env, "show", "show TASK-ID [--root DIR] [--format text|json]")
+	fs.RootFlag(&o.Root)
+	fs.FormatFlag(&o.Format, "text", "json")
 	var err error
-	if o.Task, err = fs.parseTask(args, "show TASK-ID (e.g. taskproof show TASK-0003)"); err != nil {
+	if o.Task, err = fs.ParseTask(args, "show TASK-ID (e.g. taskproof show TASK-0003)"); err != nil {
 		return err
 	}
 	return runShow(ctx, o, env)
 }
 
 // runShow finds the task and prints it.
-func runShow(ctx context.Context, o showOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
+func runShow(ctx context.Context, o showOptions, env *cli.Env) error {
+	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	r, _, _, err := env.openTasks(o.Root)
+	r, _, _, err := openTasks(env, o.Root)
 	if err != nil {
 		return err
 	}
 	docs, err := r.Lookup(o.Task)
 	if errors.Is(err, repo.ErrNoTask) {
-		return findings(err)
+		return cli.Findings(err)
 	}
 	if err != nil {
 		return err
@@ -56,5 +57,5 @@ func runShow(ctx context.Context, o showOptions, env *cliEnv) error {
 	for i, d := range docs {
 		shown[i] = proofstate.ShownDoc{Document: d, Proof: assessor.Assess(d, nil)}
 	}
-	return writeOutput(env.stdout, o.Format, shown, func() []byte { return proofstate.ShowDocsText(shown) })
+	return cli.WriteOutput(env.Stdout, o.Format, shown, func() []byte { return proofstate.ShowDocsText(shown) })
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/web"
 )
 
@@ -14,31 +15,31 @@ type siteOptions struct {
 	Out  string
 }
 
-func cmdSite(ctx context.Context, env *cliEnv, args []string) error {
+func cmdSite(ctx context.Context, env *cli.Env, args []string) error {
 	o := siteOptions{}
-	fs := newFlagSet(env, "site", "site --out DIR [--root DIR]")
-	fs.rootFlag(&o.Root)
+	fs := cli.NewFlagSet(env, "site", "site --out DIR [--root DIR]")
+	fs.RootFlag(&o.Root)
 	fs.StringVar(&o.Out, "out", "", "write the site into `DIR`")
-	if err := fs.parseNone(args, "site takes no arguments (use --out DIR)"); err != nil {
+	if err := fs.ParseNone(args, "site takes no arguments (use --out DIR)"); err != nil {
 		return err
 	}
 	return runSite(o, env)
 }
 
-func runSite(o siteOptions, env *cliEnv) error {
+func runSite(o siteOptions, env *cli.Env) error {
 	if o.Out == "" {
-		return usagef("missing --out DIR: where to write the site")
+		return cli.Usagef("missing --out DIR: where to write the site")
 	}
-	if _, _, _, err := env.openTasks(o.Root); err != nil {
+	if _, _, _, err := openTasks(env, o.Root); err != nil {
 		return err
 	}
 	st, err := web.Export(o.Root, o.Out)
 	switch {
 	case errors.Is(err, web.ErrNotSite):
-		return usagef("%v", err)
+		return cli.Usagef("%v", err)
 	case err != nil:
-		return infra(err)
+		return cli.Infra(err)
 	}
-	fmt.Fprintf(env.stdout, "wrote %s: %d pages (%d tasks, %d runs), %d assets\n", o.Out, st.Pages, st.Tasks, st.Runs, st.Assets)
+	fmt.Fprintf(env.Stdout, "wrote %s: %d pages (%d tasks, %d runs), %d assets\n", o.Out, st.Pages, st.Tasks, st.Runs, st.Assets)
 	return nil
 }

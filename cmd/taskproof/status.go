@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/scope"
 )
@@ -24,32 +25,32 @@ type statusOptions struct {
 
 const statusSynopsis = "status set TASK-ID STATUS [--by TASK-ID] [--require-trusted] [--root DIR]"
 
-func cmdStatusSet(ctx context.Context, env *cliEnv, args []string) error {
+func cmdStatusSet(ctx context.Context, env *cli.Env, args []string) error {
 	o := statusOptions{}
-	fs := newFlagSet(env, "status", statusSynopsis)
-	fs.rootFlag(&o.Root)
+	fs := cli.NewFlagSet(env, "status", statusSynopsis)
+	fs.RootFlag(&o.Root)
 	fs.StringVar(&o.By, "by", "", "successor `TASK-ID` when STATUS is Superseded")
 	fs.BoolVar(&o.RequireTrusted, "require-trusted", false, requireTrustedUsage)
-	pos, err := fs.parse(args)
+	pos, err := fs.Parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 2 {
-		return usagef("status set takes TASK-ID and STATUS, got %d arguments; e.g. taskproof status set TASK-0003 Done", len(pos))
+		return cli.Usagef("status set takes TASK-ID and STATUS, got %d arguments; e.g. taskproof status set TASK-0003 Done", len(pos))
 	}
 	o.Task, o.Status = pos[0], pos[1]
 	return runStatusSet(ctx, o, env)
 }
 
 // runStatusSet checks the transition and rewrites the status line.
-func runStatusSet(ctx context.Context, o statusOptions, env *cliEnv) error {
-	r, cfg, _, err := env.openTasks(o.Root)
+func runStatusSet(ctx context.Context, o statusOptions, env *cli.Env) error {
+	r, cfg, _, err := openTasks(env, o.Root)
 	if err != nil {
 		return err
 	}
 	want, ok := proofstate.CanonicalStatus(o.Status, cfg.Status.Vocabulary, cfg.Status.Aliases)
 	if !ok {
-		return usagef("unknown status %q; use one of: %s", o.Status, strings.Join(cfg.Status.Vocabulary, ", "))
+		return cli.Usagef("unknown status %q; use one of: %s", o.Status, strings.Join(cfg.Status.Vocabulary, ", "))
 	}
 	doc, err := r.Task(o.Task)
 	if err != nil {
@@ -61,7 +62,7 @@ func runStatusSet(ctx context.Context, o statusOptions, env *cliEnv) error {
 		return err
 	}
 	if o.By != "" && want != "Superseded" {
-		return usagef("--by names the successor of a Superseded task; it does not apply to %s", want)
+		return cli.Usagef("--by names the successor of a Superseded task; it does not apply to %s", want)
 	}
 	value := want
 	var proof *proofstate.Assessment
@@ -90,17 +91,17 @@ func runStatusSet(ctx context.Context, o statusOptions, env *cliEnv) error {
 		from = "(empty)"
 	}
 	if bytes.Equal(out, src) {
-		fmt.Fprintf(env.stdout, "%s: status is already %q (%s:%d); nothing written\n", doc.ID, value, doc.Path, doc.Status.Line)
+		fmt.Fprintf(env.Stdout, "%s: status is already %q (%s:%d); nothing written\n", doc.ID, value, doc.Path, doc.Status.Line)
 	} else {
 		if err := atomicfile.Write(path, out, 0o644); err != nil {
-			return infra(err)
+			return cli.Infra(err)
 		}
-		fmt.Fprintf(env.stdout, "%s: status %q -> %q (%s:%d)\n", doc.ID, from, value, doc.Path, doc.Status.Line)
+		fmt.Fprintf(env.Stdout, "%s: status %q -> %q (%s:%d)\n", doc.ID, from, value, doc.Path, doc.Status.Line)
 	}
 	if proof != nil {
-		fmt.Fprintf(env.stdout, "proven by %s (commit %s, %s)\n", proof.Bundle, scope.ShortHash(proof.Commit), proof.Digest)
+		fmt.Fprintf(env.Stdout, "proven by %s (commit %s, %s)\n", proof.Bundle, scope.ShortHash(proof.Commit), proof.Digest)
 		if proof.Signer != nil {
-			fmt.Fprintf(env.stdout, "signed by %s\n", proof.Signer)
+			fmt.Fprintf(env.Stdout, "signed by %s\n", proof.Signer)
 		}
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/gittest"
 	"github.com/taskproof/taskproof/internal/proofstate"
@@ -116,7 +117,7 @@ func (s *stRepo) proveFiles(t *testing.T, key ed25519.PrivateKey, verdict, commi
 // stRun runs taskproof with args and returns the exit code and output.
 func stRun(args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
-	env := &cliEnv{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
 	code := runMain(context.Background(), env, args)
 	return code, stdout.String(), stderr.String()
 }
@@ -141,7 +142,7 @@ func (s *stRepo) expectRefused(t *testing.T, status string, wants ...string) {
 	t.Helper()
 	before, _ := os.ReadFile(s.taskPath())
 	code, out, errOut := stRun("status", "set", "TASK-0001", status, "--root", s.root)
-	if code != exitFindings {
+	if code != cli.ExitFindings {
 		t.Fatalf("status set %s: exit %d, want 1\nstdout: %s\nstderr: %s", status, code, out, errOut)
 	}
 	for _, w := range wants {
@@ -156,7 +157,7 @@ func (s *stRepo) expectSet(t *testing.T, status string, extra ...string) string 
 	t.Helper()
 	args := append([]string{"status", "set", "TASK-0001", status, "--root", s.root}, extra...)
 	code, out, errOut := stRun(args...)
-	if code != exitOK {
+	if code != cli.ExitOK {
 		t.Fatalf("status set %s: exit %d\nstdout: %s\nstderr: %s", status, code, out, errOut)
 	}
 	return out
@@ -280,10 +281,10 @@ func TestStatusSetSuperseded(t *testing.T) {
 	s := newStRepo(t)
 	s.expectRefused(t, "Superseded", "without a successor: pass --by TASK-ID")
 
-	if code, _, errOut := stRun("status", "set", "TASK-0001", "Superseded", "--by", "TASK-0077", "--root", s.root); code != exitUsage || !strings.Contains(errOut, "--by TASK-0077: no such task") {
+	if code, _, errOut := stRun("status", "set", "TASK-0001", "Superseded", "--by", "TASK-0077", "--root", s.root); code != cli.ExitUsage || !strings.Contains(errOut, "--by TASK-0077: no such task") {
 		t.Fatalf("unknown successor: exit %d, %s", code, errOut)
 	}
-	if code, _, errOut := stRun("status", "set", "TASK-0001", "Blocked", "--by", "TASK-0002", "--root", s.root); code != exitUsage || !strings.Contains(errOut, "--by names the successor of a Superseded task") {
+	if code, _, errOut := stRun("status", "set", "TASK-0001", "Blocked", "--by", "TASK-0002", "--root", s.root); code != cli.ExitUsage || !strings.Contains(errOut, "--by names the successor of a Superseded task") {
 		t.Fatalf("--by with Blocked: exit %d, %s", code, errOut)
 	}
 	s.expectSet(t, "superseded", "--by", "TASK-0002")
@@ -314,7 +315,7 @@ func TestStatusSetUsage(t *testing.T) {
 	}
 	for _, c := range cases {
 		code, _, errOut := stRun(append(c.args, "--root", s.root)...)
-		if code != exitUsage || !strings.Contains(errOut, c.want) {
+		if code != cli.ExitUsage || !strings.Contains(errOut, c.want) {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", c.args, code, errOut, c.want)
 		}
 	}

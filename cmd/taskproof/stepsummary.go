@@ -1,11 +1,15 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/taskproof/taskproof/internal/cli"
+)
 
 // appendStepSummary appends Markdown to $GITHUB_STEP_SUMMARY when GitHub
 // Actions set it (its job summary protocol); elsewhere it does nothing.
-func appendStepSummary(env *cliEnv, md []byte) error {
-	p := env.getenv("GITHUB_STEP_SUMMARY")
+func appendStepSummary(env *cli.Env, md []byte) error {
+	p := env.Getenv("GITHUB_STEP_SUMMARY")
 	if p == "" {
 		return nil
 	}
@@ -17,8 +21,8 @@ func appendStepSummary(env *cliEnv, md []byte) error {
 
 // proveStepSummary appends prove's job summary; failing to is a warning,
 // since the evidence is already written.
-func proveStepSummary(env *cliEnv, md []byte) {
+func proveStepSummary(env *cli.Env, md []byte) {
 	if err := appendStepSummary(env, md); err != nil {
-		fmt.Fprintf(env.stderr, "taskproof prove: warning: %v\n", err)
+		fmt.Fprintf(env.Stderr, "taskproof prove: warning: %v\n", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/repo"
@@ -14,13 +15,13 @@ import (
 
 // inCI reports whether $CI says the process runs in CI (set, and not
 // "false" or "0").
-func inCI(env *cliEnv) bool {
-	v := strings.ToLower(strings.TrimSpace(env.getenv("CI")))
+func inCI(env *cli.Env) bool {
+	v := strings.ToLower(strings.TrimSpace(env.Getenv("CI")))
 	return v != "" && v != "false" && v != "0"
 }
 
 // loadPolicy reads the trusted signers of r; force is --require-trusted.
-func loadPolicy(ctx context.Context, env *cliEnv, r *repo.Repo, force bool) (*trust.Policy, error) {
+func loadPolicy(ctx context.Context, env *cli.Env, r *repo.Repo, force bool) (*trust.Policy, error) {
 	return proofstate.LoadPolicy(ctx, r, inCI(env), force)
 }
 
@@ -30,7 +31,7 @@ const requireTrustedUsage = "accept only evidence from a signer of taskproof.tom
 // collectTrusted refuses, where the policy is required, to collect lanes
 // with a key whose signer may not make tasks Done: collect only accepts
 // lane results signed by its own key, so that key must be a trusted one.
-func collectTrusted(ctx context.Context, env *cliEnv, root string, pub ed25519.PublicKey, keySource string) error {
+func collectTrusted(ctx context.Context, env *cli.Env, root string, pub ed25519.PublicKey, keySource string) error {
 	pol, err := loadPolicy(ctx, env, repo.Open(root), false)
 	if err != nil {
 		return err
@@ -39,7 +40,7 @@ func collectTrusted(ctx context.Context, env *cliEnv, root string, pub ed25519.P
 		return nil
 	}
 	if why := pol.Refusal(pol.Judge(evidence.KeyID(pub)), "Done"); why != "" {
-		return findings(fmt.Errorf("the lanes cannot be collected with the key from %s: %s", keySource, why))
+		return cli.Findings(fmt.Errorf("the lanes cannot be collected with the key from %s: %s", keySource, why))
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/gittest"
 )
@@ -45,7 +46,7 @@ func TestStatusSetRefusesSwappedLocalKey(t *testing.T) {
 	s.prove(t, priv2, evidence.Proven, "")
 	for _, vars := range []map[string]string{nil, {"CI": "true"}} {
 		code, _, errs := trustRun(t, vars, "status", "set", "TASK-0001", "Done", "--root", s.root)
-		if code != exitFindings || !strings.Contains(errs, "the public key it would be verified with is not the committed one") || !strings.Contains(errs, named) {
+		if code != cli.ExitFindings || !strings.Contains(errs, "the public key it would be verified with is not the committed one") || !strings.Contains(errs, named) {
 			t.Errorf("swapped signing.pub (CI=%q): exit %d, want 1 naming the key\n%s", vars["CI"], code, errs)
 		}
 	}
@@ -63,7 +64,7 @@ func TestStatusSetRefusesSwappedLocalKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.prove(t, local, evidence.Proven, "")
-	if code, _, errs := trustRun(t, nil, "status", "set", "TASK-0001", "Done", "--root", s.root); code != exitFindings || !strings.Contains(errs, named) {
+	if code, _, errs := trustRun(t, nil, "status", "set", "TASK-0001", "Done", "--root", s.root); code != cli.ExitFindings || !strings.Contains(errs, named) {
 		t.Errorf("pair deleted and made again with keygen: exit %d, want 1 naming the key\n%s", code, errs)
 	}
 	s.expectFile(t, stTask)
@@ -107,7 +108,7 @@ func TestScopeReportsLocalKeyAndPolicy(t *testing.T) {
 	expect := func(what, file string) {
 		t.Helper()
 		code, out := scopeOf("TASK-0001")
-		if code != exitFindings || !strings.Contains(out, file) || !strings.Contains(out, "changes who may make tasks Done") {
+		if code != cli.ExitFindings || !strings.Contains(out, file) || !strings.Contains(out, "changes who may make tasks Done") {
 			t.Errorf("%s, TASK-0001: exit %d, want 1 naming %s as a trust change\n%s", what, code, file, out)
 		}
 		if code, out := scopeOf("TASK-0003"); code != 0 {

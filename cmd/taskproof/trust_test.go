@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/gittest"
 	"github.com/taskproof/taskproof/internal/ledger"
@@ -29,8 +30,8 @@ import (
 func trustRun(t *testing.T, vars map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	env := &cliEnv{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
-		getenv: func(k string) string {
+	env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) string {
 			if v, ok := vars[k]; ok {
 				return v
 			}
@@ -274,7 +275,7 @@ func TestTrustPolicyStatusSet(t *testing.T) {
 		extra []string
 	}{{"CI=true", ci, nil}, {"--require-trusted", nil, []string{"--require-trusted"}}} {
 		code, _, errs := set(c.vars, c.extra...)
-		if code != exitFindings || !strings.Contains(errs, "TASK-0001 cannot be set to Done: the evidence is not from a trusted signer") ||
+		if code != cli.ExitFindings || !strings.Contains(errs, "TASK-0001 cannot be set to Done: the evidence is not from a trusted signer") ||
 			!strings.Contains(errs, "self-signed key "+evidence.KeyID(s.pub)[:12]) || !strings.Contains(errs, "have ci prove the task") {
 			t.Errorf("%s, self-signed evidence: exit %d, want 1 naming the key and the fix\n%s", c.name, code, errs)
 		}
@@ -303,7 +304,7 @@ func TestTrustPolicyStatusSet(t *testing.T) {
 
 	// ci's signature does not make a bundle count for another commit.
 	s.prove(t, ciPriv, evidence.Proven, strings.Repeat("ab", 20))
-	if code, _, errs := set(ci); code != exitFindings || !strings.Contains(errs, "the evidence is for another history") {
+	if code, _, errs := set(ci); code != cli.ExitFindings || !strings.Contains(errs, "the evidence is for another history") {
 		t.Errorf("ci's bundle for another commit: exit %d\n%s", code, errs)
 	}
 
@@ -355,7 +356,7 @@ func TestScopeReportsTrustChanges(t *testing.T) {
 		gittest.Git(t, s.top, "checkout", "-q", "--", ".")
 		gittest.WriteFile(t, filepath.Join(s.root, c.file), c.data)
 		code, out := scopeOf("TASK-0001")
-		if code != exitFindings || !strings.Contains(out, c.file) || !strings.Contains(out, "changes who may make tasks Done") {
+		if code != cli.ExitFindings || !strings.Contains(out, c.file) || !strings.Contains(out, "changes who may make tasks Done") {
 			t.Errorf("%s changed, TASK-0001: exit %d, want 1 naming %s as a trust change\n%s", c.name, code, c.file, out)
 		}
 		if code, out := scopeOf("TASK-0003"); code != 0 {
@@ -378,7 +379,7 @@ func TestCollectNeedsTrustedKey(t *testing.T) {
 	}
 	lanes := t.TempDir()
 	code, _, errs := trustRun(t, map[string]string{"CI": "true", evidence.EnvSigningKey: pemOf(s.priv)}, "evidence", "collect", lanes, "--root", s.root)
-	if code != exitFindings || !strings.Contains(errs, "cannot be collected with the key from $TASKPROOF_SIGNING_KEY") || !strings.Contains(errs, "self-signed key") {
+	if code != cli.ExitFindings || !strings.Contains(errs, "cannot be collected with the key from $TASKPROOF_SIGNING_KEY") || !strings.Contains(errs, "self-signed key") {
 		t.Errorf("collect with the work tree's key in CI: exit %d, want 1\n%s", code, errs)
 	}
 	_, _, errs = trustRun(t, map[string]string{"CI": "true", evidence.EnvSigningKey: pemOf(ciPriv)}, "evidence", "collect", lanes, "--root", s.root)
@@ -427,14 +428,14 @@ func TestQEMUStaleWhenGuestImageSwapped(t *testing.T) {
 		t.Errorf("show after swapping the guest image: exit %d, want stale naming the image\n%s", code, out)
 	}
 	code, _, errs := proveCLI(t, "status", "set", "TASK-0001", "Done", "--root", root)
-	if code != exitFindings || !strings.Contains(errs, "the evidence is stale") || !strings.Contains(errs, "build/minios-pass.elf") {
+	if code != cli.ExitFindings || !strings.Contains(errs, "the evidence is stale") || !strings.Contains(errs, "build/minios-pass.elf") {
 		t.Errorf("status set Done after the swap: exit %d\n%s", code, errs)
 	}
 	// The run cache keys on the declared inputs too: a prove after the
 	// swap boots the swapped image (which misses a marker) instead of
 	// reusing the verdict of the genuine one.
 	code, out, errs = proveCLI(t, "prove", "TASK-0001", "--root", root)
-	if code != exitFindings || strings.Contains(out+errs, "cached") {
+	if code != cli.ExitFindings || strings.Contains(out+errs, "cached") {
 		t.Errorf("prove after swapping the guest image: exit %d, want 1 from a new boot, not a cached pass\n%s\n%s", code, out, errs)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/proofrun"
 )
 
@@ -17,34 +18,34 @@ type verifyOptions struct {
 
 const verifySynopsis = "verify [--contract FILE] [--profile P] [--report FILE] [--junit FILE] [--summary FILE] LOG"
 
-func cmdVerify(ctx context.Context, env *cliEnv, args []string) error {
+func cmdVerify(ctx context.Context, env *cli.Env, args []string) error {
 	var o verifyOptions
-	fs := newFlagSet(env, "verify", verifySynopsis)
-	fs.help += "\n\n" + proofHelp
+	fs := cli.NewFlagSet(env, "verify", verifySynopsis)
+	fs.Help += "\n\n" + proofHelp
 	o.Register(fs.FlagSet)
-	pos, err := fs.parse(args)
+	pos, err := fs.Parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("want exactly one LOG argument (a file, or - for stdin), got %d", len(pos))
+		return cli.Usagef("want exactly one LOG argument (a file, or - for stdin), got %d", len(pos))
 	}
 	o.Log = pos[0]
 	return runVerify(ctx, o, env)
 }
 
-func runVerify(ctx context.Context, o verifyOptions, env *cliEnv) error {
-	if err := checkFormat(o.Format, "text", "json"); err != nil {
+func runVerify(ctx context.Context, o verifyOptions, env *cli.Env) error {
+	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	m, err := o.Markers(env.openRepo(o.Root), "")
+	m, err := o.Markers(openRepo(env, o.Root), "")
 	if err != nil {
 		return err
 	}
 	if err := proofrun.CheckOutputs(o.Report, o.JUnit, o.Summary); err != nil {
 		return err
 	}
-	in := env.stdin
+	in := env.Stdin
 	if o.Log != "-" {
 		f, err := os.Open(o.Log)
 		if err != nil {
@@ -58,7 +59,7 @@ func runVerify(ctx context.Context, o verifyOptions, env *cliEnv) error {
 		return err
 	}
 	if err := emitProof(env, o.Flags, r, "in "+strconv.Itoa(r.Lines)+" lines"); err != nil {
-		return infra(err)
+		return cli.Infra(err)
 	}
 	return verdictError(r)
 }

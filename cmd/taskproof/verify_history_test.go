@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/testcorpus"
 )
 
@@ -71,7 +72,7 @@ func runVerifyCLI(t *testing.T, args ...string) (int, string, historyReport) {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "r.json")
 	var buf bytes.Buffer
-	env := &cliEnv{stdin: strings.NewReader(""), stdout: &buf, stderr: &buf, getenv: func(string) string { return "" }}
+	env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &buf, Stderr: &buf, Getenv: func(string) string { return "" }}
 	code := runMain(context.Background(), env, append([]string{"verify", "--report", out}, args...))
 	var r historyReport
 	if data, err := os.ReadFile(out); err == nil {
@@ -90,13 +91,13 @@ func TestVerifyHistoryTable(t *testing.T) {
 		marker, phase            string
 		line                     int
 	}{
-		{"90ecdf0a", "smp", "PASS", exitOK, "", "", 0},
-		{"e40b9e38", "smp", "PASS", exitOK, "", "", 0},
-		{"adda2697", "full", "PASS", exitOK, "", "", 0},
-		{"adda2697", "smp", "MISSING", exitFindings, "KINIT: cpu1 online", "bringup", 0},
-		{"271d0c60", "visible-bootstrap", "PASS", exitOK, "", "", 0},
-		{"f24011b4", "full", "FORBIDDEN", exitFindings, "default:PANIC", "exec", 1513},
-		{"ee4ec1d2", "visible-bootstrap", "MISSING", exitFindings, "", "", 0},
+		{"90ecdf0a", "smp", "PASS", cli.ExitOK, "", "", 0},
+		{"e40b9e38", "smp", "PASS", cli.ExitOK, "", "", 0},
+		{"adda2697", "full", "PASS", cli.ExitOK, "", "", 0},
+		{"adda2697", "smp", "MISSING", cli.ExitFindings, "KINIT: cpu1 online", "bringup", 0},
+		{"271d0c60", "visible-bootstrap", "PASS", cli.ExitOK, "", "", 0},
+		{"f24011b4", "full", "FORBIDDEN", cli.ExitFindings, "default:PANIC", "exec", 1513},
+		{"ee4ec1d2", "visible-bootstrap", "MISSING", cli.ExitFindings, "", "", 0},
 	}
 	for _, row := range rows {
 		t.Run(row.folder+"/"+row.profile, func(t *testing.T) {
@@ -117,14 +118,14 @@ func TestVerifyHistoryTable(t *testing.T) {
 			// fails smp on the smp markers its REQUIRE_SMP gate requires.
 			if row.verdict == "PASS" || row.folder == "adda2697" {
 				code, out, r := runVerifyCLI(t, "--contract", filepath.Join(dir, "proof-manifest", "manifest.toml"), "--profile", row.profile, log)
-				want := exitOK
+				want := cli.ExitOK
 				if row.verdict != "PASS" {
-					want = exitFindings
+					want = cli.ExitFindings
 				}
 				if code != want {
 					t.Fatalf("manifest alone: exit %d, want %d\n%s", code, want, out)
 				}
-				if want != exitOK && (r.Failure == nil || r.Failure.Marker != "KINIT: cpu1 online") {
+				if want != cli.ExitOK && (r.Failure == nil || r.Failure.Marker != "KINIT: cpu1 online") {
 					t.Fatalf("manifest alone: %+v", r.Failure)
 				}
 			}
