@@ -120,7 +120,11 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cli.Env) err
 	if err != nil {
 		return cli.Infra(err)
 	}
-	rep.Mismatches = append(rep.Mismatches, prove.Compare(pred, claimedFile, max(judged.Steps(), prove.ClaimedSteps(v)), re)...)
+	claimed, unreadable := prove.ClaimedSteps(v)
+	if unreadable != nil {
+		rep.Mismatches = append(rep.Mismatches, *unreadable)
+	}
+	rep.Mismatches = append(rep.Mismatches, prove.Compare(pred, claimedFile, max(judged.Steps(), claimed), re)...)
 	rep.Agree = len(rep.Mismatches) == 0
 	// Before this recheck is recorded: its own verdicts are not history.
 	if l, err := ledger.OpenExisting(ledger.DefaultPath(r.Root)); err == nil {

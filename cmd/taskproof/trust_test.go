@@ -524,5 +524,17 @@ func TestRecheckGoTests(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "inputs: allowlisted files: the bundle says sha256:") || !strings.Contains(out, "the bundle was not made from its commit's tree") {
 		t.Errorf("recheck of the transplanted bundle: exit %d\n%s\n%s", code, out, errs)
 	}
+
+	// A config.json that does not decode is named, not read as "no steps".
+	gittest.WriteFile(t, bundle, string(rebuild(t, root, genuine, func(*evidence.Predicate) {}, func(name string, data []byte) []byte {
+		if name == evidence.ConfigName {
+			return []byte("{\"steps\": [")
+		}
+		return data
+	})))
+	code, out, errs = proveCLI(t, "evidence", "recheck", bundle, "--root", root)
+	if code != 1 || !strings.Contains(out, "files/config.json: the bundle says undecodable JSON") {
+		t.Errorf("recheck of a bundle whose config.json does not decode: exit %d\n%s\n%s", code, out, errs)
+	}
 	assertNoWorktrees(t, root)
 }

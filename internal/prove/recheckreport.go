@@ -43,15 +43,16 @@ func (r *RecheckReport) Text() []byte {
 func ShortCommit(c string) string { return shortCommit(c) }
 
 // ClaimedSteps is how many proof commands a verified bundle's config.json
-// lists; 0 when it has none that decodes.
-func ClaimedSteps(v *evidence.Verified) int {
+// lists. A config.json that is missing or does not decode is a mismatch
+// (the bundle claims steps it cannot show), never silently zero steps.
+func ClaimedSteps(v *evidence.Verified) (int, *Mismatch) {
 	data, err := v.ReadFile(evidence.ConfigName)
 	if err != nil {
-		return 0
+		return 0, &Mismatch{What: "files/" + evidence.ConfigName, Claim: "no file", Rerun: "one", Detail: err.Error()}
 	}
 	var c evidence.Config
-	if json.Unmarshal(data, &c) != nil {
-		return 0
+	if err := json.Unmarshal(data, &c); err != nil {
+		return 0, &Mismatch{What: "files/" + evidence.ConfigName, Claim: "undecodable JSON", Rerun: "valid JSON", Detail: err.Error()}
 	}
-	return len(c.Steps)
+	return len(c.Steps), nil
 }
