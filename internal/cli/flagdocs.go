@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/taskproof/taskproof/internal/textwrap"
 )
 
 // FlagDoc is one flag as help, completion and the man page show it: in
@@ -58,7 +60,10 @@ func WriteFlagDocs(w io.Writer, flags []FlagDoc) {
 			usage += fmt.Sprintf(" (default %s)", d.Def)
 		}
 		indent := 2 + width + 2
-		lines := wrapWords(usage, max(80-indent, 30))
+		lines := textwrap.Words(usage, max(80-indent, 30))
+		if len(lines) == 0 {
+			lines = []string{""} // a flag without usage still gets its line
+		}
 		if len(heads[i]) > width {
 			fmt.Fprintf(w, "  %s\n", heads[i])
 		} else {
@@ -69,23 +74,6 @@ func WriteFlagDocs(w io.Writer, flags []FlagDoc) {
 			fmt.Fprintf(w, "%s%s\n", strings.Repeat(" ", indent), l)
 		}
 	}
-}
-
-// wrapWords splits text into lines of at most width bytes at spaces.
-func wrapWords(text string, width int) []string {
-	var out []string
-	line := ""
-	for _, word := range strings.Fields(text) {
-		if line != "" && len(line)+1+len(word) > width {
-			out = append(out, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += word
-	}
-	return append(out, line)
 }
 
 // Dashed is the flag's name as typed: --name, or -x for one letter.

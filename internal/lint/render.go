@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/taskproof/taskproof/internal/sarif"
+	"github.com/taskproof/taskproof/internal/textwrap"
 )
 
 // WriteText writes one line per finding: `file:line: rule-id: message`,
@@ -64,7 +65,7 @@ func WriteRulesText(w io.Writer) error {
 			b.WriteByte('\n')
 		}
 		fmt.Fprintf(&b, "%s (%s): %s\n", r.ID, r.Severity, r.Summary)
-		for _, l := range wrap(r.Help, 76) {
+		for _, l := range textwrap.Words(r.Help, 76) {
 			fmt.Fprintf(&b, "    %s\n", l)
 		}
 	}
@@ -98,26 +99,6 @@ func writeJSON(w io.Writer, v any) error {
 	}
 	_, err = w.Write(append(b, '\n'))
 	return err
-}
-
-// wrap splits text into lines of at most width bytes at spaces.
-func wrap(text string, width int) []string {
-	var out []string
-	line := ""
-	for _, word := range strings.Fields(text) {
-		if line != "" && len(line)+1+len(word) > width {
-			out = append(out, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += word
-	}
-	if line != "" {
-		out = append(out, line)
-	}
-	return out
 }
 
 // Tool identifies the producer in SARIF output.
