@@ -53,6 +53,12 @@ func cmdEvidenceCollect(ctx context.Context, env *cli.Env, args []string) error 
 			fmt.Fprintf(env.Stderr, "taskproof evidence collect: warning: %s is a result of run %s, which this checkout does not plan\n", from[id], id)
 		}
 	}
+	// Collect writes bundles as prove does: one writer per task.
+	lock, err := lockTasks(ctx, env, o, plan)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	probs := plan.Collect(results, from)
 	plan.Options.NoRun = true
 	if err := plan.Execute(ctx, prove.Observer{}); err != nil {

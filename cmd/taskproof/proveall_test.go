@@ -26,6 +26,7 @@ import (
 	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/prove"
 	"github.com/taskproof/taskproof/internal/task"
+	"github.com/taskproof/taskproof/internal/tasklock"
 )
 
 // publicKey reads the generated repository's public key.
@@ -385,6 +386,18 @@ func TestQEMULanesCI(t *testing.T) {
 	code, _, errs = m.taskproof(t, m.root, append([]string{"evidence", "collect"}, laneDirs()...)...)
 	if code != 1 || !strings.Contains(errs, "lane "+laneOf["hang"]+" (taskproof run --contract proof/contract.toml --profile default --timeout 4s -- ./boot.sh hang): failed: TIMEOUT") {
 		t.Errorf("collect after the timed-out lane: exit %d\n%s", code, errs)
+	}
+
+	// Collect writes bundles, so it takes the task locks as prove does: a
+	// prove holding TASK-0001's makes it fail at once (exit 3), naming it.
+	held, err := tasklock.Acquire(context.Background(), m.root, []string{"TASK-0001"}, []string{"taskproof", "prove", "TASK-0001"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = m.taskproof(t, m.root, append([]string{"evidence", "collect"}, laneDirs()...)...)
+	held.Release()
+	if code != cli.ExitInfra || !strings.Contains(errs, "TASK-0001") || !strings.Contains(errs, "taskproof prove TASK-0001") {
+		t.Errorf("collect while a prove holds TASK-0001: exit %d, want 3 naming the prove\n%s", code, errs)
 	}
 
 	// A lane result signed by another key is refused, naming the file.
