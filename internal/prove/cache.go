@@ -83,6 +83,18 @@ func (p *Plan) runInputs(r *SharedRun) string {
 	// The files [proof] inputs declares (a guest image in an ignored
 	// build/) are read by the run although no command line names them: a
 	// swapped image must run again, not reuse the verdict of the old one.
+	h.Write([]byte(p.declaredDigest()))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// declaredDigest digests the files [proof] inputs declares, as they are
+// before anything runs; hashed once per plan (guest images are large and
+// every run of the plan keys on the same set).
+func (p *Plan) declaredDigest() string {
+	if p.declared != "" {
+		return p.declared
+	}
+	h := sha256.New()
 	declared, err := p.declaredInputs()
 	if err != nil {
 		fmt.Fprintf(h, "inputs error %v\x00", err)
@@ -94,7 +106,8 @@ func (p *Plan) runInputs(r *SharedRun) string {
 		}
 		fmt.Fprintf(h, "input %s %s\x00", name, sum)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	p.declared = hex.EncodeToString(h.Sum(nil))
+	return p.declared
 }
 
 // commandFiles are the files under the root a step's command line names

@@ -77,6 +77,7 @@ type Plan struct {
 	recorded []int64 // ledger ids of the proves Record stored, in order
 	runs     []*SharedRun
 	versions map[string]string // a tool's version by executable, asked once
+	declared string            // digest of the [proof] inputs files; see declaredDigest
 }
 
 // TaskPlan is one task's part of a plan.
