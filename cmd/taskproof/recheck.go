@@ -105,7 +105,7 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cli.Env) err
 		return err
 	}
 	tp := plan.Tasks[0]
-	rep.Mismatches = append(rep.Mismatches, inputMismatches(pred, tp.Inputs)...)
+	rep.Mismatches = append(rep.Mismatches, prove.BindingMismatches(pred, tp.Inputs)...)
 	fmt.Fprintf(env.Stderr, "taskproof evidence recheck: re-running %s at commit %s in %s\n", pred.TaskID, prove.ShortCommit(pred.Commit), wt)
 	if err := plan.Execute(ctx, prove.LineObserver(env.Stderr)); err != nil {
 		return err
@@ -143,22 +143,4 @@ func runEvidenceRecheck(ctx context.Context, o recheckOptions, env *cli.Env) err
 		return cli.Silent(cli.ErrFindings)
 	}
 	return nil
-}
-
-// inputMismatches compares the inputs the bundle binds with its commit's:
-// a bundle whose Stop conditions, contract or allowlisted content are not
-// those of the commit it names was made elsewhere (transplanted).
-func inputMismatches(p evidence.Predicate, cur evidence.Current) []prove.Mismatch {
-	var out []prove.Mismatch
-	for _, c := range []struct{ what, claim, have string }{
-		{"Stop conditions", p.StopConditionsHash, cur.StopConditionsHash},
-		{"contract", p.ContractHash, cur.ContractHash},
-		{"allowlisted files", p.AllowlistHash, cur.AllowlistHash},
-	} {
-		if c.claim != c.have {
-			out = append(out, prove.Mismatch{What: "inputs: " + c.what, Claim: c.claim, Rerun: "found " + c.have + " at that commit",
-				Detail: "the bundle was not made from its commit's tree"})
-		}
-	}
-	return out
 }

@@ -385,3 +385,21 @@ func MarkFlaky(ms []Mismatch, history []ledger.Run, commit string) {
 		ms[i].Detail = note
 	}
 }
+
+// BindingMismatches compares the inputs the bundle binds with its commit's:
+// a bundle whose Stop conditions, contract or allowlisted content are not
+// those of the commit it names was made elsewhere (transplanted).
+func BindingMismatches(p evidence.Predicate, cur evidence.Current) []Mismatch {
+	var out []Mismatch
+	for _, c := range []struct{ what, claim, have string }{
+		{"Stop conditions", p.StopConditionsHash, cur.StopConditionsHash},
+		{"contract", p.ContractHash, cur.ContractHash},
+		{"allowlisted files", p.AllowlistHash, cur.AllowlistHash},
+	} {
+		if c.claim != c.have {
+			out = append(out, Mismatch{What: "inputs: " + c.what, Claim: c.claim, Rerun: "found " + c.have + " at that commit",
+				Detail: "the bundle was not made from its commit's tree"})
+		}
+	}
+	return out
+}
