@@ -27,6 +27,7 @@ func FuzzHandDocReading(f *testing.F) {
 		"**Still open (x):** `0281`, `0282`.\n- Done: TASK-0146/0147; later\n",
 		"```\n| Task |\n|--|\n| TASK-0100 |\n",
 		"## Queue (TASK-0015+)\nTASK-0016–0024\n",
+		"| Task # | Status |\n|---|---|\n| 0281 | Done |\n| #12B x | Draft |\n| [7](t.md) | Draft |\n| 2026-01-09 | Done |\n",
 	} {
 		f.Add([]byte(s))
 	}

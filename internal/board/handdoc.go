@@ -349,11 +349,14 @@ func (doc *handDoc) readTable(header, lines []string, start, end int, h heading)
 		// The id may share its cell with an icon before it and a title
 		// after it: "✅ TASK-0001", "TASK-0011 Kernel simplification".
 		cell := cells[idCol]
-		off := leadingID(cell)
-		if off < 0 {
+		var r tableRow
+		if off := leadingID(cell); off >= 0 {
+			r = tableRow{Line: j + 1, ID: task.FindIDs(cell)[0].ID, Icon: strings.Trim(cell[:off], " \t*`[_")}
+		} else if id, ok := bareNumberID(cell); ok && numbersName(header, idCol) {
+			r = tableRow{Line: j + 1, ID: id}
+		} else {
 			continue // no id, or an id inside a note ("ADR-0018 for TASK-0280")
 		}
-		r := tableRow{Line: j + 1, ID: task.FindIDs(cell)[0].ID, Icon: strings.Trim(cell[:off], " \t*`[_")}
 		if statusCol >= 0 && statusCol < len(cells) {
 			r.Status = plainText(cells[statusCol])
 			if strings.IndexFunc(r.Status, isAlnum) < 0 {
@@ -398,6 +401,41 @@ func taskColumn(header, rows []string) int {
 		}
 	}
 	return 0
+}
+
+// numbersName reports whether column c's header says its cells are task
+// numbers ("| Task | Title |", "| Task # |"): only there does a bare
+// "0281" name TASK-0281. Under "ID" or "#" it could be any item's number.
+func numbersName(header []string, c int) bool {
+	if c >= len(header) {
+		return false
+	}
+	switch headerWord(header[c]) {
+	case "task", "tasks", "task id", "task ids", "task no", "task nr", "task number":
+		return true
+	}
+	return strings.TrimSpace(plainText(header[c])) == "Task #"
+}
+
+// bareNumberID reads a cell that starts with a task number and no TASK
+// prefix: "0281", "#281", "**0008B** Title", "[0012](t.md)".
+func bareNumberID(cell string) (task.ID, bool) {
+	t := strings.TrimLeft(plainText(cell), " \t#[_")
+	n := 0
+	for n < len(t) && n < 6 && t[n] >= '0' && t[n] <= '9' {
+		n++
+	}
+	if n == 0 {
+		return "", false
+	}
+	end := n
+	if end < len(t) && t[end] >= 'A' && t[end] <= 'Z' {
+		end++
+	}
+	if end < len(t) && !strings.ContainsRune(" \t]_", rune(t[end])) {
+		return "", false // "12%", "3.5", "2026-01-09"
+	}
+	return task.ParseID("TASK-" + t[:end])
 }
 
 // referenceWords start the header of a column that refers to other tasks.

@@ -74,6 +74,40 @@ func TestTableRowsAnyColumn(t *testing.T) {
 	}
 }
 
+// TestTableBareNumbers: under a header that says the column holds task
+// numbers, "0281" names TASK-0281; under any other header, or when the
+// cell is a date, a percentage or a decimal, a number is not an id.
+func TestTableBareNumbers(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		header string
+		rows   []string
+		want   []task.ID
+	}{
+		{"task column", "| Task | Title | Status |", []string{"| 0281 | Boot | Done |", "| #12 | Lamp | Draft |", "| **0008B** Split | x | Done |", "| [0013](t.md) | y | Draft |"},
+			[]task.ID{"TASK-0281", "TASK-0012", "TASK-0008B", "TASK-0013"}},
+		{"task number header", "| Task # | Status |", []string{"| 7 | Done |"}, []task.ID{"TASK-0007"}},
+		{"mixed with prefixed ids", "| Task | Status |", []string{"| TASK-0001 | Done |", "| 0002 | Draft |"}, []task.ID{"TASK-0001", "TASK-0002"}},
+		{"not numbers", "| Task | Status |", []string{"| 2026-01-09 | Done |", "| 12% | Done |", "| 3.5 | Draft |", "| v2 | Draft |"}, nil},
+		{"id header is any item's number", "| ID | Title | Status |", []string{"| 0014 | RFC | Done |"}, nil},
+		{"count column", "| Lane | Done | Total |", []string{"| K | 3 | 9 |"}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "## Board\n\n" + tt.header + "\n|" + strings.Repeat("---|", strings.Count(tt.header, "|")-1) + "\n" + strings.Join(tt.rows, "\n") + "\n"
+			doc := parseHandDoc("b.md", []byte(src))
+			var got []task.ID
+			for _, tb := range doc.Tables {
+				for _, r := range tb.Rows {
+					got = append(got, r.ID)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("ids %v, want %v\n%s", got, tt.want, src)
+			}
+		})
+	}
+}
+
 // TestListScope: a status heading's note may limit its list to a range
 // or say it is a selection.
 func TestListScope(t *testing.T) {

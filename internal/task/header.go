@@ -2,6 +2,8 @@ package task
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // header reads the front matter block ("---" YAML-like or "+++" TOML), or
@@ -414,6 +416,31 @@ func splitField(t string) (key, value string, ok bool) {
 			return k, v, true
 		}
 		return "", "", false
+	}
+	return splitBoldKey(t)
+}
+
+// splitBoldKey reads "**Status** Done" and "__Owner__ @x": emphasis alone
+// separates the key, for the keys in dashKeys. A value that starts with a
+// lower-case letter is prose ("**Status** is the header field"), not a field.
+func splitBoldKey(t string) (key, value string, ok bool) {
+	for _, m := range []string{"**", "__"} {
+		rest, found := strings.CutPrefix(t, m)
+		if !found {
+			continue
+		}
+		k, v, found := strings.Cut(rest, m)
+		if !found || v == "" || (v[0] != ' ' && v[0] != '\t') {
+			return "", "", false
+		}
+		k, v = strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)
+		if !dashKeys[k] || v == "" {
+			return "", "", false
+		}
+		if r, _ := utf8.DecodeRuneInString(v); unicode.IsLower(r) {
+			return "", "", false
+		}
+		return k, v, true
 	}
 	return "", "", false
 }
