@@ -45,7 +45,7 @@ func cmdBoard(ctx context.Context, env *cli.Env, args []string) error {
 		return cli.Usagef("--write and --check exclude each other; use --write to regenerate, --check in CI")
 	}
 	r := openRepo(env, o.Root)
-	b, err := proofstate.Board(ctx, r, proofstate.PolicyOptions{CI: inCI(env), RequireTrusted: o.RequireTrusted})
+	b, err := proofstate.Board(ctx, r, proofstate.PolicyOptions{CI: cli.InCI(env), RequireTrusted: o.RequireTrusted})
 	if err != nil {
 		return err
 	}

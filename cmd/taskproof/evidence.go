@@ -49,7 +49,7 @@ func cmdEvidenceVerify(ctx context.Context, env *cli.Env, args []string) error {
 	if o.Commit, err = proofstate.RequiredCommit(ctx, r, o.Commit); err != nil {
 		return err
 	}
-	res, err := proofstate.VerifyBundle(ctx, r, inCI(env), o.Bundle, o.Pub, evidence.VerifyOptions{Commit: o.Commit})
+	res, err := proofstate.VerifyBundle(ctx, r, cli.InCI(env), o.Bundle, o.Pub, evidence.VerifyOptions{Commit: o.Commit})
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func cmdEvidenceShow(ctx context.Context, env *cli.Env, args []string) error {
 	if o.Bundle, err = proofstate.FindBundle(r, o.Bundle); err != nil {
 		return err
 	}
-	res, err := proofstate.ShowBundle(ctx, r, inCI(env), o.Bundle, o.Pub)
+	res, err := proofstate.ShowBundle(ctx, r, cli.InCI(env), o.Bundle, o.Pub)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,8 @@ type scopeOptions struct {
 	Task string // id as typed, or a path to a task file
 }
 
+// cmdScope checks the change against the task's allowlist and prints the
+// result; violations are a cli.ErrFindings error.
 func cmdScope(ctx context.Context, env *cli.Env, args []string) error {
 	o := scopeOptions{}
 	fs := cli.NewFlagSet(env, "scope", "scope TASK-ID [--base REV] [--root DIR] [--format text|json|sarif|github|gitlab] [--exit-zero]")
@@ -24,15 +26,6 @@ func cmdScope(ctx context.Context, env *cli.Env, args []string) error {
 		return err
 	}
 	if err := o.resolve(env, fs); err != nil {
-		return err
-	}
-	return runScope(ctx, o, env)
-}
-
-// runScope checks the change against the task's allowlist and prints the
-// result; violations are an cli.ErrFindings error.
-func runScope(ctx context.Context, o scopeOptions, env *cli.Env) error {
-	if err := cli.CheckFormat(o.Format, findingFormats...); err != nil {
 		return err
 	}
 	r, d, err := openTask(env, o.Root, o.Task)

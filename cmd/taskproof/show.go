@@ -30,7 +30,7 @@ func cmdShow(ctx context.Context, env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	shown, err := proofstate.Show(ctx, r, o.Task, proofstate.PolicyOptions{CI: inCI(env)})
+	shown, err := proofstate.Show(ctx, r, o.Task, proofstate.PolicyOptions{CI: cli.InCI(env)})
 	if errors.Is(err, repo.ErrNoTask) {
 		return cli.Findings(err)
 	}

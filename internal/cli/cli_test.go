@@ -317,3 +317,12 @@ func TestParseArgs(t *testing.T) {
 		}
 	}
 }
+
+func TestInCI(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "true": true, "1": true, "yes": true, "false": false, " FALSE ": false, "0": false} {
+		env := &Env{Getenv: func(string) string { return v }}
+		if got := InCI(env); got != want {
+			t.Errorf("CI=%q: InCI = %v, want %v", v, got, want)
+		}
+	}
+}

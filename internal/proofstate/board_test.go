@@ -1,6 +1,7 @@
 package proofstate
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/gittest"
 	"github.com/taskproof/taskproof/internal/repo"
 )
 
@@ -51,6 +53,37 @@ func TestBoardAndShow(t *testing.T) {
 	} {
 		if err := f(); err == nil || !strings.Contains(err.Error(), "names no [[signers]]") {
 			t.Errorf("%s requiring a trusted signer without signers: %v", name, err)
+		}
+	}
+}
+
+// TestCollectRefusal: only where the policy is required must the
+// collecting key be a signer allowed to make tasks Done.
+func TestCollectRefusal(t *testing.T) {
+	top, root := fixtureRepo(t)
+	ci, _ := testKey(t)
+	dev, _ := testKey(t)
+	files := map[string]string{"taskproof.toml": "[[signers]]\nname = \"ci\"\nkey = \"keys/ci.pub\"\nmay = [\"Done\"]\n\n" +
+		"[[signers]]\nname = \"dev\"\nkey = \"keys/dev.pub\"\nmay = [\"In Review\"]\n"}
+	for name, k := range map[string]ed25519.PublicKey{"keys/ci.pub": ci, "keys/dev.pub": dev} {
+		data, err := evidence.MarshalPublicKey(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = string(data)
+	}
+	gittest.WriteFiles(t, root, files)
+	gittest.Git(t, top, "add", "-A")
+	gittest.Git(t, top, "commit", "-q", "-m", "signers")
+	stranger, _ := testKey(t)
+	for _, c := range []struct {
+		inCI    bool
+		key     ed25519.PublicKey
+		refused bool
+	}{{true, ci, false}, {true, dev, true}, {true, stranger, true}, {false, dev, false}, {false, stranger, false}} {
+		why, err := CollectRefusal(t.Context(), repo.Open(root), c.inCI, c.key)
+		if err != nil || (why != "") != c.refused {
+			t.Errorf("ci %v, key %s: refusal %q, %v; want refused %v", c.inCI, evidence.KeyID(c.key), why, err, c.refused)
 		}
 	}
 }
