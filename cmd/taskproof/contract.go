@@ -13,9 +13,9 @@ import (
 // contractLintOptions are the inputs of `taskproof contract lint`, and
 // what `contract list` shares with it.
 type contractLintOptions struct {
-	Contract     string // contract file; "" = [proof] contract of the repository
-	Root         string
-	findingFlags // list: text or json only, no --exit-zero
+	Contract          string // contract file; "" = [proof] contract of the repository
+	Root              string
+	cli.FindingOutput // list: text or json only, no --exit-zero
 }
 
 // parse reads the flags of both subcommands, with extra set by define,
@@ -26,18 +26,13 @@ func (o *contractLintOptions) parse(env *cli.Env, name, synopsis string, args []
 	fs.StringVar(&o.Contract, "contract", "", "contract `FILE` (default: [proof] contract of taskproof.toml under --root)")
 	fs.RootFlag(&o.Root)
 	if findings {
-		o.register(fs)
+		fs.FindingFlags(&o.FindingOutput)
 	} else {
 		fs.FormatFlag(&o.Format, "text", "json")
 	}
 	define(fs)
 	if err := fs.ParseNone(args, "pass the contract with --contract"); err != nil {
 		return nil, nil, err
-	}
-	if findings {
-		if err := o.resolve(env, fs); err != nil {
-			return nil, nil, err
-		}
 	}
 	r := openRepo(env, o.Root)
 	c, err := r.GivenContract(o.Contract, false)
@@ -60,7 +55,7 @@ func cmdContractLint(ctx context.Context, env *cli.Env, args []string) error {
 		results[i].File = repo.RelativeTo(top, results[i].File)
 	}
 	l := sarif.Log{Category: "contract", Rules: contract.SARIFRules(), Results: results}
-	err = o.write(env, l, rep, rep.Text, rep.Counts.Error > 0)
+	err = o.Write(env, l, rep, rep.Text, rep.Counts.Error > 0)
 	fmt.Fprintf(env.Stderr, "taskproof contract lint: %s\n", rep.Summary(c.Contract))
 	return err
 }

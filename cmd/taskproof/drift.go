@@ -13,7 +13,7 @@ type driftOptions struct {
 	Root  string
 	Board string // "" means STATUS-BOARD.md in the tasks dir, when present
 	Order string // "" means IMPLEMENTATION-ORDER.md in the tasks dir, when present
-	findingFlags
+	cli.FindingOutput
 }
 
 // cmdDrift compares the hand-written files with the headers of the
@@ -24,11 +24,8 @@ func cmdDrift(ctx context.Context, env *cli.Env, args []string) error {
 	fs.RootFlag(&o.Root)
 	fs.StringVar(&o.Board, "board", "", "hand-written board `FILE` (default: STATUS-BOARD.md in the tasks directory)")
 	fs.StringVar(&o.Order, "order", "", "implementation-order `FILE` (default: IMPLEMENTATION-ORDER.md in the tasks directory)")
-	o.register(fs)
+	fs.FindingFlags(&o.FindingOutput)
 	if err := fs.ParseNone(args, "drift takes no arguments (use --board and --order)"); err != nil {
-		return err
-	}
-	if err := o.resolve(env, fs); err != nil {
 		return err
 	}
 	r := openRepo(env, o.Root)
@@ -42,5 +39,5 @@ func cmdDrift(ctx context.Context, env *cli.Env, args []string) error {
 		o.Format = "text" // the report renders its own JSON
 	}
 	l := sarif.Log{Prefix: cli.RepoPrefix(r.Root), Category: "drift", Rules: board.SARIFRules(), Results: rep.SARIF()}
-	return o.write(env, l, rep, text, len(rep.Findings) > 0)
+	return o.Write(env, l, rep, text, len(rep.Findings) > 0)
 }

@@ -13,7 +13,7 @@ import (
 // lintOptions are the inputs of `taskproof lint`.
 type lintOptions struct {
 	Root string
-	findingFlags
+	cli.FindingOutput
 	Rules bool // document the rules instead of linting
 }
 
@@ -23,18 +23,18 @@ func cmdLint(ctx context.Context, env *cli.Env, args []string) error {
 	o := lintOptions{}
 	fs := cli.NewFlagSet(env, "lint", "lint [FILES...] [--root DIR] [--format text|json|sarif|github|gitlab] [--rules] [--exit-zero]")
 	fs.RootFlag(&o.Root)
-	o.register(fs)
+	fs.FindingFlags(&o.FindingOutput)
 	fs.BoolVar(&o.Rules, "rules", false, "print the documented rules and exit")
 	files, err := fs.Parse(args)
 	if err != nil {
 		return err
 	}
 	if !o.Rules {
-		if err := o.resolve(env, fs); err != nil {
+		if err := o.Resolve(env, fs); err != nil {
 			return err
 		}
 	}
-	if err := cli.CheckFormat(o.Format, findingFormats...); err != nil {
+	if err := cli.CheckFormat(o.Format, cli.FindingFormats...); err != nil {
 		return err
 	}
 	if o.Rules {
@@ -61,7 +61,7 @@ func cmdLint(ctx context.Context, env *cli.Env, args []string) error {
 		lint.WriteText(&b, ds)
 		return b.Bytes()
 	}
-	err = o.write(env, l, rep, text, rep.Counts.Error > 0)
+	err = o.Write(env, l, rep, text, rep.Counts.Error > 0)
 	fmt.Fprintf(env.Stderr, "taskproof lint: %s\n", lint.Summary(rep.Files, ds))
 	return err
 }

@@ -25,9 +25,6 @@ func cmdScope(ctx context.Context, env *cli.Env, args []string) error {
 	if o.Task, err = fs.ParseTask(args, "scope TASK-ID (e.g. taskproof scope TASK-0003)"); err != nil {
 		return err
 	}
-	if err := o.resolve(env, fs); err != nil {
-		return err
-	}
 	r, d, err := openTask(env, o.Root, o.Task)
 	if err != nil {
 		return err
@@ -37,5 +34,5 @@ func cmdScope(ctx context.Context, env *cli.Env, args []string) error {
 		return err
 	}
 	l := sarif.Log{Prefix: cli.RepoPrefix(r.Root), Category: "scope", Rules: scope.ScopeSARIFRules(), Results: res.SARIF()}
-	return o.write(env, l, res, res.Text, !res.OK())
+	return o.Write(env, l, res, res.Text, !res.OK())
 }

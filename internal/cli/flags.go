@@ -24,6 +24,8 @@ type FlagSet struct {
 	// the Parse methods that check arguments also check.
 	format  *string
 	formats []string
+	// findings is FindingFlags' output, resolved with the format.
+	findings *FindingOutput
 }
 
 // NewFlagSet makes the flag set for command name. synopsis is the usage
@@ -136,10 +138,14 @@ func (f *FlagSet) ParseTask(args []string, usage string) (string, error) {
 }
 
 // checked is err, else the error of a --format value FormatFlag does not
-// allow: usage errors come in the order flags, arguments, format.
+// allow (resolved first for FindingFlags): usage errors come in the order
+// flags, arguments, format.
 func (f *FlagSet) checked(err error) error {
-	if err != nil || f.format == nil {
+	switch {
+	case err != nil || f.format == nil:
 		return err
+	case f.findings != nil:
+		return f.findings.Resolve(f.env, f)
 	}
 	return CheckFormat(*f.format, f.formats...)
 }
