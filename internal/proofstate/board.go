@@ -38,11 +38,7 @@ func assessor(ctx context.Context, r *repo.Repo, po PolicyOptions) (*Assessor, b
 // signed its evidence; without, every bundle is self-signed and it would
 // say nothing.
 func Board(ctx context.Context, r *repo.Repo, po PolicyOptions) (*board.Board, error) {
-	docs, err := r.Tasks()
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := r.Config()
+	docs, cfg, err := r.TasksAndConfig()
 	if err != nil {
 		return nil, err
 	}

@@ -16,11 +16,7 @@ import (
 // the tasks directory, skipped when absent. Neither file is an error that
 // says what to pass.
 func (r *Repo) Drift(boardFile, orderFile string) (*board.Report, error) {
-	docs, err := r.Tasks()
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := r.Config()
+	docs, cfg, err := r.TasksAndConfig()
 	if err != nil {
 		return nil, err
 	}

@@ -19,11 +19,7 @@ import (
 // the contract does not load. The rule is then off, as without a
 // contract; `taskproof contract lint` reports the contract's own errors.
 func (r *Repo) LintEnv(extra ...*task.Document) (env lint.Env, skipped, err error) {
-	all, err := r.Tasks()
-	if err != nil {
-		return lint.Env{}, nil, err
-	}
-	cfg, err := r.Config()
+	all, cfg, err := r.TasksAndConfig()
 	if err != nil {
 		return lint.Env{}, nil, err
 	}
