@@ -31,14 +31,15 @@ func cmdEvidenceCollect(ctx context.Context, env *cli.Env, args []string) error 
 	if err != nil {
 		return err
 	}
-	why, err := proofstate.CollectRefusal(ctx, openRepo(env, o.Root), cli.InCI(env), priv.Public().(ed25519.PublicKey))
+	pub := priv.Public().(ed25519.PublicKey)
+	why, err := proofstate.CollectRefusal(ctx, openRepo(env, o.Root), cli.InCI(env), pub)
 	if err != nil {
 		return err
 	}
 	if why != "" {
 		return cli.Findings(fmt.Errorf("the lanes cannot be collected with the key from %s: %s", keySource, why))
 	}
-	results, from, err := prove.ReadLanes(dirs, priv.Public().(ed25519.PublicKey))
+	results, from, err := prove.ReadLanes(dirs, pub)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/taskproof/taskproof/internal/scope"
 )
 
+// cmdHygiene checks the lines the change adds against the diff hygiene
+// rules; findings are a cli.ErrFindings error.
 func cmdHygiene(ctx context.Context, env *cli.Env, args []string) error {
 	o := changeFlags{}
 	fs := cli.NewFlagSet(env, "hygiene", "hygiene [--base REV] [--root DIR] [--format text|json|sarif|github|gitlab] [--exit-zero]")
