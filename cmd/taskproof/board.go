@@ -13,7 +13,6 @@ import (
 	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/config"
 	"github.com/taskproof/taskproof/internal/proofstate"
-	"github.com/taskproof/taskproof/internal/task"
 )
 
 // boardOptions are the inputs of `taskproof board`.
@@ -28,6 +27,8 @@ type boardOptions struct {
 	Out            string // board file; "" means [tasks] board under Root
 }
 
+// cmdBoard renders the board of the repository at o.Root and prints,
+// writes or checks it.
 func cmdBoard(ctx context.Context, env *cli.Env, args []string) error {
 	o := boardOptions{}
 	fs := cli.NewFlagSet(env, "board", "board [--root DIR] [--format markdown|json] [--write | --check] [--out FILE]")
@@ -40,49 +41,23 @@ func cmdBoard(ctx context.Context, env *cli.Env, args []string) error {
 	if err := fs.ParseNone(args, "board takes no arguments"); err != nil {
 		return err
 	}
-	return runBoard(ctx, o, env)
-}
-
-// runBoard renders the board of the repository at o.Root and prints,
-// writes or checks it.
-func runBoard(ctx context.Context, o boardOptions, env *cli.Env) error {
-	if err := cli.CheckFormat(o.Format, "markdown", "json"); err != nil {
-		return err
-	}
 	if o.Write && o.Check {
 		return cli.Usagef("--write and --check exclude each other; use --write to regenerate, --check in CI")
 	}
-	r, cfg, docs, err := openTasks(env, o.Root)
+	r := openRepo(env, o.Root)
+	b, err := proofstate.Board(ctx, r, proofstate.PolicyOptions{CI: cli.InCI(env), RequireTrusted: o.RequireTrusted})
 	if err != nil {
 		return err
 	}
-	specs, err := board.GroupsFromConfig(cfg.Groups)
+	cfg, err := r.Config()
 	if err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(r.Root, config.FileName), err)
+		return err
 	}
 	out := o.Out
 	if out == "" {
 		out = filepath.Join(r.Root, filepath.FromSlash(cfg.Tasks.Board))
 	}
 	rel := r.Rel(out)
-	pub, err := proofstate.LoadPublicKey(r.Root)
-	if err != nil {
-		return err
-	}
-	pol, err := loadPolicy(ctx, env, r, o.RequireTrusted)
-	if err != nil {
-		return err
-	}
-	assessor := proofstate.NewAssessor(ctx, r, pub).WithPolicy(pol, "")
-	b := board.BuildWithProof(docs, specs, func(d *task.Document) board.Proof {
-		a := assessor.Assess(d, nil)
-		summary := a.Summary
-		if len(pol.Signers) > 0 && a.Signer != nil {
-			// Only with a policy: without one every bundle is self-signed.
-			summary += "; " + a.Signer.Summary("Done")
-		}
-		return board.Proof{State: string(a.State), Summary: summary, Claims: a.Claims}
-	})
 	for _, g := range b.Groups {
 		for _, id := range g.Missing {
 			fmt.Fprintf(env.Stderr, "taskproof board: warning: group %q lists %s, which has no task file; it is not counted (fix [[groups]] in %s)\n", g.Name, id, config.FileName)

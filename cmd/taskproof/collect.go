@@ -7,6 +7,7 @@ import (
 	"runtime"
 
 	"github.com/taskproof/taskproof/internal/cli"
+	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/prove"
 )
 
@@ -22,24 +23,23 @@ func cmdEvidenceCollect(ctx context.Context, env *cli.Env, args []string) error 
 	fs.StringVar(&o.Base, "base", "", "base `REV` of scope and hygiene")
 	fs.StringVar(&o.Key, "key", "", "sign with, and check the lanes against, the key in `FILE` (default: as prove)")
 	fs.StringVar(&o.Summary, "summary", "", "also write a Markdown summary to `FILE`")
-	dirs, err := fs.Parse(args)
+	dirs, err := fs.ParseSome(args, "missing DIR; usage: taskproof "+collectSynopsis)
 	if err != nil {
-		return err
-	}
-	if len(dirs) == 0 {
-		return cli.Usagef("missing DIR; usage: taskproof %s", collectSynopsis)
-	}
-	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
 	priv, keySource, err := signingKey(env, o.Key, o.Root)
 	if err != nil {
 		return err
 	}
-	if err := collectTrusted(ctx, env, o.Root, priv.Public().(ed25519.PublicKey), keySource); err != nil {
+	pub := priv.Public().(ed25519.PublicKey)
+	why, err := proofstate.CollectRefusal(ctx, openRepo(env, o.Root), cli.InCI(env), pub)
+	if err != nil {
 		return err
 	}
-	results, from, err := prove.ReadLanes(dirs, priv.Public().(ed25519.PublicKey))
+	if why != "" {
+		return cli.Findings(fmt.Errorf("the lanes cannot be collected with the key from %s: %s", keySource, why))
+	}
+	results, from, err := prove.ReadLanes(dirs, pub)
 	if err != nil {
 		return err
 	}

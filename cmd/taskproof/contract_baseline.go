@@ -10,7 +10,6 @@ import (
 	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/contract"
 	"github.com/taskproof/taskproof/internal/proofrun"
-	"github.com/taskproof/taskproof/internal/repo"
 )
 
 // contractBaselineOptions are the inputs of `taskproof contract baseline`.
@@ -19,11 +18,12 @@ type contractBaselineOptions struct {
 	Root     string
 	Profile  string
 	Out      string // "" = stdout
-	Logs     []string
 }
 
 const contractBaselineSynopsis = "contract baseline [--contract FILE] [--profile P] [--out FILE] LOG..."
 
+// cmdContractBaseline writes a ladder overlay of the contract from
+// known-good console logs.
 func cmdContractBaseline(ctx context.Context, env *cli.Env, args []string) error {
 	o := contractBaselineOptions{}
 	fs := cli.NewFlagSet(env, "contract baseline", contractBaselineSynopsis)
@@ -31,20 +31,14 @@ func cmdContractBaseline(ctx context.Context, env *cli.Env, args []string) error
 	fs.RootFlag(&o.Root)
 	fs.StringVar(&o.Profile, "profile", "", "the `PROFILE` the ladder is for (default: the contract's default profile)")
 	fs.StringVar(&o.Out, "out", "", "write to `FILE` instead of stdout")
-	pos, err := fs.Parse(args)
+	logs, err := fs.ParseSome(args, "want at least one LOG (a known-good console log)\nusage: taskproof "+contractBaselineSynopsis)
 	if err != nil {
 		return err
 	}
-	if len(pos) == 0 {
-		return cli.Usagef("want at least one LOG (a known-good console log)\nusage: taskproof %s", contractBaselineSynopsis)
-	}
-	o.Logs = pos
-	return runContractBaseline(o, env)
-}
-
-func runContractBaseline(o contractBaselineOptions, env *cli.Env) error {
 	opts := contract.BaselineOptions{Profile: o.Profile}
-	c, err := baselineBase(o, env)
+	// The overlay extends --contract, else the repository's contract when
+	// it exists, else none.
+	c, err := openRepo(env, o.Root).GivenContract(o.Contract, true)
 	if err != nil {
 		return err
 	}
@@ -62,7 +56,7 @@ func runContractBaseline(o contractBaselineOptions, env *cli.Env) error {
 			return err
 		}
 	}
-	for _, p := range o.Logs {
+	for _, p := range logs {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return cli.Usagef("read log: %v", err)
@@ -82,25 +76,6 @@ func runContractBaseline(o contractBaselineOptions, env *cli.Env) error {
 	if err := atomicfile.Write(o.Out, out, 0o644); err != nil {
 		return cli.Infra(err)
 	}
-	fmt.Fprintf(env.Stderr, "taskproof contract baseline: wrote %s from %d log(s)\n", o.Out, len(o.Logs))
+	fmt.Fprintf(env.Stderr, "taskproof contract baseline: wrote %s from %d log(s)\n", o.Out, len(logs))
 	return nil
-}
-
-// baselineBase is the contract the overlay extends: --contract, else the
-// repository's when it exists, else none (nil).
-func baselineBase(o contractBaselineOptions, env *cli.Env) (*repo.Contract, error) {
-	r := openRepo(env, o.Root)
-	var missing *repo.MissingContractError
-	if o.Contract != "" {
-		c, err := r.ContractFile(o.Contract)
-		if errors.As(err, &missing) {
-			return nil, cli.Usagef("cannot read contract %s: %v", missing.Path, missing.Err)
-		}
-		return c, err
-	}
-	c, err := r.Contract()
-	if errors.As(err, &missing) {
-		return nil, nil
-	}
-	return c, err
 }

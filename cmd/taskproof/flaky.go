@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/ledger"
@@ -17,6 +16,8 @@ type flakyOptions struct {
 	MinRuns int
 }
 
+// cmdFlaky reports the markers and tests whose outcome varies on the
+// same commit.
 func cmdFlaky(ctx context.Context, env *cli.Env, args []string) error {
 	o := flakyOptions{}
 	fs := cli.NewFlagSet(env, "flaky", flakySynopsis)
@@ -30,33 +31,15 @@ func cmdFlaky(ctx context.Context, env *cli.Env, args []string) error {
 	if len(pos) > 0 {
 		return cli.Usagef("flaky takes no arguments, got %q; usage: taskproof %s", pos[0], flakySynopsis)
 	}
-	return runFlaky(ctx, o, env)
-}
-
-func runFlaky(ctx context.Context, o flakyOptions, env *cli.Env) error {
 	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
 	if o.MinRuns < 2 {
 		return cli.Usagef("--min-runs must be at least 2 (one run cannot vary); got %d", o.MinRuns)
 	}
-	doc := ledger.FlakyReport{MinRuns: o.MinRuns, Items: []ledger.FlakyItem{}}
-	l, missing, err := ledger.OpenIfExists(o.Root)
+	doc, text, err := ledger.ReadFlaky(ctx, o.Root, o.MinRuns)
 	if err != nil {
 		return err
 	}
-	if l != nil {
-		defer l.Close()
-		if doc.Items, err = l.Flaky(ctx, ledger.FlakyOptions{MinRuns: o.MinRuns}); err != nil {
-			return err
-		}
-	}
-	switch {
-	case o.Format == "json":
-		return cli.WriteJSON(env.Stdout, doc)
-	case l == nil:
-		fmt.Fprintln(env.Stdout, missing)
-		return nil
-	}
-	return cli.Write(env.Stdout, doc.Text())
+	return cli.WriteOutput(env.Stdout, o.Format, doc, func() []byte { return text })
 }

@@ -16,6 +16,7 @@ type graphOptions struct {
 	task string // --task as typed: an id or a task file
 }
 
+// cmdGraph builds the graph of the repository at o.Root and prints it.
 func cmdGraph(ctx context.Context, env *cli.Env, args []string) error {
 	o := graphOptions{}
 	fs := cli.NewFlagSet(env, "graph", "graph [--task ID [--depth N]] [--blocking] [--root DIR] [--format mermaid|dot|json]")
@@ -25,14 +26,6 @@ func cmdGraph(ctx context.Context, env *cli.Env, args []string) error {
 	fs.IntVar(&o.Depth, "depth", 1, "with --task, how many edges away to go (`N`; 0: no limit)")
 	fs.BoolVar(&o.Blocking, "blocking", false, "keep only the edges that block readiness")
 	if err := fs.ParseNone(args, "graph takes no arguments"); err != nil {
-		return err
-	}
-	return runGraph(ctx, o, env)
-}
-
-// runGraph builds the graph of the repository at o.Root and prints it.
-func runGraph(ctx context.Context, o graphOptions, env *cli.Env) error {
-	if err := cli.CheckFormat(o.Format, "mermaid", "dot", "json"); err != nil {
 		return err
 	}
 	r, _, docs, err := openTasks(env, o.Root)
@@ -48,29 +41,20 @@ func runGraph(ctx context.Context, o graphOptions, env *cli.Env) error {
 			o.Task = d.ID
 		}
 	}
-	whole := graph.Build(docs)
-	g, err := whole.Subgraph(o.Filter)
+	g, err := graph.Build(docs).Subgraph(o.Filter)
 	if err != nil {
 		return cli.Usagef("--task %s: %v; 'taskproof graph --format json' lists the tasks", o.task, err)
 	}
-	var out []byte
-	switch o.Format {
-	case "json":
-		if out, err = graph.JSON(g); err != nil {
-			return cli.Infra(err)
-		}
+	out, warnings, err := graph.Render(g, o.Format)
+	if err != nil {
+		return cli.Infra(err)
+	}
+	if o.Format == "json" {
 		out = cli.WithSchemaVersion(out)
-	case "dot":
-		out = graph.DOT(g)
-	default:
-		out = graph.Mermaid(g)
-		if w := graph.MermaidLimitWarning(g, out); w != "" {
-			defer cli.Warn(env, "graph", []string{w})
-		}
 	}
 	if err := cli.Write(env.Stdout, out); err != nil {
 		return err
 	}
-	cli.Warn(env, "graph", g.Warnings(true))
+	cli.Warn(env, "graph", warnings)
 	return nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/ledger"
@@ -20,6 +19,7 @@ type historyOptions struct {
 	Limit  int
 }
 
+// cmdHistory lists the recorded runs of a task, or of all, newest first.
 func cmdHistory(ctx context.Context, env *cli.Env, args []string) error {
 	o := historyOptions{}
 	fs := cli.NewFlagSet(env, "history", historySynopsis)
@@ -46,40 +46,15 @@ func cmdHistory(ctx context.Context, env *cli.Env, args []string) error {
 		}
 		o.Task = string(id)
 	}
-	return runHistory(ctx, o, env)
-}
-
-func runHistory(ctx context.Context, o historyOptions, env *cli.Env) error {
 	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
 	if o.Limit < 0 {
 		return cli.Usagef("--limit must be 0 (all) or more; got %d", o.Limit)
 	}
-	doc := ledger.HistoryReport{TaskID: o.Task, Runs: []ledger.Run{}}
-	l, missing, err := ledger.OpenIfExists(o.Root)
+	doc, text, err := ledger.ReadHistory(ctx, o.Root, o.Task, o.Limit, o.All)
 	if err != nil {
 		return err
 	}
-	if l != nil {
-		defer l.Close()
-		if doc, err = l.HistoryReport(ctx, o.Task, o.Limit); err != nil {
-			return err
-		}
-	}
-	if o.Format == "json" {
-		return cli.WriteJSON(env.Stdout, doc)
-	}
-	switch {
-	case l == nil:
-		fmt.Fprintln(env.Stdout, missing)
-		return nil
-	case len(doc.Runs) == 0 && o.All:
-		fmt.Fprintln(env.Stdout, "no runs recorded yet")
-		return nil
-	case len(doc.Runs) == 0:
-		fmt.Fprintf(env.Stdout, "no runs recorded for %s\n", o.Task)
-		return nil
-	}
-	return cli.Write(env.Stdout, doc.Text(o.All))
+	return cli.WriteOutput(env.Stdout, o.Format, doc, func() []byte { return text })
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/taskproof/taskproof/internal/scope"
 )
 
+// cmdHygiene checks the lines the change adds against the diff hygiene
+// rules; findings are a cli.ErrFindings error.
 func cmdHygiene(ctx context.Context, env *cli.Env, args []string) error {
 	o := changeFlags{}
 	fs := cli.NewFlagSet(env, "hygiene", "hygiene [--base REV] [--root DIR] [--format text|json|sarif|github|gitlab] [--exit-zero]")
@@ -20,7 +22,7 @@ func cmdHygiene(ctx context.Context, env *cli.Env, args []string) error {
 	if len(pos) > 0 {
 		return cli.Usagef("hygiene takes no arguments (it checks the whole change), got %q", pos)
 	}
-	if err := o.resolve(env, fs); err != nil {
+	if err := o.Resolve(env, fs); err != nil {
 		return err
 	}
 	r := openRepo(env, o.Root)
@@ -29,5 +31,5 @@ func cmdHygiene(ctx context.Context, env *cli.Env, args []string) error {
 		return err
 	}
 	l := sarif.Log{Prefix: cli.RepoPrefix(r.Root), Category: "hygiene", Rules: scope.HygieneSARIFRules(), Results: rep.SARIF()}
-	return o.write(env, l, rep, rep.Text, len(rep.Findings) > 0)
+	return o.Write(env, l, rep, rep.Text, len(rep.Findings) > 0)
 }

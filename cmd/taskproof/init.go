@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -20,6 +19,7 @@ type initOptions struct {
 	Root string
 }
 
+// cmdInit writes the commented default configuration and prints its path.
 func cmdInit(ctx context.Context, env *cli.Env, args []string) error {
 	o := initOptions{}
 	fs := cli.NewFlagSet(env, "init", "init [--root DIR]")
@@ -27,11 +27,6 @@ func cmdInit(ctx context.Context, env *cli.Env, args []string) error {
 	if err := fs.ParseNone(args, "use --root DIR to choose the repository"); err != nil {
 		return err
 	}
-	return runInit(ctx, o, env)
-}
-
-// runInit writes the commented default configuration and prints its path.
-func runInit(ctx context.Context, o initOptions, env *cli.Env) error {
 	target := filepath.Join(o.Root, config.FileName)
 	if st, err := os.Stat(o.Root); err != nil || !st.IsDir() {
 		return cli.Usagef("cannot write %s: the directory does not exist; use --root to point at the repository", target)
@@ -43,41 +38,22 @@ func runInit(ctx context.Context, o initOptions, env *cli.Env) error {
 	if changed {
 		fmt.Fprintln(env.Stdout, ignoreFile)
 	}
-	content, err := initConfig(o.Root, env)
+	content, groups, err := scaffold.ConfigFileFor(o.Root)
 	if err != nil {
-		return err
+		return cli.Infra(err)
+	}
+	if groups > 0 {
+		fmt.Fprintf(env.Stderr, "taskproof init: %d groups read from %s\n", groups, scaffold.HandBoard)
 	}
 	if err := atomicfile.Create(target, content, 0o644); err != nil {
-		if errors.Is(err, fs.ErrExist) {
+		if errors.Is(err, os.ErrExist) {
 			return cli.Findings(fmt.Errorf("%s already exists; refusing to overwrite it (edit it, or remove it and run init again)", target))
 		}
-		if errors.Is(err, fs.ErrNotExist) {
+		if errors.Is(err, os.ErrNotExist) {
 			return cli.Usagef("cannot write %s: the directory does not exist; use --root to point at the repository", target)
 		}
 		return cli.Infra(err)
 	}
 	fmt.Fprintln(env.Stdout, target)
 	return nil
-}
-
-// handBoard is the hand-written board init reads groups from, relative to
-// the repository root (the default tasks directory, as there is no
-// configuration yet).
-const handBoard = "tasks/STATUS-BOARD.md"
-
-// initConfig is the configuration file to write: the defaults, with the
-// groups of an existing hand-written board pre-filled.
-func initConfig(root string, env *cli.Env) ([]byte, error) {
-	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(handBoard)))
-	if errors.Is(err, fs.ErrNotExist) {
-		return scaffold.ConfigFile(), nil
-	}
-	if err != nil {
-		return nil, cli.Infra(fmt.Errorf("read %s: %w", handBoard, err))
-	}
-	content, groups := scaffold.ConfigFileFromBoard(src, handBoard)
-	if groups > 0 {
-		fmt.Fprintf(env.Stderr, "taskproof init: %d groups read from %s\n", groups, handBoard)
-	}
-	return content, nil
 }

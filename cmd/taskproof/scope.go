@@ -15,24 +15,14 @@ type scopeOptions struct {
 	Task string // id as typed, or a path to a task file
 }
 
+// cmdScope checks the change against the task's allowlist and prints the
+// result; violations are a cli.ErrFindings error.
 func cmdScope(ctx context.Context, env *cli.Env, args []string) error {
 	o := scopeOptions{}
 	fs := cli.NewFlagSet(env, "scope", "scope TASK-ID [--base REV] [--root DIR] [--format text|json|sarif|github|gitlab] [--exit-zero]")
 	o.register(fs)
 	var err error
 	if o.Task, err = fs.ParseTask(args, "scope TASK-ID (e.g. taskproof scope TASK-0003)"); err != nil {
-		return err
-	}
-	if err := o.resolve(env, fs); err != nil {
-		return err
-	}
-	return runScope(ctx, o, env)
-}
-
-// runScope checks the change against the task's allowlist and prints the
-// result; violations are an cli.ErrFindings error.
-func runScope(ctx context.Context, o scopeOptions, env *cli.Env) error {
-	if err := cli.CheckFormat(o.Format, findingFormats...); err != nil {
 		return err
 	}
 	r, d, err := openTask(env, o.Root, o.Task)
@@ -44,5 +34,5 @@ func runScope(ctx context.Context, o scopeOptions, env *cli.Env) error {
 		return err
 	}
 	l := sarif.Log{Prefix: cli.RepoPrefix(r.Root), Category: "scope", Rules: scope.ScopeSARIFRules(), Results: res.SARIF()}
-	return o.write(env, l, res, res.Text, !res.OK())
+	return o.Write(env, l, res, res.Text, !res.OK())
 }

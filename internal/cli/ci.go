@@ -27,3 +27,10 @@ func DefaultFormat(env *Env, format, def string, explicit bool) string {
 	}
 	return format
 }
+
+// InCI reports whether $CI says the process runs in CI (set, and not
+// "false" or "0").
+func InCI(env *Env) bool {
+	v := strings.ToLower(strings.TrimSpace(env.Getenv("CI")))
+	return v != "" && v != "false" && v != "0"
+}

@@ -261,3 +261,68 @@ func TestProgressWantedAndDefaultFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestParseArgs: the Parse methods that check positional arguments report,
+// in order, a bad flag, a wrong number of arguments, then a --format value
+// FormatFlag does not allow.
+func TestParseArgs(t *testing.T) {
+	parse := func(how string, args ...string) (string, error) {
+		var format string
+		env := &Env{Stdout: io.Discard, Getenv: func(string) string { return "" }}
+		fs := NewFlagSet(env, "cmd", "cmd ARG")
+		fs.FormatFlag(&format, "text", "json")
+		switch how {
+		case "none":
+			return "", fs.ParseNone(args, "cmd takes no arguments")
+		case "one":
+			return fs.ParseOne(args, "want exactly one ARG")
+		case "some":
+			pos, err := fs.ParseSome(args, "missing ARG")
+			return strings.Join(pos, ","), err
+		default:
+			return fs.ParseTask(args, "cmd TASK-ID")
+		}
+	}
+	for _, c := range []struct {
+		how  string
+		args []string
+		got  string
+		err  string
+	}{
+		{"none", nil, "", ""},
+		{"none", []string{"--format", "json"}, "", ""},
+		{"none", []string{"x", "--format", "xml"}, "", `unexpected argument "x"; cmd takes no arguments`},
+		{"none", []string{"--format", "xml"}, "", `unknown --format "xml"; use one of: text, json`},
+		{"none", []string{"--bogus", "x"}, "", "flag provided but not defined: -bogus"},
+		{"one", []string{"a"}, "a", ""},
+		{"one", nil, "", "want exactly one ARG"},
+		{"one", []string{"a", "b", "--format", "xml"}, "", "want exactly one ARG"},
+		{"one", []string{"a", "--format", "xml"}, "", `unknown --format "xml"`},
+		{"some", []string{"a", "b"}, "a,b", ""},
+		{"some", []string{"--format", "xml"}, "", "missing ARG"},
+		{"some", []string{"a", "--format", "xml"}, "", `unknown --format "xml"`},
+		{"task", []string{"TASK-0001"}, "TASK-0001", ""},
+		{"task", nil, "", "missing TASK-ID; usage: taskproof cmd TASK-ID"},
+		{"task", []string{"a", "b"}, "", "cmd takes one TASK-ID, got 2 arguments"},
+		{"task", []string{"a", "--format", "xml"}, "", `unknown --format "xml"`},
+	} {
+		got, err := parse(c.how, c.args...)
+		switch {
+		case c.err == "" && err != nil:
+			t.Errorf("%s %q: %v", c.how, c.args, err)
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err) || ExitCode(err, nil) != ExitUsage):
+			t.Errorf("%s %q: error %v, want a usage error with %q", c.how, c.args, err, c.err)
+		case got != c.got:
+			t.Errorf("%s %q = %q, want %q", c.how, c.args, got, c.got)
+		}
+	}
+}
+
+func TestInCI(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "true": true, "1": true, "yes": true, "false": false, " FALSE ": false, "0": false} {
+		env := &Env{Getenv: func(string) string { return v }}
+		if got := InCI(env); got != want {
+			t.Errorf("CI=%q: InCI = %v, want %v", v, got, want)
+		}
+	}
+}

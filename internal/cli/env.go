@@ -1,7 +1,9 @@
 // Package cli is taskproof's command-line framework: the command table's
 // types and dispatch, flag sets with the shared conventions (--help, flags
-// after arguments, did-you-mean), error classes and their exit codes, the
-// output helpers every command prints through, and the shell completion
+// after arguments, did-you-mean, the argument count and --format checked
+// after parsing), error classes and their exit codes, the output helpers
+// every command prints through (JSON, and findings as text, JSON, SARIF,
+// workflow commands or code quality), and the shell completion
 // scripts and manual page made from the table. It knows nothing of tasks,
 // proofs or evidence: the commands in cmd/taskproof do.
 package cli

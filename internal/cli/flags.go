@@ -20,6 +20,12 @@ type FlagSet struct {
 	Synopsis string
 	// Help is the command's help text, "" when the Env has no Program.
 	Help string
+	// format and formats are FormatFlag's value and allowed values, which
+	// the Parse methods that check arguments also check.
+	format  *string
+	formats []string
+	// findings is FindingFlags' output, resolved with the format.
+	findings *FindingOutput
 }
 
 // NewFlagSet makes the flag set for command name. synopsis is the usage
@@ -44,8 +50,10 @@ func (f *FlagSet) RootFlag(p *string) {
 }
 
 // FormatFlag registers --format with the allowed values; the first is the default.
+// ParseNone, ParseOne, ParseSome and ParseTask check the value.
 func (f *FlagSet) FormatFlag(p *string, allowed ...string) {
 	f.StringVar(p, "format", allowed[0], "output format: "+strings.Join(allowed, ", "))
+	f.format, f.formats = p, allowed
 }
 
 // PrintUsage prints the synopsis, the examples, the help text and the flags.
@@ -83,7 +91,33 @@ func (f *FlagSet) ParseNone(args []string, hint string) error {
 	if err == nil && len(pos) > 0 {
 		err = Usagef("unexpected argument %q; %s", pos[0], hint)
 	}
-	return err
+	return f.checked(err)
+}
+
+// ParseOne parses args for a command that takes exactly one positional
+// argument; any other number is the usage error msg.
+func (f *FlagSet) ParseOne(args []string, msg string) (string, error) {
+	pos, err := f.Parse(args)
+	if err == nil && len(pos) != 1 {
+		err = Usagef("%s", msg)
+	}
+	if err = f.checked(err); err != nil {
+		return "", err
+	}
+	return pos[0], nil
+}
+
+// ParseSome parses args for a command that takes one or more positional
+// arguments; none is the usage error msg.
+func (f *FlagSet) ParseSome(args []string, msg string) ([]string, error) {
+	pos, err := f.Parse(args)
+	if err == nil && len(pos) == 0 {
+		err = Usagef("%s", msg)
+	}
+	if err = f.checked(err); err != nil {
+		return nil, err
+	}
+	return pos, nil
 }
 
 // ParseTask parses args for a command that takes one TASK-ID (or task
@@ -92,13 +126,28 @@ func (f *FlagSet) ParseTask(args []string, usage string) (string, error) {
 	pos, err := f.Parse(args)
 	switch {
 	case err != nil:
-		return "", err
 	case len(pos) == 0:
-		return "", Usagef("missing TASK-ID; usage: taskproof %s", usage)
+		err = Usagef("missing TASK-ID; usage: taskproof %s", usage)
 	case len(pos) > 1:
-		return "", Usagef("%s takes one TASK-ID, got %d arguments", f.Name(), len(pos))
+		err = Usagef("%s takes one TASK-ID, got %d arguments", f.Name(), len(pos))
+	}
+	if err = f.checked(err); err != nil {
+		return "", err
 	}
 	return pos[0], nil
+}
+
+// checked is err, else the error of a --format value FormatFlag does not
+// allow (resolved first for FindingFlags): usage errors come in the order
+// flags, arguments, format.
+func (f *FlagSet) checked(err error) error {
+	switch {
+	case err != nil || f.format == nil:
+		return err
+	case f.findings != nil:
+		return f.findings.Resolve(f.env, f)
+	}
+	return CheckFormat(*f.format, f.formats...)
 }
 
 // FlagError turns a flag error into the command's error: --help prints the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
 )
@@ -77,3 +78,21 @@ type keyExistsError string
 
 func (e keyExistsError) Error() string        { return string(e) }
 func (e keyExistsError) Is(target error) bool { return target == ErrKeyExists }
+
+// KeyPrefix is the prefix a new key pair is written to: out (--out), or
+// the repository root's DefaultKeyPrefix when out is "". A directory or a
+// name ending in .key or .pub is an error that shows the prefix meant.
+func KeyPrefix(out, root string) (string, error) {
+	prefix := out
+	if prefix == "" {
+		prefix = filepath.Join(root, DefaultKeyPrefix)
+	}
+	if strings.HasSuffix(prefix, "/") || strings.HasSuffix(prefix, string(filepath.Separator)) {
+		return "", fmt.Errorf("--out %q is a directory; give a prefix such as %s", prefix, filepath.Join(prefix, "signing"))
+	}
+	if ext := filepath.Ext(prefix); ext == ".key" || ext == ".pub" {
+		base := strings.TrimSuffix(prefix, ext)
+		return "", fmt.Errorf("--out takes a prefix without %s: --out %s writes %s.key and %s.pub", ext, base, base, base)
+	}
+	return prefix, nil
+}

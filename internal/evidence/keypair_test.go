@@ -48,3 +48,19 @@ func TestSignerSummary(t *testing.T) {
 		}
 	}
 }
+
+func TestKeyPrefix(t *testing.T) {
+	for _, c := range []struct{ out, root, want, err string }{
+		{"", "repo", filepath.Join("repo", DefaultKeyPrefix), ""},
+		{"", "", DefaultKeyPrefix, ""},
+		{"keys/ci", "repo", "keys/ci", ""},
+		{"keys/", "repo", "", `--out "keys/" is a directory; give a prefix such as keys/signing`},
+		{"keys/ci.key", "repo", "", "--out takes a prefix without .key: --out keys/ci writes keys/ci.key and keys/ci.pub"},
+		{"ci.pub", "", "", "--out takes a prefix without .pub"},
+	} {
+		got, err := KeyPrefix(c.out, c.root)
+		if got != c.want || (err == nil) != (c.err == "") || (err != nil && !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("KeyPrefix(%q, %q) = %q, %v; want %q, %q", c.out, c.root, got, err, c.want, c.err)
+		}
+	}
+}

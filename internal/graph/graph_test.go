@@ -342,3 +342,27 @@ func TestIDOrderMatchesTaskCompare(t *testing.T) {
 		}
 	}
 }
+
+// TestRender: each format renders what its own function does, with the
+// graph's warnings; a Mermaid drawing over Mermaid's limits adds one more.
+func TestRender(t *testing.T) {
+	g := Build([]*task.Document{doc("TASK-0001", "Draft", on("TASK-0002")), doc("TASK-0002", "Draft", on("TASK-0099"))})
+	js, _ := JSON(g)
+	for format, want := range map[string][]byte{"json": js, "dot": DOT(g), "mermaid": Mermaid(g), "": Mermaid(g)} {
+		out, warnings, err := Render(g, format)
+		if err != nil || string(out) != string(want) || !reflect.DeepEqual(warnings, g.Warnings(true)) || len(warnings) != 1 {
+			t.Errorf("%q: %v, warnings %q\n%s", format, err, warnings, out)
+		}
+	}
+	var docs []*task.Document
+	for i := range 600 {
+		docs = append(docs, doc(fmt.Sprintf("TASK-%04d", i+1), "Draft", on(fmt.Sprintf("TASK-%04d", i+2))))
+	}
+	big := Build(docs)
+	if _, warnings, _ := Render(big, "mermaid"); len(warnings) != len(big.Warnings(true))+1 {
+		t.Errorf("a drawing over the limits: warnings %q", warnings)
+	}
+	if _, warnings, _ := Render(big, "dot"); len(warnings) != len(big.Warnings(true)) {
+		t.Errorf("DOT has no Mermaid limit: warnings %q", warnings)
+	}
+}

@@ -238,3 +238,22 @@ func joinIDs(ids []task.ID, sep string) string {
 	}
 	return strings.Join(s, sep)
 }
+
+// Render renders g in format, "json", "dot" or else Mermaid, with the
+// warnings to show beside it: its cycles and dangling ids, then, for
+// Mermaid, when the drawing is over Mermaid's limits.
+func Render(g *Graph, format string) (out []byte, warnings []string, err error) {
+	warnings = g.Warnings(true)
+	switch format {
+	case "json":
+		out, err = JSON(g)
+	case "dot":
+		out = DOT(g)
+	default:
+		out = Mermaid(g)
+		if w := MermaidLimitWarning(g, out); w != "" {
+			warnings = append(warnings, w)
+		}
+	}
+	return out, warnings, err
+}

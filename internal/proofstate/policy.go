@@ -93,3 +93,15 @@ func localKeySwapped(ctx context.Context, root string) string {
 	}
 	return fmt.Sprintf("%s differs from the one committed at HEAD: evidence counts only with the committed key (git checkout -- %s, or commit the new key in a task whose allowlist names it)", rel, rel)
 }
+
+// CollectRefusal says why, where r's trust policy is required, CI lanes'
+// results may not be collected with the key pub: collect accepts only
+// lane results signed by its own key, so that key's signer must be one
+// allowed to make tasks Done. "" when it may. ci is as for LoadPolicy.
+func CollectRefusal(ctx context.Context, r *repo.Repo, ci bool, pub ed25519.PublicKey) (string, error) {
+	pol, err := LoadPolicy(ctx, r, ci, false)
+	if err != nil || !pol.Required {
+		return "", err
+	}
+	return pol.Refusal(pol.Judge(evidence.KeyID(pub)), "Done"), nil
+}

@@ -156,3 +156,25 @@ func (f cachedFS) ReadFile(name string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// GivenContract is the contract a command reads: the file given (a
+// --contract flag), or the repository's when given is "". A given file
+// that is missing is an error naming it; a missing repository contract
+// is nil when optional, else an error that says how to make or name one.
+func (r *Repo) GivenContract(given string, optional bool) (*Contract, error) {
+	load := r.Contract
+	if given != "" {
+		load = func() (*Contract, error) { return r.ContractFile(given) }
+	}
+	c, err := load()
+	var missing *MissingContractError
+	switch {
+	case !errors.As(err, &missing):
+		return c, err
+	case given != "":
+		return nil, fmt.Errorf("cannot read contract %s: %v", missing.Path, missing.Err)
+	case optional:
+		return nil, nil
+	}
+	return nil, fmt.Errorf("no marker contract at %s; create it (see docs/contract.md), set [proof] contract in taskproof.toml, or pass --contract FILE", missing.Path)
+}

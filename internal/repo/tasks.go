@@ -25,6 +25,18 @@ func (r *Repo) Tasks() ([]*task.Document, error) {
 	return r.tasks, r.tasksErr
 }
 
+// TasksAndConfig returns the task documents (Tasks) and the
+// configuration they were read with (Config): what most commands start
+// from.
+func (r *Repo) TasksAndConfig() ([]*task.Document, *config.Config, error) {
+	docs, err := r.Tasks()
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := r.Config()
+	return docs, cfg, err
+}
+
 func (r *Repo) loadTasks() ([]*task.Document, error) {
 	cfg, err := r.Config()
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/taskproof/taskproof/internal/board"
 	"github.com/taskproof/taskproof/internal/config"
-	"github.com/taskproof/taskproof/internal/contract"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/graph"
 	"github.com/taskproof/taskproof/internal/ledger"
@@ -160,7 +159,7 @@ func (s Source) Load() (*Snapshot, error) {
 	for _, t := range snap.Tasks {
 		byPath[t.Doc.Path] = t
 	}
-	diags, warn := s.lint(r, cfg, docs)
+	diags, warn := s.lint(r, docs)
 	if warn != "" {
 		snap.Warnings = append(snap.Warnings, warn)
 	}
@@ -209,45 +208,15 @@ func (s Source) drift(r *repo.Repo, cfg *config.Config, docs []*task.Document) *
 
 // lint runs the template's rules over every task, the way `taskproof lint`
 // does; warn explains a rule that could not run.
-func (s Source) lint(r *repo.Repo, cfg *config.Config, docs []*task.Document) (diags []lint.Diagnostic, warn string) {
-	env := lint.Env{
-		PathExists: func(p string) bool {
-			fp := filepath.FromSlash(p)
-			if !filepath.IsAbs(fp) {
-				fp = filepath.Join(r.Root, fp)
-			}
-			_, err := os.Stat(fp)
-			return err == nil
-		},
-		Vocabulary: cfg.Status.Vocabulary,
-		Aliases:    cfg.Status.Aliases,
-		Source: func(p string) []byte {
-			b, _ := os.ReadFile(filepath.Join(r.Root, filepath.FromSlash(p)))
-			return b
-		},
-		Repo: docs,
+func (s Source) lint(r *repo.Repo, docs []*task.Document) (diags []lint.Diagnostic, warn string) {
+	env, skipped, err := r.LintEnv()
+	if err != nil {
+		return nil, fmt.Sprintf("lint not run: %v", err)
 	}
-	if r.HasConfig() {
-		env.CanonicalProof = cfg.Proof.Canonical
-	}
-	if c, err := s.Contract(r); err != nil {
-		warn = fmt.Sprintf("undeclared-marker not checked: %v", err)
-	} else if c != nil {
-		env.DeclaredMarker = c.Declares
+	if skipped != nil {
+		warn = fmt.Sprintf("undeclared-marker not checked: %v", skipped)
 	}
 	return lint.Check(docs, env), warn
-}
-
-// Contract loads the project's marker contract; nil without one.
-func (s Source) Contract(r *repo.Repo) (*contract.Contract, error) {
-	c, err := r.Contract()
-	if errors.Is(err, repo.ErrNoContract) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return c.Contract, nil
 }
 
 // Source reads a task file for the source view.
