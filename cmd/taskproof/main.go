@@ -9,12 +9,9 @@
 package main
 
 import (
-	"context"
 	"embed"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/config"
@@ -55,33 +52,11 @@ func openTask(env *cli.Env, root, arg string) (*repo.Repo, *task.Document, error
 }
 
 func main() {
-	ctx, stop := signalContext()
+	ctx, stop := cli.SignalContext()
 	env := &cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 	code := runMain(ctx, env, os.Args[1:])
 	stop()
 	os.Exit(code)
-}
-
-// signalContext is the one place taskproof handles signals: the first
-// SIGINT, SIGTERM or SIGHUP cancels the context (a run stops its process
-// group and says so; git stops), and from then on a signal has its default
-// effect, so a second one ends taskproof at once.
-func signalContext() (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(context.Background())
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	go func() {
-		select {
-		case <-sigs:
-			cancel()
-			signal.Reset(os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-		case <-ctx.Done():
-		}
-	}()
-	return ctx, func() {
-		signal.Stop(sigs)
-		cancel()
-	}
 }
 
 // helpFiles are the commands' help texts: prose kept apart from the code.
