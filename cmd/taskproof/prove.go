@@ -124,7 +124,7 @@ func runProve(ctx context.Context, o proveOptions, env *cli.Env) error {
 	}
 	plan.WriteCached(env.Stderr, false)
 	rec := startLive(env, "prove", r.Root, live.KindProve, string(plan.Tasks[0].Doc.ID), o.Argv)
-	if err := plan.Execute(ctx, liveObserver(obs, rec)); err != nil {
+	if err := plan.Execute(ctx, prove.WithLive(obs, rec)); err != nil {
 		finishLive(env, "prove", rec, string(verify.Infra), cli.FirstLine(err.Error()), 0)
 		return err
 	}

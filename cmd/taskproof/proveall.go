@@ -93,7 +93,7 @@ func runProveMany(ctx context.Context, o proveOptions, env *cli.Env) error {
 	}
 	plan.WriteCached(env.Stderr, true)
 	rec := startLive(env, "prove", plan.Repo.Root, live.KindProve, "", o.Argv)
-	if err := plan.Execute(ctx, liveObserver(laneObserver(env, o.Jobs), rec)); err != nil {
+	if err := plan.Execute(ctx, prove.WithLive(laneObserver(env, o.Jobs), rec)); err != nil {
 		finishLive(env, "prove", rec, string(verify.Infra), cli.FirstLine(err.Error()), 0)
 		return err
 	}

@@ -74,8 +74,8 @@ func runRun(ctx context.Context, f proofrun.RunFlags, env *cli.Env) error {
 	if lerr != nil {
 		fmt.Fprintf(env.Stderr, "taskproof run: warning: run not recorded in the ledger: %v\n", lerr)
 	}
-	rec.EndStep(1, x.Report.Verdict, runReason(x.Report), liveFailure(x.Report.Failure))
-	finishLive(env, "run", rec, x.Report.Verdict, runReason(x.Report), id)
+	rec.EndStep(1, x.Report.Verdict, live.Reason(x.Report), live.FailureOf(x.Report.Failure))
+	finishLive(env, "run", rec, x.Report.Verdict, live.Reason(x.Report), id)
 	if werr != nil || err != nil {
 		// A proof without its log or reports is not a usable proof.
 		return cli.Silent(cli.ErrInfra)
