@@ -19,6 +19,7 @@ var sentinels = []cli.Sentinel{
 	{Err: prove.ErrInfra, Code: cli.ExitInfra},
 	{Err: context.Canceled, Code: cli.ExitInfra},
 	{Err: context.DeadlineExceeded, Code: cli.ExitInfra},
+	{Err: gitdiff.ErrNoCommit, Code: cli.ExitFindings}, // recheck of a commit not fetched
 	{Err: gitdiff.ErrNoGit, Code: cli.ExitInfra},
 	{Err: gitdiff.ErrNotRepo, Code: cli.ExitInfra},
 	{Err: gitdiff.ErrUnknownRev, Code: cli.ExitInfra},
