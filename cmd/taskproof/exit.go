@@ -8,6 +8,8 @@ import (
 	"github.com/taskproof/taskproof/internal/proofrun"
 	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/prove"
+	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/testout"
 )
 
 // sentinels are the exit codes of the errors the domain packages export
@@ -24,8 +26,10 @@ var sentinels = []cli.Sentinel{
 	{Err: gitdiff.ErrNotRepo, Code: cli.ExitInfra},
 	{Err: gitdiff.ErrUnknownRev, Code: cli.ExitInfra},
 	{Err: gitdiff.ErrGit, Code: cli.ExitInfra},
+	{Err: repo.ErrWrite, Code: cli.ExitInfra},
 	{Err: proofrun.ErrFailed, Code: cli.ExitFindings},
 	{Err: prove.ErrRefused, Code: cli.ExitFindings},
 	{Err: prove.ErrNotProven, Code: cli.ExitFindings},
 	{Err: proofstate.ErrRefused, Code: cli.ExitFindings},
+	{Err: testout.ErrNoOutput, Code: cli.ExitFindings},
 }
