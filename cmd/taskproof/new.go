@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/repo"
-	"github.com/taskproof/taskproof/internal/task"
 )
 
 // newOptions are the inputs of `taskproof new`.
@@ -34,22 +32,7 @@ func cmdNew(ctx context.Context, env *cli.Env, args []string) error {
 	if o.Date == "" {
 		o.Date = time.Now().Format(time.DateOnly)
 	}
-	title := strings.Join(strings.Fields(pos[0]), " ")
-	if title == "" {
-		return cli.Usagef("the title is empty; give the task a short title")
-	}
-	if _, err := time.Parse(time.DateOnly, o.Date); err != nil {
-		return cli.Usagef("--date %q is not a date; use YYYY-MM-DD", o.Date)
-	}
-	var base task.ID
-	if o.FollowUp != "" {
-		id, ok := task.ParseID(o.FollowUp)
-		if !ok {
-			return cli.Usagef("--follow-up %q is not a task id; use TASK-NNNN or TASK-NNNNB", o.FollowUp)
-		}
-		base = id
-	}
-	target, err := openRepo(env, o.Root).CreateTask(title, o.Date, base)
+	target, err := openRepo(env, o.Root).CreateTask(pos[0], o.Date, o.FollowUp)
 	if errors.Is(err, repo.ErrNoTask) || errors.Is(err, repo.ErrNoFreeID) || errors.Is(err, repo.ErrTaskFileExists) {
 		return cli.Findings(err)
 	}

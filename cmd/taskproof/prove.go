@@ -9,9 +9,7 @@ import (
 
 	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
-	"github.com/taskproof/taskproof/internal/live"
 	"github.com/taskproof/taskproof/internal/prove"
-	"github.com/taskproof/taskproof/internal/verify"
 )
 
 const proveSynopsis = "prove TASK-ID... | --all | --changed [--base REV] [-j N] [--force] [--dry-run] [--lane ID --out DIR] [--key FILE] [--timeout 10m] [--root DIR] [--format text|json]"
@@ -117,10 +115,8 @@ func runProve(ctx context.Context, o proveOptions, env *cli.Env, arg string) err
 	if cli.ProgressWanted(env) {
 		obs.Progress = env.Stderr
 	}
-	plan.WriteCached(env.Stderr, false)
-	rec := startLive(env, "prove", r.Root, live.KindProve, string(plan.Tasks[0].Doc.ID), o.Argv)
-	if err := plan.Execute(ctx, prove.WithLive(obs, rec)); err != nil {
-		finishLive(env, "prove", rec, string(verify.Infra), cli.FirstLine(err.Error()), 0)
+	rec, err := executeLive(ctx, env, o, plan, obs, string(plan.Tasks[0].Doc.ID))
+	if err != nil {
 		return err
 	}
 	res, warnings, err := plan.SealOne(ctx, priv, keySource, o.Argv)

@@ -82,10 +82,8 @@ func runProveMany(ctx context.Context, o proveOptions, env *cli.Env) error {
 	if !o.Force {
 		plan.UpToDate(priv.Public().(ed25519.PublicKey))
 	}
-	plan.WriteCached(env.Stderr, true)
-	rec := startLive(env, "prove", plan.Repo.Root, live.KindProve, "", o.Argv)
-	if err := plan.Execute(ctx, prove.WithLive(laneObserver(env, o.Jobs), rec)); err != nil {
-		finishLive(env, "prove", rec, string(verify.Infra), cli.FirstLine(err.Error()), 0)
+	rec, err := executeLive(ctx, env, o, plan, laneObserver(env, o.Jobs), "")
+	if err != nil {
 		return err
 	}
 	err = finishMany(ctx, env, o, plan, priv, keySource, nil)
@@ -95,6 +93,19 @@ func runProveMany(ctx context.Context, o proveOptions, env *cli.Env) error {
 	}
 	finishLive(env, "prove", rec, verdict, fmt.Sprintf("%d runs", len(plan.Runs())), plan.LedgerIDs()...)
 	return err
+}
+
+// executeLive runs plan observed by obs and followed by a live record of
+// the prove (of task, "" for many), after saying which runs it reuses.
+// An error ends the live record as INFRA.
+func executeLive(ctx context.Context, env *cli.Env, o proveOptions, plan *prove.Plan, obs prove.Observer, task string) (*live.Recorder, error) {
+	plan.WriteCached(env.Stderr, task == "")
+	rec := startLive(env, "prove", plan.Repo.Root, live.KindProve, task, o.Argv)
+	if err := plan.Execute(ctx, prove.WithLive(obs, rec)); err != nil {
+		finishLive(env, "prove", rec, string(verify.Infra), cli.FirstLine(err.Error()), 0)
+		return nil, err
+	}
+	return rec, nil
 }
 
 // runLane runs the one run o.Lane names and writes its signed result.

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"strings"
 
 	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/flagargs"
@@ -34,27 +32,7 @@ func cmdTests(ctx context.Context, env *cli.Env, args []string) error {
 	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
-	var from testout.Format
-	if o.From != "" {
-		if from, err = testout.ParseFormat(o.From); err != nil {
-			return cli.Usagef("--from: %v", err)
-		}
-	}
-	for _, r := range o.Require {
-		if strings.TrimSpace(r) == "" {
-			return cli.Usagef("--require needs a test name or glob, got an empty string")
-		}
-	}
-	in, name := env.Stdin, "standard input"
-	if pos[0] != "-" {
-		f, err := os.Open(pos[0])
-		if err != nil {
-			return fmt.Errorf("open test output: %w", err)
-		}
-		defer f.Close()
-		in, name = f, pos[0]
-	}
-	rep, err := testout.Check(in, name, from, o.Require)
+	rep, err := testout.CheckFile(env.Stdin, pos[0], o.From, o.Require)
 	if err != nil {
 		return err
 	}

@@ -2,9 +2,12 @@ package repo
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
 	"github.com/taskproof/taskproof/internal/task"
@@ -19,11 +22,27 @@ var (
 	ErrWrite = errors.New("cannot write the repository")
 )
 
-// CreateTask writes the new task NewTask makes (title, date, followUp)
-// and returns its path. It never overwrites a file (ErrTaskFileExists).
-// A repository without its tasks directory yet (a fresh init) gets one:
-// creating the first task is how it starts.
-func (r *Repo) CreateTask(title, date string, followUp task.ID) (string, error) {
+// CreateTask writes the new task NewTask makes and returns its path:
+// title as typed (its spaces collapsed), date YYYY-MM-DD, followUp the id
+// of the task it follows ("" for a fresh number). It never overwrites a
+// file (ErrTaskFileExists). A repository without its tasks directory yet
+// (a fresh init) gets one: creating the first task is how it starts.
+func (r *Repo) CreateTask(title, date, followUp string) (string, error) {
+	title = strings.Join(strings.Fields(title), " ")
+	if title == "" {
+		return "", errors.New("the title is empty; give the task a short title")
+	}
+	if _, err := time.Parse(time.DateOnly, date); err != nil {
+		return "", fmt.Errorf("--date %q is not a date; use YYYY-MM-DD", date)
+	}
+	var base task.ID
+	if followUp != "" {
+		id, ok := task.ParseID(followUp)
+		if !ok {
+			return "", fmt.Errorf("--follow-up %q is not a task id; use TASK-NNNN or TASK-NNNNB", followUp)
+		}
+		base = id
+	}
 	cfg, err := r.Config()
 	if err != nil {
 		return "", err
@@ -34,7 +53,7 @@ func (r *Repo) CreateTask(title, date string, followUp task.ID) (string, error) 
 			return "", inputErr(ErrWrite, "create tasks directory: %v", err)
 		}
 	}
-	path, content, err := r.NewTask(title, date, followUp)
+	path, content, err := r.NewTask(title, date, base)
 	if err != nil {
 		return "", err
 	}

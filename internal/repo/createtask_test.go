@@ -33,6 +33,19 @@ func TestCreateTask(t *testing.T) {
 	if _, err := Open(root).CreateTask("Follow", "2026-03-05", "TASK-0042"); !errors.Is(err, ErrNoTask) {
 		t.Errorf("follow-up of a missing task: %v, want ErrNoTask", err)
 	}
+	p3, err := Open(root).CreateTask("  Noise\thandshake ", "2026-03-05", "task-0001")
+	if err != nil || filepath.Base(p3) != "TASK-0001B-noise-handshake.md" {
+		t.Errorf("follow-up: %s, %v", p3, err)
+	}
+	for _, tt := range []struct{ title, date, followUp, want string }{
+		{" \t", "2026-03-05", "", "the title is empty"},
+		{"T", "05/03/2026", "", `--date "05/03/2026" is not a date`},
+		{"T", "2026-03-05", "0001", `--follow-up "0001" is not a task id`},
+	} {
+		if _, err := Open(root).CreateTask(tt.title, tt.date, tt.followUp); err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("CreateTask(%q, %q, %q): %v, want %q", tt.title, tt.date, tt.followUp, err, tt.want)
+		}
+	}
 	// A pattern that matches only TASK-0001 hides the file the next task
 	// would be: it is reported, never overwritten.
 	narrow := t.TempDir()

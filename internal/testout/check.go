@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 
 	"github.com/taskproof/taskproof/internal/task"
 )
@@ -39,4 +41,32 @@ func Check(in io.Reader, name string, from Format, require []string) (Report, er
 		refs[i] = task.TestRef{Name: r}
 	}
 	return NewReport(run, Require(run, refs)), nil
+}
+
+// CheckFile is Check of the file at path ("-" reads stdin) in the format
+// from names ("" detects it), after checking from and require: what
+// 'taskproof tests --from FROM --require NAME... PATH' reports.
+func CheckFile(stdin io.Reader, path, from string, require []string) (Report, error) {
+	var format Format
+	if from != "" {
+		f, err := ParseFormat(from)
+		if err != nil {
+			return Report{}, fmt.Errorf("--from: %w", err)
+		}
+		format = f
+	}
+	for _, r := range require {
+		if strings.TrimSpace(r) == "" {
+			return Report{}, errors.New("--require needs a test name or glob, got an empty string")
+		}
+	}
+	if path == "-" {
+		return Check(stdin, "standard input", format, require)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return Report{}, fmt.Errorf("open test output: %w", err)
+	}
+	defer f.Close()
+	return Check(f, path, format, require)
 }
