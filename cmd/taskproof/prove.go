@@ -124,7 +124,7 @@ func runProve(ctx context.Context, o proveOptions, env *cli.Env, arg string) err
 		return err
 	}
 	cli.Warn(env, "prove", warnings)
-	proveStepSummary(env, res.JobSummary())
+	cli.WarnStepSummary(env, "prove", res.JobSummary())
 	finishLive(env, "prove", rec, string(res.Verdict), res.Verdict+": "+evidence.ItemCounts(res.Items), plan.LedgerIDs()...)
 	if err := cli.WriteOutput(env.Stdout, o.Format, res, res.Text); err != nil {
 		return err

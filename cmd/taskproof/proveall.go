@@ -82,7 +82,7 @@ func runProveMany(ctx context.Context, o proveOptions, env *cli.Env) error {
 	if !o.Force {
 		plan.UpToDate(priv.Public().(ed25519.PublicKey))
 	}
-	rec, err := executeLive(ctx, env, o, plan, laneObserver(env, o.Jobs), "")
+	rec, err := executeLive(ctx, env, o, plan, prove.ManyObserver(env.Stderr, o.Jobs, cli.ProgressWanted(env)), "")
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func runLane(ctx context.Context, env *cli.Env, o proveOptions, plan *prove.Plan
 	if lane == nil {
 		return cli.Usagef("no run %q in the plan of this checkout; 'taskproof plan' lists the runs", o.Lane)
 	}
-	path, err := plan.RunLane(ctx, lane, o.Out, priv, laneObserver(env, 1))
+	path, err := plan.RunLane(ctx, lane, o.Out, priv, prove.ManyObserver(env.Stderr, 1, cli.ProgressWanted(env)))
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func finishMany(ctx context.Context, env *cli.Env, o proveOptions, plan *prove.P
 	if err := rep.WriteSummary(o.Summary); err != nil {
 		return err
 	}
-	proveStepSummary(env, rep.JobSummary())
+	cli.WarnStepSummary(env, "prove", rep.JobSummary())
 	if err := cli.WriteOutput(env.Stdout, o.Format, rep, rep.Text); err != nil {
 		return err
 	}

@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/taskproof/taskproof/internal/atomicfile"
 	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/proofstate"
-	"github.com/taskproof/taskproof/internal/scope"
 )
 
 const statusSynopsis = "status set TASK-ID STATUS [--by TASK-ID] [--require-trusted] [--root DIR]"
@@ -30,20 +28,10 @@ func cmdStatusSet(ctx context.Context, env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	doc := c.Doc
-	if c.Unchanged() {
-		fmt.Fprintf(env.Stdout, "%s: status is already %q (%s:%d); nothing written\n", doc.ID, c.Value, doc.Path, doc.Status.Line)
-	} else {
+	if !c.Unchanged() {
 		if err := atomicfile.Write(c.Path, c.Out, 0o644); err != nil {
 			return cli.Infra(err)
 		}
-		fmt.Fprintf(env.Stdout, "%s: status %q -> %q (%s:%d)\n", doc.ID, c.From, c.Value, doc.Path, doc.Status.Line)
 	}
-	if p := c.Proof; p != nil {
-		fmt.Fprintf(env.Stdout, "proven by %s (commit %s, %s)\n", p.Bundle, scope.ShortHash(p.Commit), p.Digest)
-		if p.Signer != nil {
-			fmt.Fprintf(env.Stdout, "signed by %s\n", p.Signer)
-		}
-	}
-	return nil
+	return cli.Write(env.Stdout, c.Text())
 }

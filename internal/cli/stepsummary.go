@@ -30,3 +30,12 @@ func appendFile(path string, data []byte) error {
 	}
 	return err
 }
+
+// WarnStepSummary appends md to the job summary as AppendStepSummary
+// does; failing to is a warning of command name, for a command whose
+// results are already written.
+func WarnStepSummary(env *Env, name string, md []byte) {
+	if err := AppendStepSummary(env, md); err != nil {
+		Warn(env, name, []string{err.Error()})
+	}
+}

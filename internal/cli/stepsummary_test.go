@@ -35,3 +35,19 @@ func TestAppendStepSummary(t *testing.T) {
 		t.Errorf("unwritable summary: err = %v, want an append job summary error", err)
 	}
 }
+
+func TestWarnStepSummary(t *testing.T) {
+	var stderr strings.Builder
+	dir := t.TempDir()
+	env := &Env{Stderr: &stderr, Getenv: func(string) string { return filepath.Join(dir, "missing", "summary.md") }}
+	WarnStepSummary(env, "prove", []byte("# x"))
+	if got := stderr.String(); !strings.HasPrefix(got, "taskproof prove: warning: append job summary: ") {
+		t.Errorf("stderr %q, want a warning", got)
+	}
+	stderr.Reset()
+	env.Getenv = func(string) string { return filepath.Join(dir, "summary.md") }
+	WarnStepSummary(env, "prove", []byte("# x"))
+	if stderr.Len() != 0 {
+		t.Errorf("stderr %q after a written summary", stderr.String())
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/scope"
 	"github.com/taskproof/taskproof/internal/task"
 )
 
@@ -35,6 +36,26 @@ type StatusChange struct {
 
 // Unchanged reports whether the task file already says Value.
 func (c *StatusChange) Unchanged() bool { return bytes.Equal(c.Out, c.Src) }
+
+// Text is what 'status set' says once the change is written: the status
+// before and after (or that it already was), and the evidence that
+// allowed it with its signer.
+func (c *StatusChange) Text() []byte {
+	var b bytes.Buffer
+	d := c.Doc
+	if c.Unchanged() {
+		fmt.Fprintf(&b, "%s: status is already %q (%s:%d); nothing written\n", d.ID, c.Value, d.Path, d.Status.Line)
+	} else {
+		fmt.Fprintf(&b, "%s: status %q -> %q (%s:%d)\n", d.ID, c.From, c.Value, d.Path, d.Status.Line)
+	}
+	if p := c.Proof; p != nil {
+		fmt.Fprintf(&b, "proven by %s (commit %s, %s)\n", p.Bundle, scope.ShortHash(p.Commit), p.Digest)
+		if p.Signer != nil {
+			fmt.Fprintf(&b, "signed by %s\n", p.Signer)
+		}
+	}
+	return b.Bytes()
+}
 
 // ChangeStatus decides the status change q asks for in r: the status
 // must be in the configured vocabulary, Done and In Review need evidence

@@ -34,8 +34,15 @@ func TestChangeStatus(t *testing.T) {
 		!strings.Contains(string(c.Out), "status: Draft\n") || string(c.Src) != string(before) || c.Path != filepath.Join(root, "tasks/TASK-0001-boot.md") {
 		t.Errorf("Draft: %+v", c)
 	}
-	if c, err := change(StatusRequest{Status: "In Progress"}); err != nil || !c.Unchanged() {
-		t.Errorf("the status it has: %+v, %v", c, err)
+	if want := "TASK-0001: status \"In Progress\" -> \"Draft\" (tasks/TASK-0001-boot.md:3)\n"; string(c.Text()) != want {
+		t.Errorf("Draft: says %q, want %q", c.Text(), want)
+	}
+	c, err = change(StatusRequest{Status: "In Progress"})
+	if err != nil || !c.Unchanged() {
+		t.Fatalf("the status it has: %+v, %v", c, err)
+	}
+	if want := "TASK-0001: status is already \"In Progress\" (tasks/TASK-0001-boot.md:3); nothing written\n"; string(c.Text()) != want {
+		t.Errorf("unchanged: says %q, want %q", c.Text(), want)
 	}
 	for _, tt := range []struct {
 		q       StatusRequest
@@ -68,7 +75,10 @@ func TestChangeStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Value != "Done" || c.Proof == nil || c.Proof.State != Proven || c.Proof.KeyID != evidence.KeyID(pub) {
-		t.Errorf("Done with evidence: %+v", c)
+		t.Fatalf("Done with evidence: %+v", c)
+	}
+	if text := string(c.Text()); !strings.Contains(text, `-> "Done"`) || !strings.Contains(text, "\nproven by .taskproof/evidence/TASK-0001.tar (commit ") {
+		t.Errorf("Done: says %q", text)
 	}
 	if after, _ := os.ReadFile(filepath.Join(root, "tasks/TASK-0001-boot.md")); string(after) != string(before) {
 		t.Error("ChangeStatus wrote the task file")
