@@ -69,14 +69,8 @@ func TestLock(t *testing.T) {
 // evidence; a plan of six seals them all, reports them proven and writes
 // the Markdown summary.
 func TestSealOneAndAll(t *testing.T) {
-	root := planRepo(t, map[string]string{"TASK-0001": "taskproof run --contract proof/contract.toml -- ./boot.sh"})
-	p, err := New(repo.Open(root), Options{Timeout: time.Minute, Version: "test"}, "TASK-0001")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Bind(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	p := bootPlan(t)
+	root := p.Repo.Root
 	if err := p.Execute(t.Context(), Observer{}); err != nil {
 		t.Fatal(err)
 	}
@@ -149,15 +143,8 @@ func TestRunLane(t *testing.T) {
 // agrees and is recorded; a bundle whose commit is not in the repository
 // wraps gitdiff.ErrNoCommit.
 func TestRecheck(t *testing.T) {
-	root := planRepo(t, map[string]string{"TASK-0001": "taskproof run --contract proof/contract.toml -- ./boot.sh"})
-	r := repo.Open(root)
-	p, err := New(r, Options{Timeout: time.Minute, Version: "test"}, "TASK-0001")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Bind(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	p := bootPlan(t)
+	r := p.Repo
 	if err := p.Execute(t.Context(), Observer{}); err != nil {
 		t.Fatal(err)
 	}
