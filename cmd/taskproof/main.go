@@ -1,11 +1,11 @@
 // Command taskproof makes a task document's Definition of Done executable.
 //
-// The command package is the shell: main makes the context and handles
-// signals, commands.go is the table of commands, exit.go gives the domain
-// packages' errors their exit codes; internal/cli dispatches, parses flags
-// and maps errors to exit codes. Every command lives in its own file as an
-// options struct plus a run function; the work is done by the internal
-// packages.
+// The command package is the shell: main makes the context a signal
+// cancels (cli.SignalContext), commands.go is the table of commands,
+// exit.go gives the domain packages' errors their exit codes; internal/cli
+// dispatches, parses flags and maps errors to exit codes. Every command
+// lives in its own file as an options struct plus a run function; the
+// work is done by the internal packages.
 package main
 
 import (

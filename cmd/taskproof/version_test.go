@@ -73,7 +73,7 @@ func TestInstalledVersion(t *testing.T) {
 	}
 	got := strings.TrimSpace(string(out))
 	// Go 1.24+ stamps a pseudo-version (v0.0.0-TIME-REV12); older
-	// toolchains leave "(devel)" and version.go says devel-REV12.
+	// toolchains leave "(devel)" and cli.ResolveVersion says devel-REV12.
 	if !strings.HasPrefix(got, "taskproof ") || !strings.HasSuffix(got, rev[:12]) {
 		t.Fatalf("--version = %q, want a version ending in the revision %s", got, rev[:12])
 	}
