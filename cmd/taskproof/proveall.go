@@ -13,16 +13,12 @@ import (
 	"github.com/taskproof/taskproof/internal/verify"
 )
 
-// planOptions are the engine's options of a prove with o.
-func (o proveOptions) planOptions() prove.Options {
-	return prove.Options{Base: o.Base, Timeout: o.Timeout, Version: version, Jobs: o.Jobs, Force: o.Force}
-}
-
 // planMany opens the repository and plans the tasks o selects (--all,
 // --changed or the ids), bound to the work tree.
 func planMany(ctx context.Context, env *cli.Env, o proveOptions) (*prove.Plan, error) {
+	opts := prove.Options{Base: o.Base, Timeout: o.Timeout, Version: version, Jobs: o.Jobs, Force: o.Force}
 	sel := prove.Selection{All: o.All, Changed: o.Changed, Names: o.Tasks}
-	return prove.PlanSelected(ctx, openRepo(env, o.Root), o.planOptions(), sel)
+	return prove.PlanSelected(ctx, openRepo(env, o.Root), opts, sel)
 }
 
 // checkSelection checks how prove and plan were told which tasks: by
