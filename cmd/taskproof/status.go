@@ -6,6 +6,7 @@ import (
 	"github.com/taskproof/taskproof/internal/atomicfile"
 	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/proofstate"
+	"github.com/taskproof/taskproof/internal/trust"
 )
 
 const statusSynopsis = "status set TASK-ID STATUS [--by TASK-ID] [--require-trusted] [--root DIR]"
@@ -14,17 +15,20 @@ const statusSynopsis = "status set TASK-ID STATUS [--by TASK-ID] [--require-trus
 // rewrites the task's status line.
 func cmdStatusSet(ctx context.Context, env *cli.Env, args []string) error {
 	var root string
-	q := proofstate.StatusRequest{CI: inCI(env)}
+	var requireTrusted bool
+	var q proofstate.StatusRequest
 	fs := cli.NewFlagSet(env, "status", statusSynopsis)
 	fs.RootFlag(&root)
 	fs.StringVar(&q.By, "by", "", "successor `TASK-ID` when STATUS is Superseded")
-	fs.BoolVar(&q.RequireTrusted, "require-trusted", false, requireTrustedUsage)
+	fs.BoolVar(&requireTrusted, "require-trusted", false, requireTrustedUsage)
 	pos, err := fs.ParseExactly(args, 2, "status set takes TASK-ID and STATUS, got %d arguments; e.g. taskproof status set TASK-0003 Done")
 	if err != nil {
 		return err
 	}
+	r := openRepo(env, root)
 	q.Task, q.Status = pos[0], pos[1]
-	c, err := proofstate.ChangeStatus(ctx, openRepo(env, root), q)
+	q.Policy = func() (*trust.Policy, error) { return loadPolicy(ctx, env, r, requireTrusted) }
+	c, err := proofstate.ChangeStatus(ctx, r, q)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/taskproof/taskproof/internal/repo"
 	"github.com/taskproof/taskproof/internal/scope"
 	"github.com/taskproof/taskproof/internal/task"
+	"github.com/taskproof/taskproof/internal/trust"
 )
 
 // StatusRequest is a status change as typed: 'taskproof status set'.
@@ -16,8 +17,9 @@ type StatusRequest struct {
 	Task   string // id, or a path to a task file
 	Status string // a status of the vocabulary, or an alias
 	By     string // successor of a Superseded task, "" for the recorded one
-	// CI and RequireTrusted choose the trust policy (LoadPolicy).
-	CI, RequireTrusted bool
+	// Policy loads the trust policy (LoadPolicy); called only for a status
+	// that needs evidence.
+	Policy func() (*trust.Policy, error)
 }
 
 // StatusChange is the status line of a task set anew: what 'status set'
@@ -91,7 +93,7 @@ func ChangeStatus(ctx context.Context, r *repo.Repo, q StatusRequest) (*StatusCh
 	}
 	switch want {
 	case "Done", "In Review":
-		pol, err := LoadPolicy(ctx, r, q.CI, q.RequireTrusted)
+		pol, err := q.Policy()
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/gittest"
 	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/trust"
 )
 
 // TestChangeStatus decides status changes of the fixture task without
@@ -22,8 +23,10 @@ func TestChangeStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	change := func(q StatusRequest) (*StatusChange, error) {
+		r := repo.Open(root)
 		q.Task = "TASK-0001"
-		return ChangeStatus(t.Context(), repo.Open(root), q)
+		q.Policy = func() (*trust.Policy, error) { return LoadPolicy(t.Context(), r, false, false) }
+		return ChangeStatus(t.Context(), r, q)
 	}
 
 	c, err := change(StatusRequest{Status: "draft"})
