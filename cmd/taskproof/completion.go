@@ -10,12 +10,9 @@ import (
 // from the command table and the flags each command parses.
 func cmdCompletion(ctx context.Context, env *cli.Env, args []string) error {
 	fs := cli.NewFlagSet(env, "completion", "completion bash|zsh|fish")
-	pos, err := fs.Parse(args)
+	pos, err := fs.ParseExactly(args, 1, "completion takes the shell: bash, zsh or fish")
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return cli.Usagef("completion takes the shell: bash, zsh or fish")
 	}
 	script, err := cli.Completion(pos[0], cli.CommandTree(ctx, env.Program))
 	if err != nil {

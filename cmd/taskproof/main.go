@@ -1,20 +1,17 @@
 // Command taskproof makes a task document's Definition of Done executable.
 //
-// The command package is the shell: main makes the context and handles
-// signals, commands.go is the table of commands, exit.go gives the domain
-// packages' errors their exit codes; internal/cli dispatches, parses flags
-// and maps errors to exit codes. Every command lives in its own file as an
-// options struct plus a run function; the work is done by the internal
-// packages.
+// The command package is the shell: main makes the context a signal
+// cancels (cli.SignalContext), commands.go is the table of commands,
+// exit.go gives the domain packages' errors their exit codes; internal/cli
+// dispatches, parses flags and maps errors to exit codes. Every command
+// lives in its own file as an options struct plus a run function; the
+// work is done by the internal packages.
 package main
 
 import (
-	"context"
 	"embed"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/config"
@@ -55,33 +52,11 @@ func openTask(env *cli.Env, root, arg string) (*repo.Repo, *task.Document, error
 }
 
 func main() {
-	ctx, stop := signalContext()
+	ctx, stop := cli.SignalContext()
 	env := &cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 	code := runMain(ctx, env, os.Args[1:])
 	stop()
 	os.Exit(code)
-}
-
-// signalContext is the one place taskproof handles signals: the first
-// SIGINT, SIGTERM or SIGHUP cancels the context (a run stops its process
-// group and says so; git stops), and from then on a signal has its default
-// effect, so a second one ends taskproof at once.
-func signalContext() (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(context.Background())
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	go func() {
-		select {
-		case <-sigs:
-			cancel()
-			signal.Reset(os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-		case <-ctx.Done():
-		}
-	}()
-	return ctx, func() {
-		signal.Stop(sigs)
-		cancel()
-	}
 }
 
 // helpFiles are the commands' help texts: prose kept apart from the code.

@@ -14,6 +14,7 @@ type nextOptions struct {
 	Format string // text or json
 }
 
+// cmdNext prints the ready tasks of the repository at --root.
 func cmdNext(ctx context.Context, env *cli.Env, args []string) error {
 	o := nextOptions{}
 	fs := cli.NewFlagSet(env, "next", "next [--root DIR] [--format text|json]")
@@ -22,11 +23,6 @@ func cmdNext(ctx context.Context, env *cli.Env, args []string) error {
 	if err := fs.ParseNone(args, "next takes no arguments"); err != nil {
 		return err
 	}
-	return runNext(ctx, o, env)
-}
-
-// runNext prints the ready tasks of the repository at o.Root.
-func runNext(ctx context.Context, o nextOptions, env *cli.Env) error {
 	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}

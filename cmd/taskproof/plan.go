@@ -35,14 +35,10 @@ func cmdPlan(ctx context.Context, env *cli.Env, args []string) error {
 	if err := cli.CheckFormat(o.Format, "text", "json", "github", "gitlab"); err != nil {
 		return err
 	}
-	switch {
-	case o.All && o.Changed:
-		return cli.Usagef("--all and --changed both choose the tasks; give one")
-	case (o.All || o.Changed) && len(pos) > 0:
-		return cli.Usagef("--all and --changed choose the tasks; give no TASK-ID with them")
-	case len(pos) == 0 && !o.Changed:
-		o.All = true
+	if err := checkSelection(o.proveOptions, pos); err != nil {
+		return err
 	}
+	o.All = o.All || (len(pos) == 0 && !o.Changed)
 	o.Tasks, o.Jobs, o.Timeout = pos, runtime.NumCPU(), prove.DefaultTimeout
 	plan, err := planMany(ctx, env, o.proveOptions)
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"io"
-	"os"
 
 	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/proofrun"
@@ -23,7 +22,7 @@ var proofHelp = helpText("proof-markers") + "\n\n" + helpText("proof-exit")
 // or the failure on stderr. unit measures the run ("in 0.8s").
 func emitProof(env *cli.Env, f proofrun.Flags, r *report.Report, unit string) error {
 	errs := []error{proofrun.WriteReports(r, proofrun.Reports{Report: f.Report, JUnit: f.JUnit, Summary: f.Summary})}
-	if err := appendStepSummary(env, r.Markdown()); err != nil {
+	if err := cli.AppendStepSummary(env, r.Markdown()); err != nil {
 		errs = append(errs, err)
 	}
 	switch {
@@ -35,19 +34,6 @@ func emitProof(env *cli.Env, f proofrun.Flags, r *report.Report, unit string) er
 		io.WriteString(env.Stderr, r.Text(unit))
 	}
 	return errors.Join(errs...)
-}
-
-// appendFile appends data to path (GitHub's job summary protocol).
-func appendFile(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // verdictError is the silent error of a report's verdict: nil for PASS,

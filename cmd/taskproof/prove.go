@@ -9,9 +9,7 @@ import (
 
 	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
-	"github.com/taskproof/taskproof/internal/live"
 	"github.com/taskproof/taskproof/internal/prove"
-	"github.com/taskproof/taskproof/internal/verify"
 )
 
 const proveSynopsis = "prove TASK-ID... | --all | --changed [--base REV] [-j N] [--force] [--dry-run] [--lane ID --out DIR] [--key FILE] [--timeout 10m] [--root DIR] [--format text|json]"
@@ -23,7 +21,6 @@ type proveOptions struct {
 	Base    string
 	Key     string
 	Timeout time.Duration
-	Task    string
 	Argv    []string // prove's own argv, for the ledger
 
 	// Many tasks: the selection, the lanes, the cache, one CI lane.
@@ -63,16 +60,13 @@ func cmdProve(ctx context.Context, env *cli.Env, args []string) error {
 	if err := checkContainment(env); err != nil {
 		return err
 	}
+	if err := checkSelection(o, pos); err != nil {
+		return err
+	}
 	o.Tasks = pos
-	many := o.All || o.Changed || o.DryRun || o.Lane != "" || len(pos) != 1
 	switch {
-	case o.All && o.Changed:
-		return cli.Usagef("--all and --changed both choose the tasks; give one")
-	case (o.All || o.Changed) && len(pos) > 0:
-		return cli.Usagef("--all and --changed choose the tasks; give no TASK-ID with them")
-	case !many:
-		o.Task = pos[0]
-		return runProve(ctx, o, env)
+	case !o.All && !o.Changed && !o.DryRun && o.Lane == "" && len(pos) == 1:
+		return runProve(ctx, o, env, pos[0])
 	case len(pos) == 0 && !o.All && !o.Changed:
 		if o.Lane == "" && !o.DryRun {
 			return cli.Usagef("missing TASK-ID; usage: taskproof %s", proveSynopsis)
@@ -85,9 +79,9 @@ func cmdProve(ctx context.Context, env *cli.Env, args []string) error {
 	return runProveMany(ctx, o, env)
 }
 
-// runProve plans the task's Definition of Done, runs it, judges it and
-// writes and records the evidence.
-func runProve(ctx context.Context, o proveOptions, env *cli.Env) error {
+// runProve plans the Definition of Done of the task arg names, runs it,
+// judges it and writes and records the evidence.
+func runProve(ctx context.Context, o proveOptions, env *cli.Env, arg string) error {
 	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
@@ -95,13 +89,12 @@ func runProve(ctx context.Context, o proveOptions, env *cli.Env) error {
 	if err != nil {
 		return err
 	}
-	plan, err := prove.New(r, prove.Options{Base: o.Base, Timeout: o.Timeout, Version: version, Force: o.Force}, o.Task)
+	plan, err := prove.New(r, prove.Options{Base: o.Base, Timeout: o.Timeout, Version: version, Force: o.Force}, arg)
 	var refused *prove.RefusedError
 	if errors.As(err, &refused) {
 		for _, l := range refused.Lines() {
 			fmt.Fprintf(env.Stderr, "taskproof prove: %s\n", l)
 		}
-		return err
 	}
 	if err != nil {
 		return err
@@ -122,26 +115,17 @@ func runProve(ctx context.Context, o proveOptions, env *cli.Env) error {
 	if cli.ProgressWanted(env) {
 		obs.Progress = env.Stderr
 	}
-	plan.WriteCached(env.Stderr, false)
-	rec := startLive(env, "prove", r.Root, live.KindProve, string(plan.Tasks[0].Doc.ID), o.Argv)
-	if err := plan.Execute(ctx, liveObserver(obs, rec)); err != nil {
-		finishLive(env, "prove", rec, string(verify.Infra), cli.FirstLine(err.Error()), 0)
-		return err
-	}
-	j := plan.Judge(ctx)[0]
-	sealed, err := plan.Seal(ctx, j, priv)
+	rec, err := executeLive(ctx, env, o, plan, obs, string(plan.Tasks[0].Doc.ID))
 	if err != nil {
 		return err
 	}
-	if sealed.Changed {
-		fmt.Fprintf(env.Stderr, "taskproof prove: warning: allowlisted files changed while the proof ran; the evidence binds their content from before it ran and is stale now\n")
+	res, warnings, err := plan.SealOne(ctx, priv, keySource, o.Argv)
+	if err != nil {
+		return err
 	}
-	res := plan.Result(j, sealed, keySource)
-	if err := plan.Record(ctx, j, sealed, o.Argv); err != nil {
-		fmt.Fprintf(env.Stderr, "taskproof prove: warning: prove not recorded in the ledger: %v\n", err)
-	}
-	proveStepSummary(env, res.JobSummary())
-	finishLive(env, "prove", rec, string(res.Verdict), res.Verdict+": "+evidence.ItemCounts(j.Items), plan.LedgerIDs()...)
+	cli.Warn(env, "prove", warnings)
+	cli.WarnStepSummary(env, "prove", res.JobSummary())
+	finishLive(env, "prove", rec, string(res.Verdict), res.Verdict+": "+evidence.ItemCounts(res.Items), plan.LedgerIDs()...)
 	if err := cli.WriteOutput(env.Stdout, o.Format, res, res.Text); err != nil {
 		return err
 	}

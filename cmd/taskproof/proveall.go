@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/taskproof/taskproof/internal/atomicfile"
 	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/live"
@@ -17,33 +16,21 @@ import (
 // planMany opens the repository and plans the tasks o selects (--all,
 // --changed or the ids), bound to the work tree.
 func planMany(ctx context.Context, env *cli.Env, o proveOptions) (*prove.Plan, error) {
-	r := openRepo(env, o.Root)
-	if _, err := r.Tasks(); err != nil {
-		return nil, err
-	}
-	if _, err := r.Config(); err != nil {
-		return nil, err
-	}
 	opts := prove.Options{Base: o.Base, Timeout: o.Timeout, Version: version, Jobs: o.Jobs, Force: o.Force}
-	names := o.Tasks
-	var err error
+	sel := prove.Selection{All: o.All, Changed: o.Changed, Names: o.Tasks}
+	return prove.PlanSelected(ctx, openRepo(env, o.Root), opts, sel)
+}
+
+// checkSelection checks how prove and plan were told which tasks: by
+// --all, --changed or ids, never two of them.
+func checkSelection(o proveOptions, pos []string) error {
 	switch {
-	case o.All:
-		names, err = prove.AllTasks(r)
-	case o.Changed:
-		names, err = prove.ChangedTasks(ctx, r, opts)
+	case o.All && o.Changed:
+		return cli.Usagef("--all and --changed both choose the tasks; give one")
+	case (o.All || o.Changed) && len(pos) > 0:
+		return cli.Usagef("--all and --changed choose the tasks; give no TASK-ID with them")
 	}
-	if err != nil {
-		return nil, err
-	}
-	plan, err := prove.NewAll(r, opts, names...)
-	if err != nil {
-		return nil, err
-	}
-	if err := plan.Bind(ctx); err != nil {
-		return nil, err
-	}
-	return plan, nil
+	return nil
 }
 
 // signingKey loads the key that signs evidence and lane results.
@@ -91,10 +78,8 @@ func runProveMany(ctx context.Context, o proveOptions, env *cli.Env) error {
 	if !o.Force {
 		plan.UpToDate(priv.Public().(ed25519.PublicKey))
 	}
-	plan.WriteCached(env.Stderr, true)
-	rec := startLive(env, "prove", plan.Repo.Root, live.KindProve, "", o.Argv)
-	if err := plan.Execute(ctx, liveObserver(laneObserver(env, o.Jobs), rec)); err != nil {
-		finishLive(env, "prove", rec, string(verify.Infra), cli.FirstLine(err.Error()), 0)
+	rec, err := executeLive(ctx, env, o, plan, prove.ManyObserver(env.Stderr, o.Jobs, cli.ProgressWanted(env)), "")
+	if err != nil {
 		return err
 	}
 	err = finishMany(ctx, env, o, plan, priv, keySource, nil)
@@ -106,22 +91,30 @@ func runProveMany(ctx context.Context, o proveOptions, env *cli.Env) error {
 	return err
 }
 
+// executeLive runs plan observed by obs and followed by a live record of
+// the prove (of task, "" for many), after saying which runs it reuses.
+// An error ends the live record as INFRA.
+func executeLive(ctx context.Context, env *cli.Env, o proveOptions, plan *prove.Plan, obs prove.Observer, task string) (*live.Recorder, error) {
+	plan.WriteCached(env.Stderr, task == "")
+	rec := startLive(env, "prove", plan.Repo.Root, live.KindProve, task, o.Argv)
+	if err := plan.Execute(ctx, prove.WithLive(obs, rec)); err != nil {
+		finishLive(env, "prove", rec, string(verify.Infra), cli.FirstLine(err.Error()), 0)
+		return nil, err
+	}
+	return rec, nil
+}
+
 // runLane runs the one run o.Lane names and writes its signed result.
 func runLane(ctx context.Context, env *cli.Env, o proveOptions, plan *prove.Plan, priv ed25519.PrivateKey) error {
 	lane := plan.Run(o.Lane)
 	if lane == nil {
 		return cli.Usagef("no run %q in the plan of this checkout; 'taskproof plan' lists the runs", o.Lane)
 	}
-	plan.OnlyLane(lane)
-	if err := plan.Execute(ctx, laneObserver(env, 1)); err != nil {
+	path, err := plan.RunLane(ctx, lane, o.Out, priv, prove.ManyObserver(env.Stderr, 1, cli.ProgressWanted(env)))
+	if err != nil {
 		return err
 	}
-	path, err := plan.WriteLane(lane, o.Out, priv)
-	if err != nil {
-		return cli.Infra(err)
-	}
-	first := lane.First()
-	res := first.Step.Result
+	res := lane.First().Step.Result
 	fmt.Fprintf(env.Stdout, "lane %s: %s\nresult: %s\nproves: %s\n", lane.ID, res.Outcome.Reason, path, strings.Join(lane.Tasks(), " "))
 	if !res.Outcome.Passed {
 		return cli.Silent(cli.ErrFindings)
@@ -135,47 +128,23 @@ type manyReport = prove.ManyReport
 // finishMany judges, seals and records every task that is not up to date,
 // and reports them all.
 func finishMany(ctx context.Context, env *cli.Env, o proveOptions, plan *prove.Plan, priv ed25519.PrivateKey, keySource string, lanes []prove.LaneProblem) error {
-	rep := plan.NewManyReport(lanes)
-	js := plan.Judge(ctx)
-	var sealed []*prove.Sealed
-	for _, j := range js {
-		s, err := plan.Seal(ctx, j, priv)
-		if err != nil {
-			return err
-		}
-		if s.Changed {
-			fmt.Fprintf(env.Stderr, "taskproof prove: warning: %s: allowlisted files changed while the proof ran; its evidence binds their content from before and is stale now\n", j.Task.Doc.ID)
-		}
-		sealed = append(sealed, s)
-		rep.Add(plan.Result(j, s, keySource), s)
+	rep, warnings, err := plan.SealAll(ctx, priv, keySource, lanes, o.Argv)
+	cli.Warn(env, "prove", warnings)
+	if err != nil {
+		return err
 	}
-	if err := plan.RecordAll(ctx, js, sealed, o.Argv); err != nil {
-		fmt.Fprintf(env.Stderr, "taskproof prove: warning: proves not recorded in the ledger: %v\n", err)
-	}
-	rep.Finish(plan)
 	for _, l := range lanes {
 		fmt.Fprintf(env.Stderr, "taskproof: %v\n", l)
 	}
-	if err := writeSummary(o.Summary, rep); err != nil {
+	if err := rep.WriteSummary(o.Summary); err != nil {
 		return err
 	}
-	proveStepSummary(env, rep.JobSummary())
+	cli.WarnStepSummary(env, "prove", rep.JobSummary())
 	if err := cli.WriteOutput(env.Stdout, o.Format, rep, rep.Text); err != nil {
 		return err
 	}
 	if rep.Verdict != evidence.Proven {
 		return cli.Silent(cli.ErrFindings)
-	}
-	return nil
-}
-
-// writeSummary writes the Markdown summary to path, atomically.
-func writeSummary(path string, rep *manyReport) error {
-	if path == "" {
-		return nil
-	}
-	if err := atomicfile.Write(path, rep.Markdown(), 0o644); err != nil {
-		return cli.Infra(fmt.Errorf("write summary: %w", err))
 	}
 	return nil
 }

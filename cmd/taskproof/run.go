@@ -13,6 +13,9 @@ import (
 
 const runSynopsis = "run [--contract FILE] [--profile P] [--timeout 90s] [--pty] [--log FILE] [--report FILE] -- CMD ARGS..."
 
+// cmdRun runs the command, prints the verdict and records the run in the
+// ledger under --root (a failure to record is a warning: the ledger is
+// history, the verdict stands).
 func cmdRun(ctx context.Context, env *cli.Env, args []string) error {
 	var f proofrun.RunFlags
 	fs := cli.NewFlagSet(env, "run", runSynopsis)
@@ -24,13 +27,6 @@ func cmdRun(ctx context.Context, env *cli.Env, args []string) error {
 	if err := checkContainment(env); err != nil {
 		return err
 	}
-	return runRun(ctx, f, env)
-}
-
-// runRun runs the command, prints the verdict and records the run in the
-// ledger under --root (a failure to record is a warning: the ledger is
-// history, the verdict stands).
-func runRun(ctx context.Context, f proofrun.RunFlags, env *cli.Env) error {
 	if err := f.CheckTimes(); err != nil {
 		return err
 	}
@@ -45,8 +41,8 @@ func runRun(ctx context.Context, f proofrun.RunFlags, env *cli.Env) error {
 	if err := proofrun.CheckOutputs(f.Report, f.JUnit, f.Summary, f.Log); err != nil {
 		return err
 	}
-	run := proofrun.Run{Argv: f.Argv, Markers: m, Timeout: f.Timeout, Drain: f.Drain, Grace: f.Grace,
-		PTY: f.PTY, OKExit: f.OKExit, Log: f.Log, LogMax: f.LogMax}
+	run := f.Run()
+	run.Markers, run.Log = m, f.Log
 	if cli.ProgressWanted(env) {
 		run.Progress = env.Stderr
 	}
@@ -74,8 +70,8 @@ func runRun(ctx context.Context, f proofrun.RunFlags, env *cli.Env) error {
 	if lerr != nil {
 		fmt.Fprintf(env.Stderr, "taskproof run: warning: run not recorded in the ledger: %v\n", lerr)
 	}
-	rec.EndStep(1, x.Report.Verdict, runReason(x.Report), liveFailure(x.Report.Failure))
-	finishLive(env, "run", rec, x.Report.Verdict, runReason(x.Report), id)
+	rec.EndStep(1, x.Report.Verdict, live.Reason(x.Report), live.FailureOf(x.Report.Failure))
+	finishLive(env, "run", rec, x.Report.Verdict, live.Reason(x.Report), id)
 	if werr != nil || err != nil {
 		// A proof without its log or reports is not a usable proof.
 		return cli.Silent(cli.ErrInfra)

@@ -2,14 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
-	"time"
 
 	"github.com/taskproof/taskproof/internal/cli"
 	"github.com/taskproof/taskproof/internal/web"
@@ -21,6 +15,7 @@ type serveOptions struct {
 	Addr string
 }
 
+// cmdServe serves the dashboard until SIGINT or SIGTERM (main's context).
 func cmdServe(ctx context.Context, env *cli.Env, args []string) error {
 	o := serveOptions{}
 	fs := cli.NewFlagSet(env, "serve", "serve [--addr 127.0.0.1:7878] [--root DIR]")
@@ -29,11 +24,6 @@ func cmdServe(ctx context.Context, env *cli.Env, args []string) error {
 	if err := fs.ParseNone(args, "serve takes no arguments"); err != nil {
 		return err
 	}
-	return runServe(ctx, o, env)
-}
-
-// runServe serves until SIGINT or SIGTERM.
-func runServe(ctx context.Context, o serveOptions, env *cli.Env) error {
 	if _, _, _, err := openTasks(env, o.Root); err != nil {
 		return err
 	}
@@ -41,28 +31,11 @@ func runServe(ctx context.Context, o serveOptions, env *cli.Env) error {
 	if err != nil {
 		return cli.Infra(fmt.Errorf("listen on %s: %w", o.Addr, err))
 	}
-	opts := web.Options{}
-	host, _, _ := net.SplitHostPort(ln.Addr().String())
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		opts.Hosts = web.LoopbackHosts
-	} else {
+	if !web.Loopback(ln.Addr()) {
 		fmt.Fprintf(env.Stderr, "taskproof serve: warning: listening on %s, not loopback: anyone who can reach it can read every task, console and run\n", ln.Addr())
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	srv := &http.Server{
-		Handler:           web.NewServer(o.Root, opts),
-		ReadHeaderTimeout: 10 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return ctx }, // ends live streams on a signal
-	}
-	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx)
-	}()
 	fmt.Fprintf(env.Stdout, "taskproof serve: http://%s/ (Ctrl-C stops)\n", ln.Addr())
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := web.Serve(ctx, ln, o.Root); err != nil {
 		return cli.Infra(err)
 	}
 	return nil

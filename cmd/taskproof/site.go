@@ -15,6 +15,7 @@ type siteOptions struct {
 	Out  string
 }
 
+// cmdSite writes the dashboard of the repository at --root into --out.
 func cmdSite(ctx context.Context, env *cli.Env, args []string) error {
 	o := siteOptions{}
 	fs := cli.NewFlagSet(env, "site", "site --out DIR [--root DIR]")
@@ -23,10 +24,6 @@ func cmdSite(ctx context.Context, env *cli.Env, args []string) error {
 	if err := fs.ParseNone(args, "site takes no arguments (use --out DIR)"); err != nil {
 		return err
 	}
-	return runSite(o, env)
-}
-
-func runSite(o siteOptions, env *cli.Env) error {
 	if o.Out == "" {
 		return cli.Usagef("missing --out DIR: where to write the site")
 	}

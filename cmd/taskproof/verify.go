@@ -23,12 +23,9 @@ func cmdVerify(ctx context.Context, env *cli.Env, args []string) error {
 	fs := cli.NewFlagSet(env, "verify", verifySynopsis)
 	fs.Help += "\n\n" + proofHelp
 	o.Register(fs.FlagSet)
-	pos, err := fs.Parse(args)
+	pos, err := fs.ParseExactly(args, 1, "want exactly one LOG argument (a file, or - for stdin), got %d")
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		return cli.Usagef("want exactly one LOG argument (a file, or - for stdin), got %d", len(pos))
 	}
 	o.Log = pos[0]
 	return runVerify(ctx, o, env)

@@ -1,42 +1,9 @@
 package main
 
-import "runtime/debug"
+import "github.com/taskproof/taskproof/internal/cli"
 
-// resolveVersion is taskproof's version: the -ldflags value when one was
-// given, else what Go recorded in the build (the module version for
-// `go install …@vX`, else the VCS revision), else "dev".
-func resolveVersion(ldflags string, info *debug.BuildInfo, ok bool) string {
-	if ldflags != "" && ldflags != "dev" {
-		return ldflags
-	}
-	if !ok || info == nil {
-		return "dev"
-	}
-	if v := info.Main.Version; v != "" && v != "(devel)" {
-		return v
-	}
-	var rev, modified string
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			modified = s.Value
-		}
-	}
-	if rev == "" {
-		return "dev"
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if modified == "true" {
-		return "devel-" + rev + "-dirty"
-	}
-	return "devel-" + rev
-}
-
+// version is taskproof's version: the -ldflags value when one was given,
+// else what Go recorded in the build (cli.ResolveVersion).
 func init() {
-	info, ok := debug.ReadBuildInfo()
-	version = resolveVersion(version, info, ok)
+	version = cli.BuildVersion(version)
 }

@@ -4,35 +4,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"testing"
 )
-
-func TestResolveVersion(t *testing.T) {
-	withRev := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
-		{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "false"}}}
-	dirty := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
-		{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "true"}}}
-	tests := []struct {
-		name, ldflags string
-		info          *debug.BuildInfo
-		ok            bool
-		want          string
-	}{
-		{"ldflags win", "v9.9.9", &debug.BuildInfo{Main: debug.Module{Version: "v1.0.0"}}, true, "v9.9.9"},
-		{"module version", "dev", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}, true, "v1.2.3"},
-		{"vcs revision", "dev", withRev, true, "devel-0123456789ab"},
-		{"dirty tree", "dev", dirty, true, "devel-0123456789ab-dirty"},
-		{"no info", "dev", nil, false, "dev"},
-		{"devel without vcs", "dev", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, true, "dev"},
-	}
-	for _, tt := range tests {
-		if got := resolveVersion(tt.ldflags, tt.info, tt.ok); got != tt.want {
-			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
-		}
-	}
-}
 
 // TestInstalledVersion builds taskproof the way `go install
 // ./cmd/taskproof` does (no -ldflags) from a copy of the working tree
@@ -99,7 +73,7 @@ func TestInstalledVersion(t *testing.T) {
 	}
 	got := strings.TrimSpace(string(out))
 	// Go 1.24+ stamps a pseudo-version (v0.0.0-TIME-REV12); older
-	// toolchains leave "(devel)" and version.go says devel-REV12.
+	// toolchains leave "(devel)" and cli.ResolveVersion says devel-REV12.
 	if !strings.HasPrefix(got, "taskproof ") || !strings.HasSuffix(got, rev[:12]) {
 		t.Fatalf("--version = %q, want a version ending in the revision %s", got, rev[:12])
 	}

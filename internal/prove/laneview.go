@@ -143,3 +143,12 @@ func (p *Plan) WriteCached(w io.Writer, many bool) {
 		}
 	}
 }
+
+// ManyObserver is the observer of a many-task prove on w: the LaneView of
+// jobs lanes when w is a terminal to redraw (live), else RunLines.
+func ManyObserver(w io.Writer, jobs int, live bool) Observer {
+	if live {
+		return LaneView(w, jobs)
+	}
+	return RunLines(w)
+}

@@ -271,8 +271,8 @@ func (p *Plan) planStep(doc *task.Document, s dod.Step) (*Step, error) {
 		if f.CheckTimes() != nil {
 			return nil, where(errors.New("--timeout and --grace must be positive, --drain not negative"))
 		}
-		st.Run = &proofrun.Run{Argv: f.Argv, Timeout: f.Timeout, Drain: f.Drain, Grace: f.Grace,
-			PTY: f.PTY, OKExit: f.OKExit, LogMax: f.LogMax}
+		run := f.Run()
+		st.Run = &run
 		if f.JUnit != "" {
 			st.JUnit = underRoot(root, f.JUnit)
 		}

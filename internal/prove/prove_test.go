@@ -119,6 +119,21 @@ func planRepo(t *testing.T, tasks map[string]string) string {
 	return root
 }
 
+// bootPlan is the bound plan of TASK-0001 of a planRepo whose one proof
+// command runs boot.sh under taskproof run.
+func bootPlan(t *testing.T) *Plan {
+	t.Helper()
+	root := planRepo(t, map[string]string{"TASK-0001": "taskproof run --contract proof/contract.toml -- ./boot.sh"})
+	p, err := New(repo.Open(root), Options{Timeout: time.Minute, Version: "test"}, "TASK-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Bind(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // TestPlanKeysGroupRuns: steps of different tasks that name the same run
 // have the same key; another environment or runner is another run.
 func TestPlanKeysGroupRuns(t *testing.T) {
@@ -147,15 +162,7 @@ func TestPlanKeysGroupRuns(t *testing.T) {
 // TestExecuteObserved runs a plan and follows it: step start and end, the
 // run's events, a judgement that proves the task, and the bundle.
 func TestExecuteObserved(t *testing.T) {
-	root := planRepo(t, map[string]string{"TASK-0001": "taskproof run --contract proof/contract.toml -- ./boot.sh"})
-	r := repo.Open(root)
-	p, err := New(r, Options{Timeout: time.Minute, Version: "test"}, "TASK-0001")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Bind(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	p := bootPlan(t)
 	var seen []string
 	obs := Observer{
 		StepStarted: func(tp *TaskPlan, s *Step) { seen = append(seen, "start "+s.Command) },
