@@ -97,14 +97,29 @@ func (f *FlagSet) ParseNone(args []string, hint string) error {
 // ParseOne parses args for a command that takes exactly one positional
 // argument; any other number is the usage error msg.
 func (f *FlagSet) ParseOne(args []string, msg string) (string, error) {
-	pos, err := f.Parse(args)
-	if err == nil && len(pos) != 1 {
-		err = Usagef("%s", msg)
-	}
-	if err = f.checked(err); err != nil {
+	pos, err := f.ParseExactly(args, 1, msg)
+	if err != nil {
 		return "", err
 	}
 	return pos[0], nil
+}
+
+// ParseExactly parses args for a command that takes exactly n positional
+// arguments. Another count is a usage error saying msg; a %d in msg is
+// replaced by the number of arguments given.
+func (f *FlagSet) ParseExactly(args []string, n int, msg string) ([]string, error) {
+	pos, err := f.Parse(args)
+	if err == nil && len(pos) != n {
+		if strings.Contains(msg, "%d") {
+			err = Usagef(msg, len(pos))
+		} else {
+			err = Usagef("%s", msg)
+		}
+	}
+	if err = f.checked(err); err != nil {
+		return nil, err
+	}
+	return pos, nil
 }
 
 // ParseSome parses args for a command that takes one or more positional

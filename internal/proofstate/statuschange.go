@@ -65,10 +65,7 @@ func (c *StatusChange) Text() []byte {
 // a successor (SupersededStatus). Nothing is written; an error says why
 // not (ErrRefused when the evidence or successor is missing).
 func ChangeStatus(ctx context.Context, r *repo.Repo, q StatusRequest) (*StatusChange, error) {
-	if _, err := r.Tasks(); err != nil {
-		return nil, err
-	}
-	cfg, err := r.Config()
+	_, cfg, err := r.TasksAndConfig()
 	if err != nil {
 		return nil, err
 	}

@@ -23,10 +23,7 @@ type Selection struct {
 // the plan of 'prove --all|--changed|ID...', of 'plan' and of 'evidence
 // collect'. An unreadable task or configuration fails before any git work.
 func PlanSelected(ctx context.Context, r *repo.Repo, o Options, sel Selection) (*Plan, error) {
-	if _, err := r.Tasks(); err != nil {
-		return nil, err
-	}
-	if _, err := r.Config(); err != nil {
+	if _, _, err := r.TasksAndConfig(); err != nil {
 		return nil, err
 	}
 	names := sel.Names

@@ -9,3 +9,6 @@ import "os"
 // would block every later one. Concurrent proves of a task are not
 // prevented on this system.
 func tryLock(*os.File) (bool, error) { return true, nil }
+
+// processAlive is true here: tryLock never finds a lock held.
+func processAlive(int) bool { return true }

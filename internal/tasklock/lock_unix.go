@@ -22,3 +22,10 @@ func tryLock(f *os.File) (bool, error) {
 		}
 	}
 }
+
+// processAlive reports whether pid names a live process (a zombie counts:
+// it still holds nothing, but a reused pid cannot be told from it).
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

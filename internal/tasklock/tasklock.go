@@ -39,12 +39,18 @@ type HeldError struct {
 	Task   string
 	Path   string // the lock file
 	Holder Holder // zero when the holder had not written itself down yet
+	// Exited says the holder has ended but a process it started still
+	// holds the lock (it inherited the descriptor).
+	Exited bool
 }
 
 func (e *HeldError) Error() string {
 	who := "another taskproof"
 	if h := e.Holder; h.PID > 0 {
 		who = fmt.Sprintf("another taskproof (pid %d, started %s: %s)", h.PID, h.Started.UTC().Format(time.RFC3339), h.Command)
+	}
+	if e.Exited {
+		return fmt.Sprintf("%s is locked by %s, which has exited, but a process it started still holds lock %s; end that process, or pass --wait", e.Task, who, e.Path)
 	}
 	return fmt.Sprintf("%s is being proven by %s; lock %s; wait for it to end, or pass --wait", e.Task, who, e.Path)
 }
@@ -58,6 +64,15 @@ type Lock struct{ files []*os.File }
 // pollEvery is how often a waiting prove tries again.
 const pollEvery = 100 * time.Millisecond
 
+// A process the holder started keeps the holder's lock from fork until
+// its exec closes the descriptor, so for a moment after a killed prover's
+// end its lock may still be held. A prove that does not wait gives such a
+// lock, whose recorded holder has exited, heirGrace to come free.
+const (
+	heirGrace = 2 * time.Second
+	heirPoll  = 20 * time.Millisecond
+)
+
 // Acquire locks every task of tasks under root for the prover argv. With
 // wait it waits until ctx ends for locks held by others; without, it fails
 // at once with a *HeldError. Either way it holds all or none.
@@ -70,6 +85,7 @@ func Acquire(ctx context.Context, root string, tasks []string, argv []string, wa
 	}
 	me := fmt.Sprintf("pid %d\nstarted %s\ncommand %s\n", os.Getpid(), time.Now().UTC().Format(time.RFC3339), strings.Join(argv, " "))
 	l := &Lock{}
+	var grace time.Time // when a lock whose holder has exited is reported held
 	for i, id := range ids {
 		if i > 0 && id == ids[i-1] {
 			continue
@@ -92,18 +108,26 @@ func Acquire(ctx context.Context, root string, tasks []string, argv []string, wa
 			if ok {
 				break
 			}
+			every := pollEvery
 			if !wait {
 				h := readHolder(path)
-				f.Close()
-				l.Release()
-				return nil, &HeldError{Task: id, Path: path, Holder: h}
+				exited := h.PID > 0 && !processAlive(h.PID)
+				if exited && grace.IsZero() {
+					grace = time.Now().Add(heirGrace)
+				}
+				if !exited || time.Now().After(grace) {
+					f.Close()
+					l.Release()
+					return nil, &HeldError{Task: id, Path: path, Holder: h, Exited: exited}
+				}
+				every = heirPoll
 			}
 			select {
 			case <-ctx.Done():
 				f.Close()
 				l.Release()
 				return nil, ctx.Err()
-			case <-time.After(pollEvery):
+			case <-time.After(every):
 			}
 		}
 		if err := f.Truncate(0); err == nil {

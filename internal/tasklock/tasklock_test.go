@@ -1,3 +1,5 @@
+//go:build unix
+
 package tasklock
 
 import (
@@ -8,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -16,22 +19,36 @@ import (
 // locks TASK-0001 and TASK-0002 under ROOT, says so and waits to be killed.
 func TestMain(m *testing.M) {
 	if root := os.Getenv("TASKLOCK_HOLD"); root != "" {
-		if _, err := Acquire(context.Background(), root, []string{"TASK-0002", "TASK-0001"}, []string{"taskproof", "prove", "--all"}, false); err != nil {
+		l, err := Acquire(context.Background(), root, []string{"TASK-0002", "TASK-0001"}, []string{"taskproof", "prove", "--all"}, false)
+		if err != nil {
 			fmt.Println(err)
 			os.Exit(2)
 		}
-		fmt.Println("locked")
+		if heir := os.Getenv("TASKLOCK_HEIR"); heir != "" {
+			// A child that inherits the locks' descriptors, as one the
+			// holder starts does from fork to exec, and outlives it.
+			c := exec.Command("sleep", heir)
+			c.ExtraFiles = l.files
+			if err := c.Start(); err != nil {
+				fmt.Println(err)
+				os.Exit(2)
+			}
+			fmt.Println("locked, heir", c.Process.Pid)
+		} else {
+			fmt.Println("locked")
+		}
 		time.Sleep(time.Minute)
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
 }
 
-// holder starts another process holding the locks under root.
-func holder(t *testing.T, root string) *exec.Cmd {
+// holder starts another process holding the locks under root; env adds
+// to its environment.
+func holder(t *testing.T, root string, env ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "TASKLOCK_HOLD="+root)
+	cmd.Env = append(append(os.Environ(), "TASKLOCK_HOLD="+root), env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -41,8 +58,12 @@ func holder(t *testing.T, root string) *exec.Cmd {
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || line != "locked\n" {
+	if err != nil || !strings.HasPrefix(line, "locked") {
 		t.Fatalf("holder: %q %v", line, err)
+	}
+	var heir int
+	if _, err := fmt.Sscanf(line, "locked, heir %d", &heir); err == nil {
+		t.Cleanup(func() { _ = syscall.Kill(heir, syscall.SIGKILL) })
 	}
 	return cmd
 }
@@ -108,4 +129,42 @@ func TestWait(t *testing.T) {
 		t.Fatal(err)
 	}
 	l.Release()
+}
+
+// TestLockKeptByHeir: a killed holder's lock that a process it started
+// still holds comes free when that process ends; a prove that does not
+// wait gives it that moment instead of refusing, and names the situation
+// when the heir outlives the grace.
+func TestLockKeptByHeir(t *testing.T) {
+	root := t.TempDir()
+	h := holder(t, root, "TASKLOCK_HEIR=0.5")
+	if err := h.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = h.Wait()
+	l, err := Acquire(context.Background(), root, []string{"TASK-0001"}, nil, false)
+	if err != nil {
+		t.Fatalf("lock kept by the killed holder's child for 0.5 s: %v", err)
+	}
+	l.Release()
+
+	root = t.TempDir()
+	h = holder(t, root, "TASKLOCK_HEIR=10")
+	pid := h.Process.Pid
+	if err := h.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = h.Wait()
+	start := time.Now()
+	_, err = Acquire(context.Background(), root, []string{"TASK-0001"}, nil, false)
+	var held *HeldError
+	if !errors.As(err, &held) || !held.Exited || held.Holder.PID != pid {
+		t.Fatalf("Acquire = %v; want a HeldError naming exited pid %d", err, pid)
+	}
+	if d := time.Since(start); d < heirGrace {
+		t.Errorf("refused after %v; want the %v grace first", d, heirGrace)
+	}
+	if !strings.Contains(err.Error(), "which has exited, but a process it started still holds") {
+		t.Errorf("message %q does not say the holder exited", err)
+	}
 }
