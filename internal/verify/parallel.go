@@ -251,14 +251,20 @@ func (v *Verifier) quiet(p []byte, pos, nl, e int, lh *literalHits, r *region) b
 			return false
 		}
 	}
+	// The prefix tokens, measured once for the two rules that look behind
+	// them (a prefix marker after them, a namespace after them).
+	lead := 0
+	if mayStartToken(s[0]) && (v.trie != nil && v.needBody || v.undeclared != nil) {
+		lead = leadingTokens(s)
+	}
 	if v.trie != nil {
 		if v.trie.root[s[0]] != 0 {
 			if r.found = v.trie.walk(s, r.found[:0]); len(r.found) > 0 {
 				return false
 			}
 		}
-		if v.needBody && mayStartToken(s[0]) {
-			if k := leadingTokens(s); k > 0 && k < len(s) && v.trie.root[s[k]] != 0 {
+		if v.needBody {
+			if k := lead; k > 0 && k < len(s) && v.trie.root[s[k]] != 0 {
 				if r.found = v.trie.walk(s[k:], r.found[:0]); len(r.found) > 0 {
 					return false
 				}
@@ -282,8 +288,8 @@ func (v *Verifier) quiet(p []byte, pos, nl, e int, lh *literalHits, r *region) b
 	if charClass[s[len(s)-1]]&(ccClosePunct|ccFailEnd) != 0 && lastWordFailure(s) != nil {
 		return false
 	}
-	if v.undeclared != nil && charClass[s[0]]&ccTokenStart != 0 {
-		if k := leadingTokens(s); k > 0 && k < len(s) && v.nsFirst[s[k]] {
+	if v.undeclared != nil {
+		if k := lead; k > 0 && k < len(s) && v.nsFirst[s[k]] {
 			if p := v.namespace(s[k:]); p != nil && failureWordIn(s[k+len(p):]) != nil {
 				return false
 			}
