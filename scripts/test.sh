@@ -40,7 +40,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 echo "== go test (race detector on packages that run goroutines)"
-race_pkgs=$(go list ./internal/harness/... ./internal/ledger/... ./internal/proofrun/... ./internal/prove/... ./internal/verify/... ./internal/live/... 2>/dev/null || true)
+race_pkgs=$(go list ./internal/harness/... ./internal/ledger/... ./internal/proofrun/... ./internal/prove/... ./internal/verify/... ./internal/live/... ./internal/contract/... 2>/dev/null || true)
 if [ -n "$race_pkgs" ]; then
   go test -race -count=1 $race_pkgs
 fi

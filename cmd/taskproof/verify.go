@@ -35,6 +35,7 @@ func runVerify(ctx context.Context, o verifyOptions, env *cli.Env) error {
 	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
 		return err
 	}
+	proofrun.LessGC()
 	m, err := o.Markers(openRepo(env, o.Root), "")
 	if err != nil {
 		return err

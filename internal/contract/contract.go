@@ -16,9 +16,12 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
 	"github.com/taskproof/taskproof/internal/verify"
@@ -497,23 +500,63 @@ func expandInclude(fsys fs.FS, from *fileCtx, line int, pattern string) ([]strin
 	return files, nil
 }
 
-// addFile reads an included file once.
-func (c *Contract) addFile(fsys fs.FS, from *fileCtx, line int, name string) (map[string]any, *fileCtx, error) {
-	for _, f := range c.files {
-		if f.Name == name {
-			return nil, nil, &Error{File: from.name, Line: line, Msg: fmt.Sprintf("%s is included twice", name)}
+// addFile adds an included file (readIncluded read it) at its turn: once.
+func (c *Contract) addFile(from *fileCtx, line int, f includedFile) (map[string]any, *fileCtx, error) {
+	for _, prev := range c.files {
+		if prev.Name == f.name {
+			return nil, nil, &Error{File: from.name, Line: line, Msg: fmt.Sprintf("%s is included twice", f.name)}
 		}
 	}
-	data, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return nil, nil, &Error{File: from.name, Line: line, Msg: fmt.Sprintf("read included %s: %v", name, err)}
+	if f.readErr != nil {
+		return nil, nil, &Error{File: from.name, Line: line, Msg: fmt.Sprintf("read included %s: %v", f.name, f.readErr)}
 	}
-	doc, lay, err := decodeFile(name, data)
-	if err != nil {
-		return nil, nil, err
+	if f.err != nil {
+		return nil, nil, f.err
 	}
-	c.files = append(c.files, sourceFile{name, data})
-	return doc, &fileCtx{name: name, lay: lay}, nil
+	c.files = append(c.files, sourceFile{f.name, f.data})
+	return f.doc, &fileCtx{name: f.name, lay: f.lay}, nil
+}
+
+// includedFile is a file an include names, read and decoded ahead of its
+// turn; addFile reports its errors at that turn.
+type includedFile struct {
+	name    string
+	data    []byte
+	readErr error
+	doc     map[string]any
+	lay     *layout
+	err     error // decoding
+}
+
+// readIncluded reads the files names in order (fsys need not be safe for
+// concurrent use) and decodes them on every core: decoding TOML is most of
+// loading a contract that includes many files, as upstream's manifests do,
+// and loading one is part of every verify's start-up.
+func readIncluded(fsys fs.FS, names []string) []includedFile {
+	files := make([]includedFile, len(names))
+	for i, name := range names {
+		files[i].name = name
+		files[i].data, files[i].readErr = fs.ReadFile(fsys, name)
+	}
+	var next atomic.Int32
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(files) {
+					return
+				}
+				if f := &files[i]; f.readErr == nil {
+					f.doc, f.lay, f.err = decodeFile(f.name, f.data)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return files
 }
 
 func (c *Contract) problem(file string, line int, rule, format string, a ...any) {

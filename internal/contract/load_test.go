@@ -104,6 +104,39 @@ func TestLoadErrorsHavePositions(t *testing.T) {
 			want:  "m/a.toml:6: [[marker]] #2: phase must be a string, got an integer",
 		},
 		{
+			// The included files are decoded concurrently; the error is
+			// still that of the first bad file in include order, after
+			// the files before it were read.
+			name: "first bad included file in order, among several",
+			files: map[string]string{
+				"contract.toml": "[contract]\nversion = 1\ninclude = \"m/*.toml\"\n",
+				"m/a.toml":      "[[marker]]\ntext = \"a\"\n",
+				"m/b.toml":      "[[marker]]\ntext = \"b\"\n\n[[marker]]\ntext = \"c\"\nphase = 3\n",
+				"m/c.toml":      "[[marker]]\ntext = \"d\n",
+				"m/d.toml":      "[[marker]]\ntext = \"e\"\nkindd = 1\n",
+			},
+			want: "m/b.toml:6: [[marker]] #2: phase must be a string, got an integer",
+		},
+		{
+			name: "toml syntax in an included file after good ones",
+			files: map[string]string{
+				"contract.toml": "[contract]\nversion = 1\ninclude = \"m/*.toml\"\n",
+				"m/a.toml":      "[[marker]]\ntext = \"a\"\n",
+				"m/b.toml":      "[[marker]]\ntext = \"b\"\n",
+				"m/c.toml":      "\n[[marker]]\ntext = \"d\n",
+				"m/d.toml":      "[[marker]]\ntext = \"e\"\nkindd = 1\n",
+			},
+			want: "m/c.toml:3: invalid TOML: strings cannot contain newlines",
+		},
+		{
+			name: "a file included twice",
+			files: map[string]string{
+				"contract.toml": "[contract]\nversion = 1\ninclude = [\"m/*.toml\", \"m/a.toml\"]\n",
+				"m/a.toml":      "[[marker]]\ntext = \"a\"\n",
+			},
+			want: "contract.toml:3: m/a.toml is included twice",
+		},
+		{
 			name:  "contract table in an included file",
 			files: map[string]string{"contract.toml": "[contract]\nversion = 1\ninclude = \"m.toml\"\n", "m.toml": "\n[contract]\nversion = 1\n"},
 			want:  "m.toml:2: [contract] belongs in the root contract file only; an included file holds [phase.*], [[marker]], [[rule]], [forbid] and [profile.*] tables",

@@ -100,8 +100,9 @@ func (c *Contract) loadManifest(fsys fs.FS, f *fileCtx, doc map[string]any) erro
 		if err != nil {
 			return err
 		}
-		for _, name := range names {
-			idoc, ifc, err := c.addFile(fsys, f, it.line(cat.key), name)
+		for _, inc := range readIncluded(fsys, names) {
+			name := inc.name
+			idoc, ifc, err := c.addFile(f, it.line(cat.key), inc)
 			if err != nil {
 				return err
 			}

@@ -159,8 +159,8 @@ func (c *Contract) loadNative(fsys fs.FS, f *fileCtx, doc map[string]any, seen m
 		if err != nil {
 			return err
 		}
-		for _, name := range names {
-			idoc, ifc, err := c.addFile(fsys, f, line, name)
+		for _, inc := range readIncluded(fsys, names) {
+			idoc, ifc, err := c.addFile(f, line, inc)
 			if err != nil {
 				return err
 			}

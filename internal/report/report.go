@@ -151,6 +151,7 @@ type Timed struct {
 // (with times for run); nil means result.Seen without times.
 func New(spec *verify.Spec, res verify.Result, marks []Timed) *Report {
 	if marks == nil {
+		marks = make([]Timed, 0, len(res.Seen)) // up to MaxSeen: grown, it was copied a dozen times
 		for _, o := range res.Seen {
 			marks = append(marks, Timed{Observation: o})
 		}
@@ -161,7 +162,7 @@ func New(spec *verify.Spec, res verify.Result, marks []Timed) *Report {
 		Bytes:           res.Bytes,
 		Required:        res.Required,
 		Found:           res.Found,
-		Markers:         []Marker{},
+		Markers:         make([]Marker, 0, len(marks)),
 		Checks:          []Check{},
 		Warnings:        []Warning{},
 		WarningsDropped: res.WarningsDropped,

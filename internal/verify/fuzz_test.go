@@ -502,3 +502,58 @@ func refMatch(v *Verifier, s []byte, segCut bool) *cmarker {
 	}
 	return nil
 }
+
+// TestTwoStageRegionsDiffer checks the second stage's per-region state: a
+// chunk cut into many regions where only some hold an ESC, a NUL or a CR
+// inside a line, each beside marker lines, matches as the sequential pass
+// does, and the dirty marker lines are seen.
+func TestTwoStageRegionsDiffer(t *testing.T) {
+	spec, ok := benchSpec(Substring, 660)
+	var b bytes.Buffer
+	dirty := map[int]string{} // line -> marker expected there
+	line := 0
+	add := func(s string) {
+		b.WriteString(s)
+		b.WriteString("\r\n")
+		line++
+	}
+	for region := range 12 {
+		for i := range 1200 { // about 60 KB a region
+			add(fmt.Sprintf("[INFO mm] AS-MAP: mapping KSTACK tail 0x%08x region %d", i, region))
+			if i%300 == 150 {
+				add(ok[(region*7+i)%len(ok)])
+			}
+		}
+		m := ok[region%len(ok)]
+		switch region % 4 {
+		case 0: // clean
+			add(m)
+		case 1: // a colour escape around the marker
+			add("\x1b[0;32m" + m + "\x1b[0m")
+		case 2: // a NUL glued before it
+			add("\x00" + m)
+		case 3: // a progress line rewritten with a CR
+			add("loading 42%\r" + m)
+		}
+		dirty[line] = m
+	}
+	data := b.Bytes()
+	seq := verifyChunks(t, spec, Options{KeepMatching: true, parallelMin: 1 << 30}, data, nil, End{Exited: true})
+	seen := map[int]bool{}
+	for _, o := range seq.Seen {
+		seen[o.Line] = true
+	}
+	for l, m := range dirty {
+		if !seen[l] {
+			t.Fatalf("sequential pass did not see %q at line %d: the test exercises nothing", m, l)
+		}
+	}
+	for _, w := range []int{2, 3} {
+		for _, cuts := range [][]int{nil, {len(data) / 3, 2 * len(data) / 3}} {
+			par := verifyChunks(t, spec, Options{KeepMatching: true, parallelMin: 1, workers: w}, data, cuts, End{Exited: true})
+			if diff := compareResults(seq, par); diff != "" {
+				t.Fatalf("%d workers, cuts %v: %s", w, cuts, diff)
+			}
+		}
+	}
+}

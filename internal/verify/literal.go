@@ -501,22 +501,36 @@ func newWindowTier(lits [][]byte, ids []int32, w, s int) *windowTier {
 	// How many literals hold each window value. Sorting each literal's
 	// windows dedupes them without a map per literal: building the set is
 	// part of every command's start-up.
+	// The counts are runs of one sorted slice, found by binary search: a
+	// map of some 16,000 windows cost more to allocate and clear than
+	// this costs in all.
 	total := 0
 	for _, id := range ids {
 		total += max(len(lits[id])-w+1, 0)
 	}
-	shared := make(map[uint64]int, total)
-	var xs []uint64
+	all := make([]uint64, 0, total)
 	for _, id := range ids {
 		l := lits[id]
-		xs = xs[:0]
+		n := len(all)
 		for o := 0; o+w <= len(l); o++ {
-			xs = append(xs, window(l, o, w))
+			all = append(all, window(l, o, w))
 		}
-		slices.Sort(xs)
-		for _, x := range slices.Compact(xs) {
-			shared[x]++
+		slices.Sort(all[n:])
+		all = all[:n+len(slices.Compact(all[n:]))]
+	}
+	slices.Sort(all)
+	vals, nums := all[:0], []int(nil) // deduped in place
+	for _, x := range all {
+		if len(vals) > 0 && x == vals[len(vals)-1] {
+			nums[len(nums)-1]++
+			continue
 		}
+		vals = append(vals, x)
+		nums = append(nums, 1)
+	}
+	shared := func(x uint64) int {
+		i, _ := slices.BinarySearch(vals, x)
+		return nums[i]
 	}
 	type valueWindow struct {
 		x uint64
@@ -528,7 +542,7 @@ func newWindowTier(lits [][]byte, ids []int32, w, s int) *windowTier {
 		l := lits[id]
 		counts = counts[:0]
 		for o := 0; o+w <= len(l); o++ {
-			counts = append(counts, shared[window(l, o, w)])
+			counts = append(counts, shared(window(l, o, w)))
 		}
 		// The run of s windows whose most shared window is the least
 		// shared; ties go to the later run (marker texts differ at the end).
@@ -638,8 +652,10 @@ func (t *windowTier) check(lits [][]byte, s []byte, i int, x uint64, out []int32
 func probe8(p []byte, a, stride int, lb *[bloomWords]uint64, cand []int) []int {
 	n := len(cand)
 	buf := cand[:cap(cand)]
-	for i := a; i+8 <= len(p); i += stride {
-		h := binary.LittleEndian.Uint64(p[i:]) * bloomMul
+	// p[i:i+8] with i known not negative: fewer checks than p[i:], and
+	// no pointer mask.
+	for i := max(a, 0); i+8 <= len(p); i += stride {
+		h := binary.LittleEndian.Uint64(p[i:i+8]) * bloomMul
 		if k := h >> (64 - bloomBitsLog); lb[k>>6]&(1<<(k&63)) != 0 {
 			if k := (h >> (64 - 2*bloomBitsLog)) & (1<<bloomBitsLog - 1); lb[k>>6]&(1<<(k&63)) != 0 {
 				if n == len(buf) {

@@ -47,11 +47,17 @@ type region struct {
 	lines      int
 	sawText    bool
 	refs       []lineRef
-	// trailingCRs counts the CRs that end lines ("\r\n", "\r\r\n").
+	// trailingCRs counts the CRs that end lines ("\r\n", "\r\r\n");
+	// interiorCR says whether a line holds another one.
 	trailingCRs int
-	found       []int32 // scratch
-	hits        []int   // scratch: literal positions
-	scratch     literalScratch
+	interiorCR  bool
+	// firstEsc and firstNul are the first ESC and NUL of the region, end
+	// when it has none: the second stage starts from them rather than
+	// searching the rest of the chunk again.
+	firstEsc, firstNul int
+	found              []int32 // scratch
+	hits               []int   // scratch: literal positions
+	scratch            literalScratch
 }
 
 func (v *Verifier) setParallel(opts Options) {
@@ -133,13 +139,15 @@ func (v *Verifier) scanParallel(p []byte, pos int) int {
 	for i := range regions {
 		r := &regions[i]
 		v.sawText = v.sawText || r.sawText
+		// Exact for every line of the region, which is all its refs hold.
+		st.escAt, st.nulAt = r.firstEsc, r.firstNul
 		for _, ref := range r.refs {
 			v.lines = base + int(ref.idx)
 			e := ref.nl
 			for e > ref.start && (p[e-1] == '\r' || isBlank(p[e-1])) {
 				e--
 			}
-			if v.matchLine(p, ref.start, lineEnd{nl: ref.nl, text: e}, true, &st) {
+			if v.matchLine(p, ref.start, lineEnd{nl: ref.nl, text: e}, r.interiorCR, &st) {
 				v.cur = nil
 				return len(p)
 			}
@@ -160,7 +168,8 @@ func (v *Verifier) sift(p []byte, r *region) {
 	// Most consoles end lines with "\r\n" and hold no other CR: when the
 	// region's CRs all end lines, no line held an interior one. Otherwise
 	// (a progress line rewritten with '\r') sift again, looking.
-	if bytes.Count(p[r.start:r.end], crByte) != r.trailingCRs {
+	r.interiorCR = bytes.Count(p[r.start:r.end], crByte) != r.trailingCRs
+	if r.interiorCR {
 		r.refs, r.sawText = r.refs[:0], false
 		v.siftRegion(p, r, true)
 	}
@@ -186,7 +195,8 @@ func (v *Verifier) siftRegion(p []byte, r *region, interiorCR bool) {
 	}
 	// The next ESC and NUL of the region: a line before both needs no
 	// cleaning.
-	escAt, nulAt := -1, -1
+	escAt, nulAt := indexByteFrom(p[:r.end], r.start, esc), indexByteFrom(p[:r.end], r.start, 0)
+	r.firstEsc, r.firstNul = escAt, nulAt
 	for pos := r.start; pos < r.end; {
 		nl := pos + bytes.IndexByte(p[pos:r.end], '\n')
 		idx++
@@ -251,14 +261,20 @@ func (v *Verifier) quiet(p []byte, pos, nl, e int, lh *literalHits, r *region) b
 			return false
 		}
 	}
+	// The prefix tokens, measured once for the two rules that look behind
+	// them (a prefix marker after them, a namespace after them).
+	lead := 0
+	if mayStartToken(s[0]) && (v.trie != nil && v.needBody || v.undeclared != nil) {
+		lead = leadingTokens(s)
+	}
 	if v.trie != nil {
 		if v.trie.root[s[0]] != 0 {
 			if r.found = v.trie.walk(s, r.found[:0]); len(r.found) > 0 {
 				return false
 			}
 		}
-		if v.needBody && mayStartToken(s[0]) {
-			if k := leadingTokens(s); k > 0 && k < len(s) && v.trie.root[s[k]] != 0 {
+		if v.needBody {
+			if k := lead; k > 0 && k < len(s) && v.trie.root[s[k]] != 0 {
 				if r.found = v.trie.walk(s[k:], r.found[:0]); len(r.found) > 0 {
 					return false
 				}
@@ -282,8 +298,8 @@ func (v *Verifier) quiet(p []byte, pos, nl, e int, lh *literalHits, r *region) b
 	if charClass[s[len(s)-1]]&(ccClosePunct|ccFailEnd) != 0 && lastWordFailure(s) != nil {
 		return false
 	}
-	if v.undeclared != nil && charClass[s[0]]&ccTokenStart != 0 {
-		if k := leadingTokens(s); k > 0 && k < len(s) && v.nsFirst[s[k]] {
+	if v.undeclared != nil {
+		if k := lead; k > 0 && k < len(s) && v.nsFirst[s[k]] {
 			if p := v.namespace(s[k:]); p != nil && failureWordIn(s[k+len(p):]) != nil {
 				return false
 			}

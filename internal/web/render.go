@@ -5,6 +5,7 @@ import (
 	"embed"
 	"html/template"
 	"io/fs"
+	"sync"
 )
 
 //go:embed templates/*.html
@@ -31,17 +32,21 @@ const (
 	CSP     = cspMeta + "; frame-ancestors 'none'"
 )
 
-var pages = template.Must(template.New("pages").Funcs(template.FuncMap{
-	"csp":          func() string { return cspMeta },
-	"stateHelp":    func(s string) string { return stateHelp[s] },
-	"verdictClass": verdictClass,
-}).ParseFS(templateFS, "templates/*.html"))
+// pages are parsed on first use, not at start-up: every command of the
+// binary links this package, few render a page.
+var pages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("pages").Funcs(template.FuncMap{
+		"csp":          func() string { return cspMeta },
+		"stateHelp":    func(s string) string { return stateHelp[s] },
+		"verdictClass": verdictClass,
+	}).ParseFS(templateFS, "templates/*.html"))
+})
 
 // render executes the named template into a buffer, so a failure never
 // leaves half a page on the wire.
 func render(name string, data any) ([]byte, error) {
 	var b bytes.Buffer
-	if err := pages.ExecuteTemplate(&b, name, data); err != nil {
+	if err := pages().ExecuteTemplate(&b, name, data); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
