@@ -23,9 +23,6 @@ func cmdNext(ctx context.Context, env *cli.Env, args []string) error {
 	if err := fs.ParseNone(args, "next takes no arguments"); err != nil {
 		return err
 	}
-	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
-		return err
-	}
 	_, _, docs, err := openTasks(env, o.Root)
 	if err != nil {
 		return err

@@ -39,9 +39,6 @@ func cmdEvidenceRecheck(ctx context.Context, env *cli.Env, args []string) error 
 	if err != nil {
 		return err
 	}
-	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
-		return err
-	}
 	name := pos[0]
 	r := repo.Open(o.Root)
 	bundle, bad, err := proofstate.OpenBundle(r, name)

@@ -29,9 +29,6 @@ func cmdTests(ctx context.Context, env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := cli.CheckFormat(o.Format, "text", "json"); err != nil {
-		return err
-	}
 	rep, err := testout.CheckFile(env.Stdin, pos[0], o.From, o.Require)
 	if err != nil {
 		return err
