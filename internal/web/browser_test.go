@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -545,6 +546,7 @@ func TestChromiumCorpus(t *testing.T) {
 	url := serve(t, corpus)
 	b.visit(url, "board")
 	b.loadTime("corpus board")
+	taskPages := eval[[]string](b, `[...new Set([...document.querySelectorAll('tr.task a[href]')].map(a => a.getAttribute('href')).filter(h => /^tasks\/[^/]+\.html$/.test(h)))]`)
 	ids := eval[int](b, `new Set([...document.querySelectorAll('tr.task')].map(r => r.dataset.id)).size`)
 	files := eval[int](b, `new Set([...document.querySelectorAll('tr.task')].map(r => r.dataset.path)).size`)
 	if ids != 352 || files != 353 {
@@ -611,6 +613,24 @@ func TestChromiumCorpus(t *testing.T) {
 		t.Errorf("static graph: the focus dimmed %d tasks; most of the graph is outside the neighbourhood of TASK-0009", n)
 	}
 	b.clean("static corpus graph")
+
+	// Every task page the board links, in the static export (the same
+	// templates, without the server's per-request work) and without
+	// screenshots: it loads with no console error, one main, and the
+	// task's id in its heading.
+	if len(taskPages) != 352 {
+		t.Errorf("the board links %d task pages, want 352", len(taskPages))
+	}
+	for _, p := range taskPages {
+		if err := chromedp.Do(b.ctx, chromedp.Navigate(static.URL+"/"+p), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+			t.Fatalf("open /%s: %v", p, err)
+		}
+		id := strings.TrimSuffix(strings.TrimPrefix(p, "tasks/"), ".html")
+		if ok := eval[bool](b, `document.querySelectorAll('main').length === 1 && document.querySelector('h1').textContent.includes(`+strconv.Quote(id)+`)`); !ok {
+			t.Errorf("/%s: not one main with %s in its heading", p, id)
+		}
+		b.clean("corpus /" + p)
+	}
 }
 
 // TestBrowserXSS: a task title and console lines holding markup render as
