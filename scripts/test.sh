@@ -92,6 +92,9 @@ if [ "$status" -eq 0 ]; then
   fi
 fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
+# Name the skipped tests: a skip is a test that proved nothing.
+grep '"Action":"skip","Package":"[^"]*","Test"' "$out/test.json" \
+  | sed -E 's/.*"Package":"([^"]*)","Test":"([^"]*)".*/  skipped: \1 \2/' || true
 if [ "$passed" -eq 0 ]; then
   echo "no test ran: that is a failure" >&2
   exit 1
