@@ -19,9 +19,10 @@ type PolicyOptions struct {
 }
 
 // assessor is an Assessor of r's tasks under r's trust policy, verifying
-// with the repository's own public key where no trusted signer's applies.
+// with the repository's own public key (the committed one, LocalKey)
+// where no trusted signer's applies.
 func assessor(ctx context.Context, r *repo.Repo, po PolicyOptions) (*Assessor, bool, error) {
-	pub, err := LoadPublicKey(r.Root)
+	pub, refused, err := LocalKey(ctx, r.Root)
 	if err != nil {
 		return nil, false, err
 	}
@@ -29,7 +30,7 @@ func assessor(ctx context.Context, r *repo.Repo, po PolicyOptions) (*Assessor, b
 	if err != nil {
 		return nil, false, err
 	}
-	return NewAssessor(ctx, r, pub).WithPolicy(pol, ""), len(pol.Signers) > 0, nil
+	return NewAssessor(ctx, r, pub).KeyRefused(refused).WithPolicy(pol, ""), len(pol.Signers) > 0, nil
 }
 
 // Board is the status board of r: its tasks in the groups of its

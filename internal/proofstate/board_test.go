@@ -87,3 +87,54 @@ func TestCollectRefusal(t *testing.T) {
 		}
 	}
 }
+
+// TestBoardRefusesSwappedLocalKey: once HEAD has .taskproof/signing.pub,
+// the board, show and the assessor behind the dashboard and evidence md
+// verify only with that key. A key swapped in the work tree, with a
+// bundle re-signed by it, shows as not proven, naming the swap, and
+// status set refuses as before.
+func TestBoardRefusesSwappedLocalKey(t *testing.T) {
+	top, root := fixtureRepo(t)
+	writeKey := func(pub ed25519.PublicKey) {
+		t.Helper()
+		data, err := evidence.MarshalPublicKey(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gittest.WriteFiles(t, root, map[string]string{evidence.DefaultPublicKeyFile: string(data)})
+	}
+	committed, priv := testKey(t)
+	writeKey(committed)
+	gittest.Git(t, top, "add", "-A")
+	gittest.Git(t, top, "commit", "-q", "-m", "key")
+	r, doc := openRepo(t, root)
+	writeBundle(t, r, doc, priv, evidence.Proven)
+	if b, err := Board(t.Context(), r, PolicyOptions{}); err != nil || *b.All.Proven != 1 {
+		t.Fatalf("with the committed key: %v, %+v", err, b)
+	}
+
+	swapped, forger := testKey(t)
+	writeKey(swapped)
+	r, doc = openRepo(t, root)
+	writeBundle(t, r, doc, forger, evidence.Proven)
+	pub, refused, err := LocalKey(t.Context(), root)
+	if err != nil || pub != nil || !strings.Contains(refused, "differs from the one committed at HEAD") {
+		t.Fatalf("LocalKey = %v, %q, %v; want no key and the reason", pub, refused, err)
+	}
+	b, err := Board(t.Context(), r, PolicyOptions{})
+	if err != nil || *b.All.Proven != 0 {
+		t.Errorf("with a swapped key and a bundle it signed: %v, %+v; want nothing proven", err, b.All)
+	}
+	shown, err := Show(t.Context(), r, "TASK-0001", PolicyOptions{})
+	if err != nil || len(shown) != 1 {
+		t.Fatalf("show: %v, %+v", err, shown)
+	}
+	a := shown[0].Proof
+	if a.State == Proven || !strings.Contains(strings.Join(a.Reasons, "\n"), "differs from the one committed at HEAD") ||
+		a.Summary != "bundle present, but the public key is not the committed one" {
+		t.Errorf("show with a swapped key: %s %q %q", a.State, a.Reasons, a.Summary)
+	}
+	if got := NewAssessor(t.Context(), r, pub).KeyRefused(refused).Assess(doc, nil); got.State == Proven {
+		t.Errorf("assessor with the refused key: %s", got.State)
+	}
+}

@@ -78,6 +78,7 @@ type Facts struct {
 	BundleExists bool               // a bundle file is at BundlePath
 	Bundle       string             // its root-relative path, for reasons
 	NoKey        bool               // the repository has no public key
+	NoKeyWhy     string             // why, when it has one that may not be used (LocalKey)
 	ReadErr      error              // the bundle exists but could not be read
 	VerifyErr    error              // evidence.Verify failed
 	Verified     *evidence.Verified // evidence.Verify succeeded
@@ -108,7 +109,11 @@ func Decide(f Facts) (State, []string) {
 	case f.ReadErr != nil:
 		return Invalid, []string{fmt.Sprintf("%s cannot be read: %v", f.Bundle, f.ReadErr)}
 	case f.NoKey:
-		return notProven(fmt.Sprintf("%s cannot be verified: %s", f.Bundle, NoPublicKeyReason))
+		why := NoPublicKeyReason
+		if f.NoKeyWhy != "" {
+			why = f.NoKeyWhy
+		}
+		return notProven(fmt.Sprintf("%s cannot be verified: %s", f.Bundle, why))
 	case f.VerifyErr != nil:
 		return Invalid, verifyReasons(f.Bundle, f.VerifyErr)
 	case f.Verified == nil:
@@ -161,6 +166,8 @@ func Summarize(f Facts, state State) string {
 			return "no id, so no evidence"
 		case !f.BundleExists:
 			return "no evidence bundle"
+		case f.NoKey && f.NoKeyWhy != "":
+			return "bundle present, but the public key is not the committed one"
 		case f.NoKey:
 			return "bundle present, but no public key to verify it"
 		case f.Untrusted != "":
@@ -263,6 +270,22 @@ func LoadPublicKey(root string) (ed25519.PublicKey, error) {
 	return pub, nil
 }
 
+// LocalKey is LoadPublicKey pinned to the commit: where HEAD has
+// .taskproof/signing.pub, a work-tree key that differs from it (swapped,
+// or remade with keygen) is not used. Then pub is nil and refused says
+// why, for Assessor.KeyRefused: evidence that only such a key verifies
+// must not show as proven.
+func LocalKey(ctx context.Context, root string) (pub ed25519.PublicKey, refused string, err error) {
+	pub, err = LoadPublicKey(root)
+	if err != nil || pub == nil {
+		return pub, "", err
+	}
+	if why := localKeySwapped(ctx, root); why != "" {
+		return nil, why, nil
+	}
+	return pub, "", nil
+}
+
 // Assessor assesses many tasks of one repository, listing its files once.
 type Assessor struct {
 	ctx  context.Context
@@ -270,9 +293,11 @@ type Assessor struct {
 	pub  ed25519.PublicKey
 	pol  *trust.Policy
 	want string // the status the policy is asked about
-	snap *Snapshot
-	err  error
-	done bool
+	// keyWhy is why the repository's own key is not used (KeyRefused).
+	keyWhy string
+	snap   *Snapshot
+	err    error
+	done   bool
 }
 
 // NewAssessor prepares assessments of r's tasks with the verifying key pub
@@ -293,6 +318,14 @@ func (a *Assessor) WithPolicy(p *trust.Policy, want string) *Assessor {
 	return a
 }
 
+// KeyRefused records why the repository's own public key is not used
+// (LocalKey's refused): a bundle only it would verify says so. "" is no
+// refusal.
+func (a *Assessor) KeyRefused(why string) *Assessor {
+	a.keyWhy = why
+	return a
+}
+
 // Snapshot returns the repository snapshot, made on first use.
 func (a *Assessor) Snapshot() (*Snapshot, error) {
 	if !a.done {
@@ -307,7 +340,7 @@ func (a *Assessor) Snapshot() (*Snapshot, error) {
 // older commit stays proven while nothing it covered changed. Status set
 // adds its own check that the evidence's commit is HEAD or an ancestor.
 func (a *Assessor) Assess(doc *task.Document, src []byte) Assessment {
-	f := Facts{TaskID: doc.ID, Status: doc.Status.Class, NoKey: a.pub == nil && (a.pol == nil || len(a.pol.Signers) == 0)}
+	f := Facts{TaskID: doc.ID, Status: doc.Status.Class, NoKey: a.pub == nil && (a.pol == nil || len(a.pol.Signers) == 0), NoKeyWhy: a.keyWhy}
 	out := Assessment{Claims: ClaimsDone(doc.Status.Class)}
 	if doc.ID != "" {
 		f.Bundle = BundleRel(doc.ID)

@@ -40,17 +40,15 @@ func RequireEvidence(ctx context.Context, r *repo.Repo, doc *task.Document, src 
 	if doc.ID == "" {
 		return Assessment{}, refuse("the task has no id, so it can have no evidence", nil)
 	}
-	pub, err := LoadPublicKey(r.Root)
+	pub, refused, err := LocalKey(ctx, r.Root)
 	if err != nil {
 		return Assessment{}, err
 	}
+	if refused != "" {
+		return Assessment{}, refuse("the public key it would be verified with is not the committed one", []string{refused})
+	}
 	if pub == nil && (pol == nil || len(pol.Signers) == 0) {
 		return Assessment{}, refuse("its evidence cannot be verified", []string{NoPublicKeyReason})
-	}
-	if pub != nil {
-		if why := localKeySwapped(ctx, r.Root); why != "" {
-			return Assessment{}, refuse("the public key it would be verified with is not the committed one", []string{why})
-		}
 	}
 	as := NewAssessor(ctx, r, pub).WithPolicy(pol, want)
 	// Judge the evidence alone: the header's current claim is what is

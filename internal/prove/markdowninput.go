@@ -60,11 +60,11 @@ func EvidenceMarkdown(ctx context.Context, r *repo.Repo, doc *task.Document, tai
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, &kindError{ErrNotProven, fmt.Errorf("no evidence for %s at %s; run taskproof prove %s", doc.ID, rel, doc.ID)}
 	}
-	pub, err := proofstate.LoadPublicKey(r.Root)
+	pub, refused, err := proofstate.LocalKey(ctx, r.Root)
 	if err != nil {
 		return nil, err
 	}
-	a := proofstate.Assess(ctx, r, doc, nil, pub)
+	a := proofstate.NewAssessor(ctx, r, pub).KeyRefused(refused).Assess(doc, nil)
 	in, err := NewMarkdownInput(r, a, rel, path, tail)
 	if err != nil {
 		return nil, err

@@ -92,12 +92,15 @@ func (s Source) Load() (*Snapshot, error) {
 		abs = r.Root
 	}
 	snap := &Snapshot{Root: r.Root, Name: filepath.Base(abs), Repo: r, ByID: map[task.ID][]*Task{}}
-	pub, err := proofstate.LoadPublicKey(r.Root)
+	pub, refused, err := proofstate.LocalKey(context.Background(), r.Root)
 	if err != nil {
 		snap.Warnings = append(snap.Warnings, err.Error())
 	}
+	if refused != "" {
+		snap.Warnings = append(snap.Warnings, refused)
+	}
 	snap.HasKey = pub != nil
-	assessor := proofstate.NewAssessor(context.Background(), r, pub)
+	assessor := proofstate.NewAssessor(context.Background(), r, pub).KeyRefused(refused)
 	byDoc := map[*task.Document]*Task{}
 	for _, d := range docs {
 		t := &Task{Doc: d, Proof: assessor.Assess(d, nil)}
