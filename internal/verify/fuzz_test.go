@@ -58,8 +58,9 @@ func fuzzSpecs() []*Spec {
 		medium.Markers = append(medium.Markers, Marker{Text: fmt.Sprintf("m%d ok!", i), Mode: Substring})
 	}
 	medium.Forbidden = []Marker{{Text: "m1 ok! x", Mode: Substring}}
-	// Literals of eleven to fourteen bytes: the stride-8 four-byte tier,
-	// probed with the eight-byte tier from one load.
+	// Literals of eleven to fourteen bytes: seven-byte windows probed
+	// every fifth byte, the last positions of a range without the
+	// eight-byte load.
 	for i := range lazyLiteralMax + 4 {
 		medium.Markers = append(medium.Markers, Marker{Text: fmt.Sprintf("init: up s%d", i), Mode: Substring})
 	}

@@ -358,12 +358,13 @@ func indexByteFrom(p []byte, from int, c byte) int {
 // occurrence of the byte. Each literal's windows are the run that the
 // fewest other literals share, so that "SELFTEST" in hundreds of
 // "SELFTEST: ... ok" markers does not make every such line a candidate
-// for all of them.
+// for all of them, and, once a piece of the stream has been seen (adapt),
+// the run least found in it.
 //
 // Two tiers: eight-byte windows for literals of eleven bytes or more,
-// probed every eighth byte, or every fourth when one of them is shorter
-// than fifteen; four-byte windows probed every second byte for literals of
-// five to ten. Shorter
+// probed every eighth byte, or seven-byte windows probed every fifth when
+// one of them is shorter than fifteen; four-byte windows probed every
+// second byte for literals of five to ten. Shorter
 // literals use an Aho-Corasick automaton. The verifier uses a set only for
 // many literals; a handful is cheaper through anchor bytes (literalHits).
 type literalSet struct {
@@ -380,7 +381,8 @@ type literalScratch struct {
 
 type windowTier struct {
 	w, s   int
-	minLen int // w+s-1
+	minLen int     // w+s-1
+	ids    []int32 // the literals it finds
 	// bloom holds two bits per window, both from one multiply: 16 KiB,
 	// which stays in L1 (a probe that misses costs more than the whole
 	// rest), and two bits keep false hits rare. Its size is a constant so
@@ -405,9 +407,9 @@ const (
 	// longWindowMin is the shortest literal the eight-byte tier finds
 	// probing every eighth byte.
 	longWindowMin = 8 + 8 - 1
-	// windowMinLiteral is the shortest literal the eight-byte tier takes,
-	// probed every fourth byte.
-	windowMinLiteral = 8 + 4 - 1
+	// windowMinLiteral is the shortest literal the long tier takes: with
+	// seven-byte windows probed every fifth byte.
+	windowMinLiteral = 7 + 5 - 1
 	// shortWindowMin is the shortest literal the stride-2 four-byte tier
 	// takes.
 	shortWindowMin = 4 + 2 - 1
@@ -453,10 +455,33 @@ func (t *windowTier) lookup(x uint64) []litWindow {
 
 // window loads the w-byte window at b[i:].
 func window(b []byte, i, w int) uint64 {
-	if w == 8 {
+	switch w {
+	case 8:
 		return binary.LittleEndian.Uint64(b[i:])
+	case 7:
+		return uint64(binary.LittleEndian.Uint32(b[i:])) | uint64(binary.LittleEndian.Uint16(b[i+4:]))<<32 | uint64(b[i+6])<<48
 	}
 	return uint64(binary.LittleEndian.Uint32(b[i:]))
+}
+
+// windowMask keeps the low w bytes of an eight-byte load.
+func windowMask(w int) uint64 {
+	if w >= 8 {
+		return ^uint64(0)
+	}
+	return 1<<(8*w) - 1
+}
+
+// adapt returns the set with its windows chosen again, avoiding those that
+// occur in sample, a piece of the stream: it finds the same literals with
+// fewer false candidates. ls is not changed (workers may be reading it).
+func (ls *literalSet) adapt(sample []byte) *literalSet {
+	c := *ls
+	c.tiers = make([]*windowTier, len(ls.tiers))
+	for i, t := range ls.tiers {
+		c.tiers[i] = newWindowTier(ls.lits, t.ids, t.w, t.s, sample)
+	}
+	return &c
 }
 
 // newLiteralSet indexes the literals ids in the tiers above.
@@ -479,16 +504,24 @@ func newLiteralSet(lits [][]byte, ids []int32) *literalSet {
 			short = append(short, string(l))
 		}
 	}
-	// One eight-byte tier for every literal of eleven bytes or more,
-	// probed every fourth byte when one is shorter than fifteen. (Four-byte
-	// windows for those, probed every eighth byte, cost as many probes,
-	// and a four-byte window such as "d: r" of "vfsd: ready" occurs on
-	// every line of a service whose name ends in d.)
+	// One long tier for every literal of eleven bytes or more: eight-byte
+	// windows, or seven-byte ones probed every fifth byte when a literal
+	// is shorter than fifteen. (Measured on the upstream manifest: eight-
+	// byte windows every fourth byte probe more; six-byte windows every
+	// sixth byte make three times the false candidates, "init: " and
+	// "resolv" being in the console's own lines. Four-byte windows every
+	// eighth byte cost as many probes, and a four-byte window such as
+	// "d: r" of "vfsd: ready" occurs on every line of a service whose name
+	// ends in d.)
 	if len(long) > 0 {
-		ls.tiers = append(ls.tiers, newWindowTier(lits, long, 8, stride))
+		w := 8
+		if stride < 8 {
+			w, stride = 7, 5
+		}
+		ls.tiers = append(ls.tiers, newWindowTier(lits, long, w, stride, nil))
 	}
 	if len(tier4) > 0 {
-		ls.tiers = append(ls.tiers, newWindowTier(lits, tier4, 4, 2))
+		ls.tiers = append(ls.tiers, newWindowTier(lits, tier4, 4, 2, nil))
 	}
 	if len(short) > 0 {
 		ls.short = newAhoCorasick(short)
@@ -496,8 +529,8 @@ func newLiteralSet(lits [][]byte, ids []int32) *literalSet {
 	return ls
 }
 
-func newWindowTier(lits [][]byte, ids []int32, w, s int) *windowTier {
-	t := &windowTier{w: w, s: s, minLen: w + s - 1, bloom: new([bloomWords]uint64)}
+func newWindowTier(lits [][]byte, ids []int32, w, s int, sample []byte) *windowTier {
+	t := &windowTier{w: w, s: s, minLen: w + s - 1, ids: ids, bloom: new([bloomWords]uint64)}
 	// How many literals hold each window value. Sorting each literal's
 	// windows dedupes them without a map per literal: building the set is
 	// part of every command's start-up.
@@ -527,6 +560,28 @@ func newWindowTier(lits [][]byte, ids []int32, w, s int) *windowTier {
 		}
 		vals = append(vals, x)
 		nums = append(nums, 1)
+	}
+	// A window that occurs in the sample of the stream makes a false
+	// candidate wherever it occurs: a console's own lines share words
+	// with its markers ("init: ", "ready"). Each occurrence weighs as
+	// much as four literals sharing the window.
+	// A bloom filter of vals skips the search at most positions.
+	if sample != nil {
+		seen := new([bloomWords]uint64)
+		for _, x := range vals {
+			k1, k2 := bloomKeys(x)
+			seen[k1>>6] |= 1 << (k1 & 63)
+			seen[k2>>6] |= 1 << (k2 & 63)
+		}
+		for i := 0; i+w <= len(sample); i++ {
+			x := window(sample, i, w)
+			if k1, k2 := bloomKeys(x); seen[k1>>6]&(1<<(k1&63)) == 0 || seen[k2>>6]&(1<<(k2&63)) == 0 {
+				continue
+			}
+			if j, ok := slices.BinarySearch(vals, x); ok {
+				nums[j] += 4
+			}
+		}
 	}
 	shared := func(x uint64) int {
 		i, _ := slices.BinarySearch(vals, x)
@@ -601,6 +656,8 @@ func (ls *literalSet) find(s []byte, out []int32) []int32 {
 		}
 		if t.w == 8 {
 			out = t.find8(ls.lits, s, out)
+		} else if t.w == 7 {
+			out = t.find7(ls.lits, s, out)
 		} else {
 			out = t.find4(ls.lits, s, out, t.s)
 		}
@@ -618,6 +675,15 @@ func (ls *literalSet) find(s []byte, out []int32) []int32 {
 func (t *windowTier) find8(lits [][]byte, s []byte, out []int32) []int32 {
 	for i := 0; i+8 <= len(s); i += t.s {
 		if x := binary.LittleEndian.Uint64(s[i:]); t.hit(x) {
+			out = t.check(lits, s, i, x, out)
+		}
+	}
+	return out
+}
+
+func (t *windowTier) find7(lits [][]byte, s []byte, out []int32) []int32 {
+	for i := 0; i+7 <= len(s); i += t.s {
+		if x := window(s, i, 7); t.hit(x) {
 			out = t.check(lits, s, i, x, out)
 		}
 	}
@@ -645,17 +711,19 @@ func (t *windowTier) check(lits [][]byte, s []byte, i int, x uint64, out []int32
 	return out
 }
 
-// probe8 collects the positions a+stride*k of p whose eight-byte window
-// has both bloom bits set: the hot loop of positions, kept free of calls.
+// probe8 collects the positions a+stride*k of p whose window (the eight
+// bytes there under mask) has both bloom bits set: the hot loop of
+// positions, kept free of calls. Positions too close to the end for an
+// eight-byte load are the caller's.
 // It stores into cand's spare capacity (append in the loop measured 13%
 // slower: the slice header does not stay in registers).
-func probe8(p []byte, a, stride int, lb *[bloomWords]uint64, cand []int) []int {
+func probe8(p []byte, a, stride int, mask uint64, lb *[bloomWords]uint64, cand []int) []int {
 	n := len(cand)
 	buf := cand[:cap(cand)]
 	// p[i:i+8] with i known not negative: fewer checks than p[i:], and
 	// no pointer mask.
 	for i := max(a, 0); i+8 <= len(p); i += stride {
-		h := binary.LittleEndian.Uint64(p[i:i+8]) * bloomMul
+		h := binary.LittleEndian.Uint64(p[i:i+8]) & mask * bloomMul
 		if k := h >> (64 - bloomBitsLog); lb[k>>6]&(1<<(k&63)) != 0 {
 			if k := (h >> (64 - 2*bloomBitsLog)) & (1<<bloomBitsLog - 1); lb[k>>6]&(1<<(k&63)) != 0 {
 				if n == len(buf) {
@@ -693,14 +761,24 @@ func (ls *literalSet) verifyAt(t *windowTier, p []byte, a, i int, x uint64, out 
 func (ls *literalSet) positions(p []byte, a, b int, sc *literalScratch, out []int) []int {
 	p = p[:b]
 	tiers := ls.tiers
-	if len(tiers) > 0 && tiers[0].w == 8 {
-		// The eight-byte tier: the loop only collects the positions whose
-		// bloom bits are set, verifyAt does the rest.
+	if len(tiers) > 0 && tiers[0].w >= 7 {
+		// The long tier: the loop only collects the positions whose bloom
+		// bits are set, verifyAt does the rest.
 		long := tiers[0]
 		tiers = tiers[1:]
-		sc.cand = probe8(p, a, long.s, long.bloom, sc.cand[:0])
+		sc.cand = probe8(p, a, long.s, windowMask(long.w), long.bloom, sc.cand[:0])
 		for _, i := range sc.cand {
-			out = ls.verifyAt(long, p, a, i, binary.LittleEndian.Uint64(p[i:]), out)
+			out = ls.verifyAt(long, p, a, i, window(p, i, long.w), out)
+		}
+		if long.w < 8 {
+			// The last positions, whose eight-byte load would pass the end.
+			i := max(a, 0)
+			if i+8 <= len(p) {
+				i += ((len(p)-8-i)/long.s + 1) * long.s
+			}
+			for ; i+long.w <= len(p); i += long.s {
+				out = ls.verifyAt(long, p, a, i, window(p, i, long.w), out)
+			}
 		}
 	}
 	for _, t := range tiers {

@@ -25,10 +25,11 @@ func naivePositions(lits [][]byte, ids []int32, p []byte, a, b int) []int {
 }
 
 // TestLiteralSetPositions checks the window tiers against a naive search:
-// literals of every length the set takes (the stride-4 eight-byte tier
-// exists only when one of them is shorter than fifteen bytes), sharing
-// prefixes the way upstream markers do, planted at every alignment in
-// console-like text.
+// literals of every length the set takes (the seven-byte windows exist
+// only when one of them is shorter than fifteen bytes), sharing prefixes
+// the way upstream markers do, planted at every alignment in console-like
+// text; and the same set with its windows chosen from a sample of such
+// text (adapt).
 func TestLiteralSetPositions(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	words := []string{"init", "vfsd", "ready", "SELFTEST", "ok", "up", "logd", "ipc", "map", "FAIL", "execd"}
@@ -53,9 +54,10 @@ func TestLiteralSetPositions(t *testing.T) {
 			for i := range ids {
 				ids[i] = int32(i)
 			}
-			ls := newLiteralSet(lits, ids)
+			base := newLiteralSet(lits, ids)
 			var sc literalScratch
 			for round := range 200 {
+				ls := base
 				var p []byte
 				for len(p) < 2000 {
 					switch r.IntN(4) {
@@ -68,6 +70,9 @@ func TestLiteralSetPositions(t *testing.T) {
 						p = append(p, words[r.IntN(len(words))]...)
 					}
 					p = append(p, " :\n"[r.IntN(3)])
+				}
+				if round%2 == 1 {
+					ls = base.adapt(p[:len(p)/2])
 				}
 				a := r.IntN(9)
 				b := len(p) - r.IntN(9)

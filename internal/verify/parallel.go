@@ -89,6 +89,12 @@ func (v *Verifier) scanParallel(p []byte, pos int) int {
 	if v.lazy {
 		v.hits.resample(p, pos)
 	}
+	// The long literals' windows, chosen again once the stream shows which
+	// of them its own lines hold (between chunks: no worker is reading).
+	if v.litSet != nil && !v.litAdapted && end-pos >= adaptSample {
+		v.litSet = v.litSet.adapt(p[pos : pos+adaptSample])
+		v.litAdapted = true
+	}
 	n := v.workers
 	if n > 1 {
 		n = max(n, min(n*regionsPerWorker, (end-pos)/minRegion))
@@ -316,6 +322,9 @@ func (h *literalHits) clone() literalHits {
 	c.sinceSample = -1 << 62
 	return c
 }
+
+// adaptSample is how much of the stream literalSet.adapt looks at.
+const adaptSample = 64 << 10
 
 // readChunk is how much ReadFrom reads at once, and readAhead how many
 // chunks it reads ahead of matching.

@@ -33,6 +33,7 @@ type Verifier struct {
 	lits          [][]byte
 	litUsers      [][]int32
 	litSet        *literalSet // literals found per segment by window hashes
+	litAdapted    bool        // litSet's windows were chosen from the stream (adapt)
 	lazy          bool        // hits finds some literals per chunk (few, or the short ones)
 	hits          literalHits
 	logPrefix     *anchoredMatcher
