@@ -33,6 +33,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/taskproof/taskproof/internal/gittest"
 	"github.com/taskproof/taskproof/internal/testcorpus"
 )
 
@@ -132,15 +133,6 @@ func tp(t *testing.T, dir string, want int, args ...string) string {
 	return string(out)
 }
 
-func git(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-c", "user.name=test", "-c", "user.email=test@example.invalid"}, args...)...)
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-}
-
 // miniosRepo copies examples/minios into a fresh git repository, builds
 // the guest variants and makes a signing key.
 func miniosRepo(t *testing.T) string {
@@ -160,9 +152,7 @@ func miniosRepo(t *testing.T) string {
 	if err := os.WriteFile(filepath.Join(root, ".gitignore"), []byte("build/\n.taskproof/\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	git(t, root, "init", "-q", "-b", "main")
-	git(t, root, "add", "-A")
-	git(t, root, "commit", "-qm", "minios")
+	gittest.Repo(t, root)
 	build := exec.Command("bash", filepath.Join(root, "build.sh"), filepath.Join(root, "build"), "pass", "linger")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build.sh: %v\n%s", err, out)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/taskproof/taskproof/internal/evidence"
+	"github.com/taskproof/taskproof/internal/gittest"
 	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/task"
 	"github.com/taskproof/taskproof/internal/web"
@@ -53,9 +54,7 @@ func testsRepo(t *testing.T, title string) string {
 			t.Fatal(err)
 		}
 	}
-	git(t, root, "init", "-q", "-b", "main")
-	git(t, root, "add", "-A")
-	git(t, root, "commit", "-qm", "tests")
+	gittest.Repo(t, root)
 	tp(t, root, 0, "keygen")
 	tp(t, root, 0, "prove", "TASK-0001")
 	return root
@@ -185,7 +184,7 @@ func TestBrowserLiveProveLinksLedger(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "tap.sh"), []byte(strings.Replace(tapScript, "\n", "\nsleep 5\n", 1)), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	git(t, root, "commit", "-qam", "slow tests")
+	gittest.CommitAll(t, root, "slow tests")
 	url := serve(t, root)
 	b.visit(url, "board-before")
 
