@@ -381,7 +381,7 @@ func listScope(h string) (scope []Item, partial bool) {
 	for i := 0; i < len(refs); i++ {
 		from := refs[i]
 		end := idEnd(h, from.Offset)
-		if strings.HasPrefix(strings.TrimLeft(h[end:], "`*_ "), "+") {
+		if openEnded(h, end) {
 			scope = append(scope, Item{From: from.ID, To: task.ID(fmt.Sprintf("TASK-%d", maxIDNumber))})
 			continue
 		}

@@ -93,6 +93,7 @@ func TestParseTasksText(t *testing.T) {
 		// words, open ends, unpadded ids.
 		{"`TASK-0010`..`0012`, TASK-0020–TASK-0022", []string{"TASK-0010..TASK-0012", "TASK-0020..TASK-0022"}},
 		{"TASK-0030 to 0031B, TASK-0040+", []string{"TASK-0030..TASK-0031B", "TASK-0040..TASK-99999999"}},
+		{"`TASK-0001` + `TASK-0002`, TASK-0003 +TASK-0004", []string{"TASK-0001", "TASK-0002", "TASK-0003", "TASK-0004"}},
 		{"TASK-12..15, TASK-0008B", []string{"TASK-0012..TASK-0015", "TASK-0008B"}},
 		{"`TASK-0011`..`TASK-0010`", []string{"TASK-0011..TASK-0010"}}, // backwards: kept, contains nothing
 	}

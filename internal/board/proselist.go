@@ -176,7 +176,7 @@ func rangeItems(text string, keepBackwards bool) []Item {
 	var out []Item
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if strings.HasPrefix(strings.TrimLeft(text[t.end:], "`*_ "), "+") {
+		if openEnded(text, t.end) {
 			out = append(out, Item{From: t.id, To: task.ID(fmt.Sprintf("TASK-%d", maxIDNumber))})
 			continue
 		}
@@ -192,6 +192,18 @@ func rangeItems(text string, keepBackwards bool) []Item {
 		out = append(out, Item{From: t.id, To: t.id})
 	}
 	return out
+}
+
+// openEnded reports whether the id ending at text[end] is written
+// "TASK-0040+" (that id onwards). A '+' that joins another id or a word is
+// "and": "`TASK-0126` + `TASK-0126B`" is two ids, not a range to the end.
+func openEnded(text string, end int) bool {
+	rest, ok := strings.CutPrefix(strings.TrimLeft(text[end:], "`*_ "), "+")
+	if !ok {
+		return false
+	}
+	rest = strings.TrimLeft(rest, "`*_ \t")
+	return rest == "" || !isAlnumByte(rest[0])
 }
 
 // isRangeOp reports whether the text between two ids of a list joins

@@ -29,6 +29,8 @@ func TestParseProseList(t *testing.T) {
 		{"Open: TASK-0010 to 0015 and `0030` through `0031B`", "Open", nil, []string{"TASK-0010..TASK-0015", "TASK-0030..TASK-0031B"}},
 		{"Remaining: TASK-0010 to 15", "Remaining", nil, []string{"TASK-0010..TASK-0015"}},
 		{"Remaining: TASK-0040+", "Remaining", nil, []string{"TASK-0040..TASK-99999999"}},
+		{"Done: `TASK-0126` + `TASK-0126B`", "Done", []task.ID{"TASK-0126", "TASK-0126B"}, nil},
+		{"Remaining: TASK-0040+ (queued).", "Remaining", nil, []string{"TASK-0040..TASK-99999999"}},
 		{"Done: TASK-0146/0147, 0150-0152", "Done", []task.ID{"TASK-0146", "TASK-0147"}, []string{"TASK-0150..TASK-0152"}},
 		{"Done: TASK-0015..TASK-0010", "Done", []task.ID{"TASK-0015", "TASK-0010"}, nil}, // backwards: two ids
 		{"Open: TASK-12, TASK-0008B", "Open", []task.ID{"TASK-0012", "TASK-0008B"}, nil},

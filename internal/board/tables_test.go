@@ -121,6 +121,7 @@ func TestListScope(t *testing.T) {
 		{"Done (TASK-0001 through TASK-0008)", []Item{{"TASK-0001", "TASK-0008"}}, false},
 		{"Done: `TASK-0001`..`TASK-0004`, TASK-0010–0012", []Item{{"TASK-0001", "TASK-0004"}, {"TASK-0010", "TASK-0012"}}, false},
 		{"Done (TASK-0040+)", []Item{{"TASK-0040", "TASK-99999999"}}, false},
+		{"Done (TASK-0040 + TASK-0041)", nil, false},
 		{"Done (see TASK-0040)", nil, false},
 		{"Done (recent)", nil, true},
 		{"✅ Done — latest", nil, true},
