@@ -75,8 +75,8 @@ func TestExitCode(t *testing.T) {
 		// A command's own class wins over the sentinel it wraps.
 		{cli.Findings(wrap(gitdiff.ErrGit)), cli.ExitFindings},
 	} {
-		if got := program().ExitCode(c.err); got != c.want {
-			t.Errorf("program().ExitCode(%v) = %d, want %d", c.err, got, c.want)
+		if got := cli.ExitCode(c.err, sentinels); got != c.want {
+			t.Errorf("cli.ExitCode(%v) = %d, want %d", c.err, got, c.want)
 		}
 	}
 	var b bytes.Buffer

@@ -29,12 +29,13 @@ func cmdLint(ctx context.Context, env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if !o.Rules {
-		if err := o.Resolve(env, fs); err != nil {
-			return err
-		}
+	// Resolve checks --format for the findings; --rules only lists.
+	if o.Rules {
+		err = cli.CheckFormat(o.Format, cli.FindingFormats...)
+	} else {
+		err = o.Resolve(env, fs)
 	}
-	if err := cli.CheckFormat(o.Format, cli.FindingFormats...); err != nil {
+	if err != nil {
 		return err
 	}
 	if o.Rules {

@@ -9,7 +9,6 @@ import (
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/proofstate"
 	"github.com/taskproof/taskproof/internal/prove"
-	"github.com/taskproof/taskproof/internal/repo"
 )
 
 // recheckOptions are the inputs of `taskproof evidence recheck`.
@@ -40,7 +39,7 @@ func cmdEvidenceRecheck(ctx context.Context, env *cli.Env, args []string) error 
 		return err
 	}
 	name := pos[0]
-	r := repo.Open(o.Root)
+	r := openRepo(env, o.Root)
 	bundle, bad, err := proofstate.OpenBundle(r, name)
 	if err != nil {
 		return err

@@ -67,9 +67,6 @@ func (p *Program) Run(ctx context.Context, env *Env, args []string) int {
 	return p.dispatch(ctx, env, c, args[0], args[1:])
 }
 
-// ExitCode is ExitCode under p's sentinels.
-func (p *Program) ExitCode(err error) int { return ExitCode(err, p.Sentinels) }
-
 // Exit is Exit under p's sentinels.
 func (p *Program) Exit(env *Env, name string, err error) int {
 	return Exit(env, name, err, p.Sentinels)

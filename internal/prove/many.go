@@ -7,7 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/taskproof/taskproof/internal/evidence"
-	"github.com/taskproof/taskproof/internal/repo"
+	"github.com/taskproof/taskproof/internal/proofstate"
 )
 
 // ManyReport is the report of a many-task prove or of evidence collect.
@@ -73,7 +73,7 @@ func (r *ManyReport) Finish(p *Plan) {
 		id := string(tp.Doc.ID)
 		t, ok := r.byTask[id]
 		if !ok {
-			t = ManyTask{Task: id, File: tp.Doc.Path, Verdict: evidence.Proven, UpToDate: true, Evidence: bundleRel(tp), Digest: tp.Fresh}
+			t = ManyTask{Task: id, File: tp.Doc.Path, Verdict: evidence.Proven, UpToDate: true, Evidence: proofstate.BundleRel(tp.Doc.ID), Digest: tp.Fresh}
 		}
 		if t.Verdict != evidence.Proven {
 			r.Verdict = evidence.Failed
@@ -88,10 +88,6 @@ func (r *ManyReport) Finish(p *Plan) {
 	if len(r.Lanes) > 0 {
 		r.Verdict = evidence.Failed
 	}
-}
-
-func bundleRel(tp *TaskPlan) string {
-	return repo.StateDir + "/evidence/" + string(tp.Doc.ID) + ".tar"
 }
 
 // Text is the report for people: one line per task, then what was left

@@ -39,9 +39,6 @@ func (r *RecheckReport) Text() []byte {
 	return b.Bytes()
 }
 
-// ShortCommit is a commit id as messages print it: its first 12 digits.
-func ShortCommit(c string) string { return shortCommit(c) }
-
 // ClaimedSteps is how many proof commands a verified bundle's config.json
 // lists. A config.json that is missing or does not decode is a mismatch
 // (the bundle claims steps it cannot show), never silently zero steps.

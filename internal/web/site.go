@@ -182,10 +182,9 @@ func writeSite(src Source, dir string) (SiteStats, error) {
 			keys = append(keys, liveKeyPrefix+r.ID)
 		}
 	}
+	// buildRunPage reads each bundle once and skips a task without one.
 	for _, id := range ids {
-		if snap.Bundle(snap.ByID[id][0]) != nil {
-			keys = append(keys, evidenceKeyP+string(id))
-		}
+		keys = append(keys, evidenceKeyP+string(id))
 	}
 	for _, k := range keys {
 		p, found, err := buildRunPage(src, snap, k, sub)
