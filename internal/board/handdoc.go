@@ -150,13 +150,13 @@ func parseHandDoc(path string, src []byte) *handDoc {
 			continue
 		}
 		if inTasks {
-			if t != "" && !isBullet(t) && (raw[0] == ' ' || raw[0] == '\t') {
+			if t != "" && !task.IsListBullet(t) && (raw[0] == ' ' || raw[0] == '\t') {
 				tasksText += " " + t
 				continue
 			}
 			flushTasks()
 		}
-		if cur != nil && isBullet(t) {
+		if cur != nil && task.IsListBullet(t) {
 			key, val := bulletField(t)
 			switch key {
 			case "tasks":
@@ -172,7 +172,7 @@ func parseHandDoc(path string, src []byte) *handDoc {
 		}
 		// A bullet list of ids under a label of its own: a heading
 		// ("## Still open") or a line that is only a label ("**Done:**").
-		if under != "" && isBullet(t) && raw[0] != ' ' && raw[0] != '\t' {
+		if under != "" && task.IsListBullet(t) && raw[0] != ' ' && raw[0] != '\t' {
 			if ids, ranges := bulletIDs(t); len(ids)+len(ranges) > 0 {
 				doc.Lists = append(doc.Lists, proseList{Line: lineNo, Label: under, IDs: ids, Ranges: ranges})
 				doc.addListMentions(ids, lineNo)
@@ -183,7 +183,7 @@ func parseHandDoc(path string, src []byte) *handDoc {
 			under, underPara = label, true
 			continue
 		}
-		if underPara && t != "" && !isBullet(t) {
+		if underPara && t != "" && !task.IsListBullet(t) {
 			under, underPara = "", false
 		}
 		if pl, ok := parseProseList(raw, lineNo); ok {
@@ -238,7 +238,7 @@ func headingLabel(h string) string {
 // picks these up first:") is a sentence introducing the list, which stays
 // under its heading's label.
 func labelOnly(t string) (string, bool) {
-	if isBullet(t) || strings.HasPrefix(t, "|") || strings.HasPrefix(t, "#") {
+	if task.IsListBullet(t) || strings.HasPrefix(t, "|") || strings.HasPrefix(t, "#") {
 		return "", false
 	}
 	label, rest, ok := cutLabel(t)
@@ -555,11 +555,6 @@ func parseHeading(t string) (int, string) {
 	return n, text
 }
 
-// isBullet accepts "- ", "* ", "+ " and the same marks before a tab.
-func isBullet(t string) bool {
-	return len(t) >= 2 && (t[0] == '-' || t[0] == '*' || t[0] == '+') && (t[1] == ' ' || t[1] == '\t')
-}
-
 // blankComments removes HTML comments ("<!-- old table … -->") from the
 // lines outside code fences, keeping line numbers: a commented-out row
 // or list is not a claim, as it is not shown.
@@ -571,25 +566,7 @@ func blankComments(lines []string) {
 		if !in && (fences.code(t) || !strings.Contains(l, "<!--")) {
 			continue
 		}
-		var b strings.Builder
-		for {
-			if in {
-				j := strings.Index(l, "-->")
-				if j < 0 {
-					break
-				}
-				l, in = l[j+3:], false
-				continue
-			}
-			k := strings.Index(l, "<!--")
-			if k < 0 {
-				b.WriteString(l)
-				break
-			}
-			b.WriteString(l[:k])
-			l, in = l[k+4:], true
-		}
-		lines[i] = b.String()
+		lines[i], in = task.StripHTMLComments(l, in)
 	}
 }
 

@@ -33,7 +33,7 @@ const maxLabelLen = 60
 func parseProseList(raw string, line int) (proseList, bool) {
 	t := strings.TrimSpace(raw)
 	t = strings.TrimSpace(strings.TrimLeft(t, ">"))
-	if isBullet(t) {
+	if task.IsListBullet(t) {
 		t = strings.TrimSpace(t[2:])
 	}
 	label, rest, ok := cutLabel(t)

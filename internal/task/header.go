@@ -238,7 +238,7 @@ func (p *parser) headerBulletsFrom(from int) {
 			// links and dependencies the body scan reads.
 			lines[i].front = from == 0
 		}
-		if isListBullet(t) {
+		if IsListBullet(t) {
 			k, v, ok := splitField(strings.TrimSpace(t[2:]))
 			if !ok {
 				break
@@ -289,8 +289,8 @@ func startsWithID(s string) bool {
 	return len(refs) > 0 && refs[0].Offset == 0
 }
 
-// isListBullet accepts "- ", "* ", "+ " and the same marks before a tab.
-func isListBullet(t string) bool {
+// IsListBullet accepts "- ", "* ", "+ " and the same marks before a tab.
+func IsListBullet(t string) bool {
 	return len(t) >= 2 && (t[0] == '-' || t[0] == '*' || t[0] == '+') && (t[1] == ' ' || t[1] == '\t')
 }
 
@@ -306,7 +306,7 @@ func isHeaderKeyLine(t string, quoted bool) bool {
 		}
 		t = strings.TrimSpace(q)
 	}
-	if isListBullet(t) {
+	if IsListBullet(t) {
 		t = strings.TrimSpace(t[2:])
 	}
 	k, v, ok := splitField(t)
@@ -319,7 +319,7 @@ func stripInlineComments(v string) string {
 	if !strings.Contains(v, "<!--") {
 		return v
 	}
-	out, _ := stripHTMLComments(v, false)
+	out, _ := StripHTMLComments(v, false)
 	return strings.TrimSpace(out)
 }
 

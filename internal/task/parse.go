@@ -145,7 +145,7 @@ func markFences(lines []srcLine) {
 			continue
 		}
 		if !open && (inComment || strings.Contains(l.text, "<!--")) {
-			l.text, inComment = stripHTMLComments(l.text, inComment)
+			l.text, inComment = StripHTMLComments(l.text, inComment)
 		}
 		t := strings.TrimLeft(l.text, " ")
 		if len(l.text)-len(t) > 3 && !open {
@@ -340,9 +340,9 @@ func (d *Document) Section(match func(heading string) bool) (Section, bool) {
 	return Section{}, false
 }
 
-// stripHTMLComments removes <!-- ... --> from one line; in says whether the
+// StripHTMLComments removes <!-- ... --> from one line; in says whether the
 // line starts inside a comment, and the result whether it ends inside one.
-func stripHTMLComments(t string, in bool) (string, bool) {
+func StripHTMLComments(t string, in bool) (string, bool) {
 	var b strings.Builder
 	for {
 		if in {
