@@ -22,7 +22,7 @@ type PolicyOptions struct {
 // with the repository's own public key (the committed one, LocalKey)
 // where no trusted signer's applies.
 func assessor(ctx context.Context, r *repo.Repo, po PolicyOptions) (*Assessor, bool, error) {
-	pub, refused, err := LocalKey(ctx, r.Root)
+	as, _, err := RepoAssessor(ctx, r)
 	if err != nil {
 		return nil, false, err
 	}
@@ -30,7 +30,7 @@ func assessor(ctx context.Context, r *repo.Repo, po PolicyOptions) (*Assessor, b
 	if err != nil {
 		return nil, false, err
 	}
-	return NewAssessor(ctx, r, pub).KeyRefused(refused).WithPolicy(pol, ""), len(pol.Signers) > 0, nil
+	return as.WithPolicy(pol, ""), len(pol.Signers) > 0, nil
 }
 
 // Board is the status board of r: its tasks in the groups of its

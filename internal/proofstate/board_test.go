@@ -134,7 +134,11 @@ func TestBoardRefusesSwappedLocalKey(t *testing.T) {
 		a.Summary != "bundle present, but the public key is not the committed one" {
 		t.Errorf("show with a swapped key: %s %q %q", a.State, a.Reasons, a.Summary)
 	}
-	if got := NewAssessor(t.Context(), r, pub).KeyRefused(refused).Assess(doc, nil); got.State == Proven {
+	as, why, err := RepoAssessor(t.Context(), r)
+	if err != nil || why != refused || as.HasKey() {
+		t.Fatalf("RepoAssessor: %v, %q, key %v; want the refusal and no key", err, why, as.HasKey())
+	}
+	if got := as.Assess(doc, nil); got.State == Proven {
 		t.Errorf("assessor with the refused key: %s", got.State)
 	}
 }

@@ -273,7 +273,7 @@ func LoadPublicKey(root string) (ed25519.PublicKey, error) {
 // LocalKey is LoadPublicKey pinned to the commit: where HEAD has
 // .taskproof/signing.pub, a work-tree key that differs from it (swapped,
 // or remade with keygen) is not used. Then pub is nil and refused says
-// why, for Assessor.KeyRefused: evidence that only such a key verifies
+// why (see RepoAssessor): evidence that only such a key verifies
 // must not show as proven.
 func LocalKey(ctx context.Context, root string) (pub ed25519.PublicKey, refused string, err error) {
 	pub, err = LoadPublicKey(root)
@@ -293,7 +293,7 @@ type Assessor struct {
 	pub  ed25519.PublicKey
 	pol  *trust.Policy
 	want string // the status the policy is asked about
-	// keyWhy is why the repository's own key is not used (KeyRefused).
+	// keyWhy is why the repository's own key is not used (RepoAssessor).
 	keyWhy string
 	snap   *Snapshot
 	err    error
@@ -318,13 +318,22 @@ func (a *Assessor) WithPolicy(p *trust.Policy, want string) *Assessor {
 	return a
 }
 
-// KeyRefused records why the repository's own public key is not used
-// (LocalKey's refused): a bundle only it would verify says so. "" is no
-// refusal.
-func (a *Assessor) KeyRefused(why string) *Assessor {
-	a.keyWhy = why
-	return a
+// RepoAssessor is NewAssessor with the repository's own public key as
+// LocalKey pins it: refused says why a work-tree key is not used (a bundle
+// only it would verify says so too), "" when it is or there is none.
+func RepoAssessor(ctx context.Context, r *repo.Repo) (a *Assessor, refused string, err error) {
+	pub, refused, err := LocalKey(ctx, r.Root)
+	if err != nil {
+		return nil, "", err
+	}
+	a = NewAssessor(ctx, r, pub)
+	a.keyWhy = refused
+	return a, refused, nil
 }
+
+// HasKey reports whether the assessor verifies with the repository's own
+// public key.
+func (a *Assessor) HasKey() bool { return a.pub != nil }
 
 // Snapshot returns the repository snapshot, made on first use.
 func (a *Assessor) Snapshot() (*Snapshot, error) {

@@ -60,11 +60,11 @@ func EvidenceMarkdown(ctx context.Context, r *repo.Repo, doc *task.Document, tai
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, &kindError{ErrNotProven, fmt.Errorf("no evidence for %s at %s; run taskproof prove %s", doc.ID, rel, doc.ID)}
 	}
-	pub, refused, err := proofstate.LocalKey(ctx, r.Root)
+	as, _, err := proofstate.RepoAssessor(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	a := proofstate.NewAssessor(ctx, r, pub).KeyRefused(refused).Assess(doc, nil)
+	a := as.Assess(doc, nil)
 	in, err := NewMarkdownInput(r, a, rel, path, tail)
 	if err != nil {
 		return nil, err

@@ -92,15 +92,15 @@ func (s Source) Load() (*Snapshot, error) {
 		abs = r.Root
 	}
 	snap := &Snapshot{Root: r.Root, Name: filepath.Base(abs), Repo: r, ByID: map[task.ID][]*Task{}}
-	pub, refused, err := proofstate.LocalKey(context.Background(), r.Root)
+	assessor, refused, err := proofstate.RepoAssessor(context.Background(), r)
 	if err != nil {
 		snap.Warnings = append(snap.Warnings, err.Error())
+		assessor = proofstate.NewAssessor(context.Background(), r, nil)
 	}
 	if refused != "" {
 		snap.Warnings = append(snap.Warnings, refused)
 	}
-	snap.HasKey = pub != nil
-	assessor := proofstate.NewAssessor(context.Background(), r, pub).KeyRefused(refused)
+	snap.HasKey = assessor.HasKey()
 	byDoc := map[*task.Document]*Task{}
 	for _, d := range docs {
 		t := &Task{Doc: d, Proof: assessor.Assess(d, nil)}
