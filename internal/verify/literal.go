@@ -368,7 +368,11 @@ func indexByteFrom(p []byte, from int, c byte) int {
 // literals use an Aho-Corasick automaton. The verifier uses a set only for
 // many literals; a handful is cheaper through anchor bytes (literalHits).
 type literalSet struct {
-	lits    [][]byte // all literals, indexed by literal id
+	lits [][]byte // all literals, indexed by literal id
+	// tiers are built from specs on first use (built) or from a sample
+	// of the stream (adapt): a long log is only ever probed with the
+	// adapted windows, so building both would be start-up spent twice.
+	specs   []tierSpec
 	tiers   []*windowTier
 	short   *ahoCorasick
 	shortID []int32 // automaton literal id -> literal id
@@ -377,6 +381,13 @@ type literalSet struct {
 // literalScratch is the per-caller scratch of positions.
 type literalScratch struct {
 	cand []int
+}
+
+// tierSpec is what a window tier indexes: literals, window width and
+// stride.
+type tierSpec struct {
+	ids  []int32
+	w, s int
 }
 
 type windowTier struct {
@@ -477,11 +488,24 @@ func windowMask(w int) uint64 {
 // fewer false candidates. ls is not changed (workers may be reading it).
 func (ls *literalSet) adapt(sample []byte) *literalSet {
 	c := *ls
-	c.tiers = make([]*windowTier, len(ls.tiers))
-	for i, t := range ls.tiers {
-		c.tiers[i] = newWindowTier(ls.lits, t.ids, t.w, t.s, sample)
-	}
+	c.tiers = c.buildTiers(sample)
 	return &c
+}
+
+// built builds the tiers with windows chosen from the literals alone, if
+// adapt has not: call it before the set is probed.
+func (ls *literalSet) built() {
+	if ls.tiers == nil {
+		ls.tiers = ls.buildTiers(nil)
+	}
+}
+
+func (ls *literalSet) buildTiers(sample []byte) []*windowTier {
+	tiers := make([]*windowTier, len(ls.specs))
+	for i, sp := range ls.specs {
+		tiers[i] = newWindowTier(ls.lits, sp.ids, sp.w, sp.s, sample)
+	}
+	return tiers
 }
 
 // newLiteralSet indexes the literals ids in the tiers above.
@@ -518,10 +542,10 @@ func newLiteralSet(lits [][]byte, ids []int32) *literalSet {
 		if stride < 8 {
 			w, stride = 7, 5
 		}
-		ls.tiers = append(ls.tiers, newWindowTier(lits, long, w, stride, nil))
+		ls.specs = append(ls.specs, tierSpec{long, w, stride})
 	}
 	if len(tier4) > 0 {
-		ls.tiers = append(ls.tiers, newWindowTier(lits, tier4, 4, 2, nil))
+		ls.specs = append(ls.specs, tierSpec{tier4, 4, 2})
 	}
 	if len(short) > 0 {
 		ls.short = newAhoCorasick(short)
@@ -561,35 +585,42 @@ func newWindowTier(lits [][]byte, ids []int32, w, s int, sample []byte) *windowT
 		vals = append(vals, x)
 		nums = append(nums, 1)
 	}
+	// index finds a window's place in vals: an open-addressing table,
+	// since the sample below looks up tens of thousands of windows (a
+	// binary search each cost more than the rest of the build).
+	ib := uint(4)
+	for 1<<ib < 2*len(vals) {
+		ib++
+	}
+	index, imask := make([]int32, 1<<ib), uint64(1)<<ib-1
+	for j, x := range vals {
+		h := (x * tabMul) >> (64 - ib)
+		for index[h] != 0 {
+			h = (h + 1) & imask
+		}
+		index[h] = int32(j + 1)
+	}
+	find := func(x uint64) int {
+		for h := (x * tabMul) >> (64 - ib); ; h = (h + 1) & imask {
+			j := index[h]
+			if j == 0 || vals[j-1] == x {
+				return int(j) - 1
+			}
+		}
+	}
 	// A window that occurs in the sample of the stream makes a false
 	// candidate wherever it occurs: a console's own lines share words
 	// with its markers ("init: ", "ready"). Each occurrence weighs as
 	// much as four literals sharing the window.
-	// A bloom filter of vals skips the search at most positions.
-	if sample != nil {
-		seen := new([bloomWords]uint64)
-		for _, x := range vals {
-			k1, k2 := bloomKeys(x)
-			seen[k1>>6] |= 1 << (k1 & 63)
-			seen[k2>>6] |= 1 << (k2 & 63)
+	for i := 0; i+w <= len(sample); i++ {
+		if j := find(window(sample, i, w)); j >= 0 {
+			nums[j] += 4
 		}
-		for i := 0; i+w <= len(sample); i++ {
-			x := window(sample, i, w)
-			if k1, k2 := bloomKeys(x); seen[k1>>6]&(1<<(k1&63)) == 0 || seen[k2>>6]&(1<<(k2&63)) == 0 {
-				continue
-			}
-			if j, ok := slices.BinarySearch(vals, x); ok {
-				nums[j] += 4
-			}
-		}
-	}
-	shared := func(x uint64) int {
-		i, _ := slices.BinarySearch(vals, x)
-		return nums[i]
 	}
 	type valueWindow struct {
-		x uint64
-		w litWindow
+		x   uint64
+		seq int32 // order of picking: literal order, then window order
+		w   litWindow
 	}
 	picked := make([]valueWindow, 0, len(ids)*s)
 	var counts []int
@@ -597,7 +628,7 @@ func newWindowTier(lits [][]byte, ids []int32, w, s int, sample []byte) *windowT
 		l := lits[id]
 		counts = counts[:0]
 		for o := 0; o+w <= len(l); o++ {
-			counts = append(counts, shared(window(l, o, w)))
+			counts = append(counts, nums[find(window(l, o, w))])
 		}
 		// The run of s windows whose most shared window is the least
 		// shared; ties go to the later run (marker texts differ at the end).
@@ -609,14 +640,16 @@ func newWindowTier(lits [][]byte, ids []int32, w, s int, sample []byte) *windowT
 		}
 		for k := range s {
 			x := window(l, best+k, w)
-			picked = append(picked, valueWindow{x, litWindow{id: id, off: best + k}})
+			picked = append(picked, valueWindow{x, int32(len(picked)), litWindow{id: id, off: best + k}})
 			k1, k2 := bloomKeys(x)
 			t.bloom[k1>>6] |= 1 << (k1 & 63)
 			t.bloom[k2>>6] |= 1 << (k2 & 63)
 		}
 	}
-	// Group by value, each value's windows in literal order.
-	slices.SortStableFunc(picked, func(a, b valueWindow) int { return cmp.Compare(a.x, b.x) })
+	// Group by value, each value's windows in picking order.
+	slices.SortFunc(picked, func(a, b valueWindow) int {
+		return cmp.Or(cmp.Compare(a.x, b.x), cmp.Compare(a.seq, b.seq))
+	})
 	distinct := 0
 	for i := range picked {
 		if i == 0 || picked[i].x != picked[i-1].x {

@@ -55,6 +55,7 @@ func TestLiteralSetPositions(t *testing.T) {
 				ids[i] = int32(i)
 			}
 			base := newLiteralSet(lits, ids)
+			base.built()
 			var sc literalScratch
 			for round := range 200 {
 				ls := base

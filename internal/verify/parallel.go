@@ -95,6 +95,9 @@ func (v *Verifier) scanParallel(p []byte, pos int) int {
 		v.litSet = v.litSet.adapt(p[pos : pos+adaptSample])
 		v.litAdapted = true
 	}
+	if v.litSet != nil {
+		v.litSet.built()
+	}
 	n := v.workers
 	if n > 1 {
 		n = max(n, min(n*regionsPerWorker, (end-pos)/minRegion))

@@ -484,6 +484,7 @@ func (v *Verifier) matchSegment(s []byte) {
 	}
 	v.litFound = v.litFound[:0]
 	if v.litSet != nil {
+		v.litSet.built()
 		v.litFound = v.litSet.find(s, v.litFound)
 	}
 	// Only a whole-line exact marker can match unless an index found
