@@ -206,6 +206,12 @@ func (v *Verifier) siftRegion(p []byte, r *region, interiorCR bool) {
 	// cleaning.
 	escAt, nulAt := indexByteFrom(p[:r.end], r.start, esc), indexByteFrom(p[:r.end], r.start, 0)
 	r.firstEsc, r.firstNul = escAt, nulAt
+	// nextHit is r.hits[hp], or r.end when none is left: one compare a
+	// line.
+	nextHit := r.end
+	if len(r.hits) > 0 {
+		nextHit = r.hits[0]
+	}
 	for pos := r.start; pos < r.end; {
 		nl := pos + bytes.IndexByte(p[pos:r.end], '\n')
 		idx++
@@ -216,9 +222,11 @@ func (v *Verifier) siftRegion(p []byte, r *region, interiorCR bool) {
 			nulAt = indexByteFrom(p[:r.end], pos, 0)
 		}
 		e := nl
-		for e > pos && (p[e-1] == '\r' || isBlank(p[e-1])) {
-			if p[e-1] == '\r' {
+		for e > pos {
+			if c := p[e-1]; c == '\r' {
 				r.trailingCRs++
+			} else if !isBlank(c) {
+				break
 			}
 			e--
 		}
@@ -226,10 +234,14 @@ func (v *Verifier) siftRegion(p []byte, r *region, interiorCR bool) {
 		if quiet && interiorCR && bytes.IndexByte(p[pos:e], '\r') >= 0 {
 			quiet = false
 		}
-		for hp < len(r.hits) && r.hits[hp] < pos {
-			hp++
+		for nextHit < pos {
+			if hp++; hp < len(r.hits) {
+				nextHit = r.hits[hp]
+			} else {
+				nextHit = r.end
+			}
 		}
-		if hp < len(r.hits) && r.hits[hp] < nl {
+		if nextHit < nl {
 			quiet = false
 		}
 		if !quiet || !v.quiet(p, pos, nl, e, &lh, r) {
@@ -253,10 +265,13 @@ func (v *Verifier) quiet(p []byte, pos, nl, e int, lh *literalHits, r *region) b
 	if nl-pos > v.maxLine {
 		return false
 	}
-	s := trimBlank(p[pos:e])
-	if len(s) == 0 {
+	for pos < e && isBlank(p[pos]) { // the caller trimmed the end
+		pos++
+	}
+	if pos == e {
 		return true
 	}
+	s := p[pos:e]
 	r.sawText = true
 	if len(s) <= v.maxExact {
 		if k := exactKey(s); v.exactBloom[k/64]&(1<<(k%64)) != 0 {
