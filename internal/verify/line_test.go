@@ -369,3 +369,23 @@ func FuzzLineModel(f *testing.F) {
 func seenWithShorterLead(marker, line string) bool {
 	return strings.Count(line, marker) > 1
 }
+
+// TestFailureWordStarts: lastWordFailure skips a line whose failure word
+// could not start where its length says; every failure word, in every
+// case and after any punctuation, must pass that test.
+func TestFailureWordStarts(t *testing.T) {
+	for _, w := range failureWords {
+		for _, form := range []string{w, strings.ToUpper(w), strings.ToUpper(w[:1]) + w[1:]} {
+			for _, line := range []string{form, "x " + form, "x (" + form + ")", "x " + form + ":"} {
+				if got := lastWordFailure([]byte(line)); string(got) != form {
+					t.Errorf("lastWordFailure(%q) = %q, want %q", line, got, form)
+				}
+			}
+		}
+	}
+	for _, line := range []string{"resolve found", "3 dropped", "state=ready", "terror", "fail2", "a failed-ish"} {
+		if got := lastWordFailure([]byte(line)); got != nil {
+			t.Errorf("lastWordFailure(%q) = %q, want nil", line, got)
+		}
+	}
+}
