@@ -57,6 +57,7 @@ type region struct {
 	firstEsc, firstNul int
 	found              []int32 // scratch
 	hits               []int   // scratch: literal positions
+	ends               lineEnds
 	scratch            literalScratch
 }
 
@@ -212,8 +213,9 @@ func (v *Verifier) siftRegion(p []byte, r *region, interiorCR bool) {
 	if len(r.hits) > 0 {
 		nextHit = r.hits[0]
 	}
+	r.ends.reset(p, r.start, r.end)
 	for pos := r.start; pos < r.end; {
-		nl := pos + bytes.IndexByte(p[pos:r.end], '\n')
+		nl := r.ends.next() // a region ends with '\n': never -1 here
 		idx++
 		if escAt < pos {
 			escAt = indexByteFrom(p[:r.end], pos, esc)

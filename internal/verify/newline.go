@@ -1,0 +1,73 @@
+package verify
+
+import "math/bits"
+
+// Line ends found in bulk: the first stage splits every line of a log, and
+// one search per line (bytes.IndexByte) costs a call and a mispredicted
+// exit per line. newlineMasks marks the '\n' of 64 bytes in one word, and
+// lineEnds walks the set bits.
+
+// lineEnds yields the '\n' positions of p[from:to] in order.
+type lineEnds struct {
+	p       []byte
+	base    int      // index in p of masks[0]'s bit 0
+	masks   []uint64 // bit j of masks[i]: p[base+64*i+j] == '\n'
+	i       int      // the word being read
+	cur     uint64   // its bits not yet yielded
+	to      int
+	scratch []uint64
+}
+
+// reset makes e yield the line ends of p[from:to].
+func (e *lineEnds) reset(p []byte, from, to int) {
+	n := (to - from + 63) / 64
+	if cap(e.scratch) < n {
+		e.scratch = make([]uint64, n)
+	}
+	e.p, e.base, e.to, e.masks = p, from, to, e.scratch[:n]
+	whole := (to - from) / 64
+	newlineMasks(p[from:from+64*whole], e.masks[:whole])
+	if whole < n { // the tail: fewer than 64 bytes
+		var m uint64
+		for j, c := range p[from+64*whole : to] {
+			if c == '\n' {
+				m |= 1 << j
+			}
+		}
+		e.masks[whole] = m
+	}
+	e.i = 0
+	if n > 0 {
+		e.cur = e.masks[0]
+	} else {
+		e.cur = 0
+	}
+}
+
+// next returns the next '\n' position, or -1 when none is left.
+func (e *lineEnds) next() int {
+	for e.cur == 0 {
+		e.i++
+		if e.i >= len(e.masks) {
+			return -1
+		}
+		e.cur = e.masks[e.i]
+	}
+	j := bits.TrailingZeros64(e.cur)
+	e.cur &= e.cur - 1
+	return e.base + 64*e.i + j
+}
+
+// newlineMasksGeneric is newlineMasks in Go, for other architectures and
+// as the reference of the tests.
+func newlineMasksGeneric(p []byte, out []uint64) {
+	for i := range out {
+		var m uint64
+		for j, c := range p[64*i : 64*i+64] {
+			if c == '\n' {
+				m |= 1 << j
+			}
+		}
+		out[i] = m
+	}
+}
