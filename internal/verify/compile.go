@@ -504,6 +504,7 @@ func (v *Verifier) buildIndexes() error {
 		v.litMark = make([]uint32, len(v.lits))
 	}
 	v.counts = make([]int, len(v.ms))
+	v.quietEdges()
 	return nil
 }
 

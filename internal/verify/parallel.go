@@ -275,6 +275,9 @@ func (v *Verifier) quiet(p []byte, pos, nl, e int, lh *literalHits, r *region) b
 	}
 	s := p[pos:e]
 	r.sawText = true
+	if v.edgeBytes[s[0]]&firstByte == 0 && v.edgeBytes[s[len(s)-1]]&lastByte == 0 && len(s) > v.maxExact && !(v.lazy && lh.min < nl) {
+		return true // none of the rules below can apply
+	}
 	if len(s) <= v.maxExact {
 		if k := exactKey(s); v.exactBloom[k/64]&(1<<(k%64)) != 0 {
 			if _, ok := v.exact[string(s)]; ok {
@@ -332,6 +335,30 @@ func (v *Verifier) quiet(p []byte, pos, nl, e int, lh *literalHits, r *region) b
 		}
 	}
 	return true
+}
+
+// Bits of Verifier.edgeBytes.
+const (
+	firstByte = 1 << iota
+	lastByte
+)
+
+// quietEdges fills v.edgeBytes from the rules of quiet: a line can fail
+// to be quiet through its first byte (a trie marker, a namespace, a prefix
+// token before either) or its last (a suffix marker, a failure word), the
+// rest being its length, the exact markers and the anchored literals.
+func (v *Verifier) quietEdges() {
+	for c := range 256 {
+		var b uint8
+		if v.trie != nil && v.trie.root[c] != 0 || v.nsFirst[c] ||
+			mayStartToken(byte(c)) && (v.trie != nil && v.needBody || v.undeclared != nil) {
+			b |= firstByte
+		}
+		if v.suffix != nil && v.suffix.root[c] != 0 || charClass[c]&(ccClosePunct|ccFailEnd) != 0 {
+			b |= lastByte
+		}
+		v.edgeBytes[c] = b
+	}
 }
 
 // clone returns a copy of h for a worker: the same anchors, its own
