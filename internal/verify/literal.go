@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
+	"math/bits"
 	"regexp/syntax"
 	"slices"
 	"strings"
@@ -303,22 +304,49 @@ func (h *literalHits) sample(b []byte) {
 // anchor byte, which lies inside the literal, so on the same line.
 func (h *literalHits) find(p []byte, from, ai int) int {
 	a := &h.anchors[ai]
+	// The anchor byte's places, a block at a time (see byteMasks): most
+	// are not a literal, and one search each cost a call apiece.
+	var masks [findBlock / 64]uint64
+	for from+64 <= len(p) {
+		n := min((len(p)-from)/64, len(masks))
+		byteMasks(p[from:from+64*n], a.c, masks[:n])
+		for wi, m := range masks[:n] {
+			for ; m != 0; m &= m - 1 {
+				if at := from + 64*wi + bits.TrailingZeros64(m); h.literalAt(a, p, at) {
+					return at
+				}
+			}
+		}
+		from += 64 * n
+	}
 	for from < len(p) {
 		j := bytes.IndexByte(p[from:], a.c)
 		if j < 0 {
 			break
 		}
-		at := from + j
-		for k, id := range a.lits {
-			l := h.lits[id]
-			st := at - a.offs[k]
-			if st >= 0 && st+len(l) <= len(p) && p[st+a.checks[k]] == l[a.checks[k]] && string(p[st:st+len(l)]) == string(l) {
-				return at
-			}
+		if at := from + j; h.literalAt(a, p, at) {
+			return at
 		}
-		from = at + 1
+		from += j + 1
 	}
 	return len(p)
+}
+
+// findBlock is how many bytes find marks at once: its masks stay on the
+// stack.
+const findBlock = 4096
+
+// literalAt reports whether one of anchor a's literals occurs in p with
+// its anchor byte at p[at].
+func (h *literalHits) literalAt(a *anchor, p []byte, at int) bool {
+	for k, id := range a.lits {
+		l := h.lits[id]
+		st := at - a.offs[k]
+		if st >= 0 && st+len(l) <= len(p) && p[st+a.checks[k]] == l[a.checks[k]] && string(p[st:st+len(l)]) == string(l) {
+			return true
+		}
+	}
+	return false
 }
 
 // advance moves every anchor whose next hit is before from to its next hit

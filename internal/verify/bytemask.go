@@ -2,10 +2,11 @@ package verify
 
 import "math/bits"
 
-// Line ends found in bulk: the first stage splits every line of a log, and
+// Bytes found in bulk: the first stage splits every line of a log, and
 // one search per line (bytes.IndexByte) costs a call and a mispredicted
-// exit per line. newlineMasks marks the '\n' of 64 bytes in one word, and
-// lineEnds walks the set bits.
+// exit per line; an anchor byte of a few literals occurs every few hundred
+// bytes. byteMasks marks the places of a byte in 64 bytes with one word,
+// and lineEnds and literalHits.find walk the set bits.
 
 // lineEnds yields the '\n' positions of p[from:to] in order.
 type lineEnds struct {
@@ -26,7 +27,7 @@ func (e *lineEnds) reset(p []byte, from, to int) {
 	}
 	e.p, e.base, e.to, e.masks = p, from, to, e.scratch[:n]
 	whole := (to - from) / 64
-	newlineMasks(p[from:from+64*whole], e.masks[:whole])
+	byteMasks(p[from:from+64*whole], '\n', e.masks[:whole])
 	if whole < n { // the tail: fewer than 64 bytes
 		var m uint64
 		for j, c := range p[from+64*whole : to] {
@@ -58,13 +59,13 @@ func (e *lineEnds) next() int {
 	return e.base + 64*e.i + j
 }
 
-// newlineMasksGeneric is newlineMasks in Go, for other architectures and
-// as the reference of the tests.
-func newlineMasksGeneric(p []byte, out []uint64) {
+// byteMasksGeneric is byteMasks in Go, for other architectures and as the
+// reference of the tests.
+func byteMasksGeneric(p []byte, c byte, out []uint64) {
 	for i := range out {
 		var m uint64
-		for j, c := range p[64*i : 64*i+64] {
-			if c == '\n' {
+		for j, b := range p[64*i : 64*i+64] {
+			if b == c {
 				m |= 1 << j
 			}
 		}

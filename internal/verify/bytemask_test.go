@@ -6,27 +6,31 @@ import (
 	"testing"
 )
 
-// TestNewlineMasks: the assembly (on amd64) marks exactly the '\n' bytes,
+// TestByteMasks: the assembly (on amd64) marks exactly the bytes sought,
 // at every offset of every word, as the Go reference does.
-func TestNewlineMasks(t *testing.T) {
+func TestByteMasks(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for round := range 200 {
 		n := r.IntN(40)
+		c := byte(r.IntN(256))
+		if round%2 == 0 {
+			c = '\n'
+		}
 		p := make([]byte, 64*n+r.IntN(8)) // slack after the words: not read
 		for i := range p {
 			switch r.IntN(6) {
 			case 0:
-				p[i] = '\n'
+				p[i] = c
 			case 1:
-				p[i] = '\n' ^ 0x80 // same low bits
+				p[i] = c ^ 0x80 // same low bits
 			default:
 				p[i] = byte(r.IntN(256))
 			}
 		}
 		off := r.IntN(len(p) - 64*n + 1) // unaligned starts too
 		got, want := make([]uint64, n), make([]uint64, n)
-		newlineMasks(p[off:off+64*n], got)
-		newlineMasksGeneric(p[off:off+64*n], want)
+		byteMasks(p[off:off+64*n], c, got)
+		byteMasksGeneric(p[off:off+64*n], c, want)
 		for i := range got {
 			if got[i] != want[i] {
 				t.Fatalf("round %d: word %d = %064b, want %064b", round, i, got[i], want[i])

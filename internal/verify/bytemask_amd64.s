@@ -1,11 +1,13 @@
 #include "textflag.h"
 
-// func newlineMasks(p []byte, out []uint64)
-TEXT ·newlineMasks(SB), NOSPLIT, $0-48
+// func byteMasks(p []byte, c byte, out []uint64)
+TEXT ·byteMasks(SB), NOSPLIT, $0-56
 	MOVQ p_base+0(FP), SI
-	MOVQ out_base+24(FP), DI
-	MOVQ out_len+32(FP), CX
-	MOVQ $0x0a0a0a0a0a0a0a0a, AX
+	MOVBQZX c+24(FP), AX
+	MOVQ out_base+32(FP), DI
+	MOVQ out_len+40(FP), CX
+	MOVQ $0x0101010101010101, BX
+	IMULQ BX, AX
 	MOVQ AX, X0
 	PUNPCKLQDQ X0, X0
 
