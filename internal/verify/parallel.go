@@ -123,19 +123,25 @@ func (v *Verifier) scanParallel(p []byte, pos int) int {
 	} else {
 		var wg sync.WaitGroup
 		var next atomic.Int32
-		for range min(v.workers, len(regions)) {
+		work := func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(regions) {
+					return
+				}
+				v.sift(p, &regions[i])
+			}
+		}
+		// This goroutine is one of the workers: one goroutine fewer to
+		// start and wake per chunk.
+		for range min(v.workers, len(regions)) - 1 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for {
-					i := int(next.Add(1)) - 1
-					if i >= len(regions) {
-						return
-					}
-					v.sift(p, &regions[i])
-				}
+				work()
 			}()
 		}
+		work()
 		wg.Wait()
 	}
 
