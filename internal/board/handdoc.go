@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/taskproof/taskproof/internal/task"
@@ -90,9 +91,11 @@ func lineMentions(text string, lineNo int) []mention {
 	return out
 }
 
+// Compiled on first use, not at package init: init runs in every taskproof
+// process, most of which never need these.
 var (
-	counterRE = regexp.MustCompile(`(\d+)\s*/\s*(\d+)`)
-	percentRE = regexp.MustCompile(`(\d+)\s*%`)
+	counterRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\d+)\s*/\s*(\d+)`) })
+	percentRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\d+)\s*%`) })
 )
 
 // parseHandDoc reads a hand-written Markdown file. It never fails: text it
@@ -324,7 +327,7 @@ func (doc *handDoc) readTable(header, lines []string, start, end int, h heading)
 				continue
 			}
 			if pctCol >= 0 && pctCol < len(cells) {
-				if m := percentRE.FindStringSubmatch(cells[pctCol]); m != nil {
+				if m := percentRE().FindStringSubmatch(cells[pctCol]); m != nil {
 					sc.Percent, _ = strconv.Atoi(m[1])
 					sc.HasPercent = true
 				}
@@ -472,7 +475,7 @@ func leadingID(cell string) int {
 
 // foreignIDRE matches an identifier of another kind at the start of a
 // cell: RFC-0014, ADR-0018, BUG-12.
-var foreignIDRE = regexp.MustCompile(`^[^\pL\pN]*([A-Z][A-Z0-9]+)-\d+`)
+var foreignIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^\pL\pN]*([A-Z][A-Z0-9]+)-\d+`) })
 
 // aboutOtherItems reports whether a column before idCol names other
 // identifiers (RFC-…, ADR-…) in most rows, which makes them the rows'
@@ -486,7 +489,7 @@ func aboutOtherItems(rows []string, idCol int) bool {
 				continue
 			}
 			n++
-			if m := foreignIDRE.FindStringSubmatch(cells[c]); m != nil && m[1] != "TASK" {
+			if m := foreignIDRE().FindStringSubmatch(cells[c]); m != nil && m[1] != "TASK" {
 				foreign++
 			}
 		}
@@ -501,14 +504,14 @@ func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // parseStated reads "`14 / 34` done (`41%`)" or "14 / 34".
 func parseStated(s string, line int) (statedCounter, bool) {
-	m := counterRE.FindStringSubmatchIndex(s)
+	m := counterRE().FindStringSubmatchIndex(s)
 	if m == nil {
 		return statedCounter{}, false
 	}
 	done, _ := strconv.Atoi(s[m[2]:m[3]])
 	total, _ := strconv.Atoi(s[m[4]:m[5]])
 	sc := statedCounter{Counter: Counter{Done: done, Total: total}, Line: line}
-	if p := percentRE.FindStringSubmatch(s[m[1]:]); p != nil {
+	if p := percentRE().FindStringSubmatch(s[m[1]:]); p != nil {
 		sc.Percent, _ = strconv.Atoi(p[1])
 		sc.HasPercent = true
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Format identifiers written into every bundle.
@@ -110,9 +111,11 @@ func (p Predicate) WithoutRun() Predicate {
 	return p
 }
 
+// Compiled on first use, not at package init: init runs in every taskproof
+// process, most of which never need these.
 var (
-	commitRE = regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`)
-	hashRE   = regexp.MustCompile(`^[a-z0-9]+:[0-9a-f]+$`)
+	commitRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`) })
+	hashRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+:[0-9a-f]+$`) })
 )
 
 // Validate reports the first way p breaks the v1 predicate rules: required
@@ -122,7 +125,7 @@ func (p Predicate) Validate() error {
 	if strings.TrimSpace(p.TaskID) == "" {
 		return fmt.Errorf("predicate: task_id is empty")
 	}
-	if !commitRE.MatchString(p.Commit) {
+	if !commitRE().MatchString(p.Commit) {
 		return fmt.Errorf("predicate: commit %q is not a full lowercase hex object id (git rev-parse HEAD)", p.Commit)
 	}
 	for _, h := range []struct{ name, v string }{
@@ -130,7 +133,7 @@ func (p Predicate) Validate() error {
 		{"allowlist_hash", p.AllowlistHash},
 		{"stop_conditions_hash", p.StopConditionsHash},
 	} {
-		if h.v != "" && !hashRE.MatchString(h.v) {
+		if h.v != "" && !hashRE().MatchString(h.v) {
 			return fmt.Errorf("predicate: %s %q is not ALGO:HEX (e.g. %s)", h.name, h.v, HashText(""))
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Reason classifies why a bundle failed verification.
@@ -132,7 +133,7 @@ func (v *Verified) ReadFile(name string) ([]byte, error) { return v.bundle.ReadF
 // Open streams evidence file name (see Bundle.Open).
 func (v *Verified) Open(name string) (io.ReadCloser, error) { return v.bundle.Open(name) }
 
-var abbrevRE = regexp.MustCompile(`^[0-9a-fA-F]{7,64}$`)
+var abbrevRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-fA-F]{7,64}$`) })
 
 // Verify checks a bundle held in memory offline against the public key
 // pub: it opens it within opts.Limits (see OpenBytes) and checks it as
@@ -152,7 +153,7 @@ func checkVerifyArgs(pub ed25519.PublicKey, opts VerifyOptions) error {
 	if len(pub) != ed25519.PublicKeySize {
 		return fmt.Errorf("verify evidence: public key has %d bytes, want an ed25519 key (%d)", len(pub), ed25519.PublicKeySize)
 	}
-	if opts.Commit != "" && !abbrevRE.MatchString(opts.Commit) {
+	if opts.Commit != "" && !abbrevRE().MatchString(opts.Commit) {
 		return fmt.Errorf("verify evidence: commit %q is not a hex object id of 7 to 64 digits", opts.Commit)
 	}
 	return nil

@@ -2,14 +2,15 @@ package lint
 
 import (
 	"fmt"
-	"github.com/taskproof/taskproof/internal/dod"
 	"path"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/taskproof/taskproof/internal/dod"
 	"github.com/taskproof/taskproof/internal/task"
 )
 
@@ -346,8 +347,10 @@ var (
 	// A scheme followed by ":/" is a URL ("https://…") or a path in
 	// another namespace than the repository ("state:/prefs/device.nxs",
 	// "pkg:/app"), never a repository file.
-	urlScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:/|^(?i:mailto|tel|data|javascript|urn):`)
-	lineRef   = regexp.MustCompile(`:\d+(?:[-:]\d+)?$`)
+	urlScheme = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:/|^(?i:mailto|tel|data|javascript|urn):`)
+	})
+	lineRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`:\d+(?:[-:]\d+)?$`) })
 )
 
 // linkPath turns a link target into a path to check, or ok=false when the
@@ -356,14 +359,14 @@ func linkPath(target string) (string, bool) {
 	t := strings.TrimSpace(target)
 	t = strings.Trim(t, "`<>\"'")
 	colon := strings.IndexByte(t, ':') >= 0
-	if t == "" || strings.HasPrefix(t, "#") || strings.HasPrefix(t, "~") || (colon && urlScheme.MatchString(t)) {
+	if t == "" || strings.HasPrefix(t, "#") || strings.HasPrefix(t, "~") || (colon && urlScheme().MatchString(t)) {
 		return "", false
 	}
 	if i := strings.IndexAny(t, "#?"); i >= 0 {
 		t = t[:i]
 	}
 	if colon {
-		t = lineRef.ReplaceAllString(t, "")
+		t = lineRef().ReplaceAllString(t, "")
 	}
 	if t == "" || strings.ContainsAny(t, " \t*[]{}<>|…") || strings.Contains(t, "...") {
 		return "", false

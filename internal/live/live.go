@@ -42,6 +42,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -155,11 +156,11 @@ func ConsoleFile(n int) string { return strconv.Itoa(n) + ".console" }
 // MarkersFile names step n's marker file.
 func MarkersFile(n int) string { return strconv.Itoa(n) + ".markers.jsonl" }
 
-var idRE = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}-[0-9]{6}-[0-9]+$`)
+var idRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{8}T[0-9]{6}-[0-9]{6}-[0-9]+$`) })
 
 // ValidID reports whether s is a run id as Start makes them, so that a
 // reader never joins an arbitrary string onto a path.
-func ValidID(s string) bool { return idRE.MatchString(s) }
+func ValidID(s string) bool { return idRE().MatchString(s) }
 
 // NewID is the id of a run started at t by process pid.
 func NewID(t time.Time, pid int) string {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/repo"
@@ -36,7 +37,7 @@ func FindBundle(r *repo.Repo, arg string) (string, error) {
 	return p, nil
 }
 
-var hexRev = regexp.MustCompile(`^[0-9a-fA-F]{4,64}$`)
+var hexRev = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-fA-F]{4,64}$`) })
 
 // RequiredCommit resolves the commit a bundle must be evidence for
 // (--commit): any revision git resolves in r (HEAD, a branch, a tag,
@@ -44,7 +45,7 @@ var hexRev = regexp.MustCompile(`^[0-9a-fA-F]{4,64}$`)
 // taken as given (the verifier matches it), so verifying by hash needs
 // no git.
 func RequiredCommit(ctx context.Context, r *repo.Repo, rev string) (string, error) {
-	if rev == "" || hexRev.MatchString(rev) {
+	if rev == "" || hexRev().MatchString(rev) {
 		return rev, nil
 	}
 	g, err := r.Git(ctx)

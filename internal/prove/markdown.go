@@ -8,6 +8,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/taskproof/taskproof/internal/evidence"
 	"github.com/taskproof/taskproof/internal/proofstate"
@@ -278,16 +279,18 @@ func mdTests(b *bytes.Buffer, st evidence.ConfigStep, t evidence.Tests) {
 	}
 }
 
+// Compiled on first use, not at package init: init runs in every taskproof
+// process, most of which never need these.
 var (
-	ansiCSI = regexp.MustCompile("\x1b\\[[0-9;?]*[ -/]*[@-~]")
-	ansiESC = regexp.MustCompile("\x1b[()#][0-9A-Za-z]|\x1b[=>78cDEHM]")
+	ansiCSI = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("\x1b\\[[0-9;?]*[ -/]*[@-~]") })
+	ansiESC = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("\x1b[()#][0-9A-Za-z]|\x1b[=>78cDEHM]") })
 )
 
 // cleanConsole makes a console log readable in Markdown: ANSI escapes and
 // carriage returns removed, other control bytes shown as '?'.
 func cleanConsole(s string) string {
-	s = ansiCSI.ReplaceAllString(s, "")
-	s = ansiESC.ReplaceAllString(s, "")
+	s = ansiCSI().ReplaceAllString(s, "")
+	s = ansiESC().ReplaceAllString(s, "")
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\r':

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -207,16 +208,18 @@ type fnScope struct {
 	opened bool
 }
 
+// Compiled on first use, not at package init: init runs in every taskproof
+// process, most of which never need these.
 var (
-	fnNameRe      = regexp.MustCompile(`\bfn\s+([A-Za-z_][A-Za-z0-9_]*)`)
-	cFuncRe       = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*)\s*\(`)
-	unwrapRe      = regexp.MustCompile(`\.\s*unwrap\s*\(\s*\)|\.\s*expect\s*\(`)
-	unsafeRe      = regexp.MustCompile(`\bunsafe\b\s*(\{|fn\b|impl\b|trait\b|extern\b|$)`)
-	unsafeItemRe  = regexp.MustCompile(`\bunsafe\s+(fn|trait|impl|extern)\b`)
-	cfgTestRe     = regexp.MustCompile(`#\[cfg\((test|all\(test|any\(test)`)
-	testAttrRe    = regexp.MustCompile(`#\[(tokio::)?test\b`)
-	modTestsRe    = regexp.MustCompile(`\bmod\s+tests?\b`)
-	simpleQuoteRe = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'`)
+	fnNameRe      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bfn\s+([A-Za-z_][A-Za-z0-9_]*)`) })
+	cFuncRe       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*)\s*\(`) })
+	unwrapRe      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\.\s*unwrap\s*\(\s*\)|\.\s*expect\s*\(`) })
+	unsafeRe      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bunsafe\b\s*(\{|fn\b|impl\b|trait\b|extern\b|$)`) })
+	unsafeItemRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bunsafe\s+(fn|trait|impl|extern)\b`) })
+	cfgTestRe     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`#\[cfg\((test|all\(test|any\(test)`) })
+	testAttrRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`#\[(tokio::)?test\b`) })
+	modTestsRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bmod\s+tests?\b`) })
+	simpleQuoteRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'`) })
 )
 
 func (h *fileHygiene) run() []Finding {
@@ -252,16 +255,16 @@ func (h *fileHygiene) startHunk(hk *Hunk) {
 	h.depth, h.fnStack = 0, nil
 	h.sectionFn = ""
 	sec := hk.Section
-	if m := fnNameRe.FindStringSubmatch(sec); m != nil {
+	if m := fnNameRe().FindStringSubmatch(sec); m != nil {
 		h.sectionFn = m[1]
 	} else if !h.rust {
-		if m := cFuncRe.FindStringSubmatch(sec); m != nil {
+		if m := cFuncRe().FindStringSubmatch(sec); m != nil {
 			h.sectionFn = m[1]
 		}
 	}
 	// A hunk inside "mod tests {" (git names it as the section) is test
 	// code; a test region from an earlier hunk continues.
-	h.inTest = h.inTest || modTestsRe.MatchString(sec)
+	h.inTest = h.inTest || modTestsRe().MatchString(sec)
 	h.testDepth = 0
 	h.pendingTest = false
 }
@@ -270,10 +273,10 @@ func (h *fileHygiene) startHunk(hk *Hunk) {
 // after a line.
 func (h *fileHygiene) track(lx lexed) {
 	code := lx.code
-	if cfgTestRe.MatchString(code) || testAttrRe.MatchString(code) {
+	if cfgTestRe().MatchString(code) || testAttrRe().MatchString(code) {
 		h.pendingTest = true
 	}
-	if m := fnNameRe.FindStringSubmatch(code); m != nil {
+	if m := fnNameRe().FindStringSubmatch(code); m != nil {
 		h.fnStack = append(h.fnStack, fnScope{name: m[1], depth: h.depth})
 	}
 	opens := strings.Count(code, "{")
@@ -342,7 +345,7 @@ func (h *fileHygiene) checkAdded(dl DiffLine, next string, lx lexed, visible map
 		}
 	}
 	if h.rust && h.on[RuleUnwrapInDaemon] && h.daemon && !h.testFile && !h.inTest && !h.pendingTest {
-		if m := unwrapRe.FindString(lx.code); m != "" {
+		if m := unwrapRe().FindString(lx.code); m != "" {
 			what := ".unwrap()"
 			if strings.Contains(m, "expect") {
 				what = ".expect(…)"
@@ -350,12 +353,12 @@ func (h *fileHygiene) checkAdded(dl DiffLine, next string, lx lexed, visible map
 			h.add(dl, RuleUnwrapInDaemon, "new "+what+" in daemon code ([hygiene] daemon_paths); return or map the error instead of panicking")
 		}
 	}
-	if h.rust && h.on[RuleUnsafeWithoutSafety] && unsafeRe.MatchString(lx.code) && !h.justified(dl.NewLine, lx, visible) {
+	if h.rust && h.on[RuleUnsafeWithoutSafety] && unsafeRe().MatchString(lx.code) && !h.justified(dl.NewLine, lx, visible) {
 		h.add(dl, RuleUnsafeWithoutSafety, "new `unsafe` without a `// SAFETY:` comment on the line or within the 3 lines above; justify it or avoid it")
 	}
 	if h.on[RuleOKMarkerInStub] && len(h.okMarkers) > 0 {
 		fn := h.enclosingFn()
-		if m := fnNameRe.FindStringSubmatch(lx.code); m != nil {
+		if m := fnNameRe().FindStringSubmatch(lx.code); m != nil {
 			fn = m[1] // the line declares the function it is in ("fn a_stub() { emit(…) }")
 		}
 		stubFn := hasStubWord(fn)
@@ -386,7 +389,7 @@ func (h *fileHygiene) justified(line int, lx lexed, visible map[int]lexed) bool 
 			return true
 		}
 	}
-	if unsafeItemRe.MatchString(lx.code) {
+	if unsafeItemRe().MatchString(lx.code) {
 		for n := line - 1; ; n-- {
 			v, ok := visible[n]
 			if !ok {
@@ -429,7 +432,7 @@ func matchMarker(ms []Marker, lit string) (Marker, bool) {
 // the lexer does not know (shell, Python, TOML).
 func quotedLiterals(s string) []string {
 	var out []string
-	for _, q := range simpleQuoteRe.FindAllString(s, -1) {
+	for _, q := range simpleQuoteRe().FindAllString(s, -1) {
 		out = append(out, q[1:len(q)-1])
 	}
 	return out

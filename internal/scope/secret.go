@@ -3,6 +3,7 @@ package scope
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // secretPattern is one kind of secret the secret-in-diff rule recognises.
@@ -14,17 +15,22 @@ type secretPattern struct {
 	value int
 }
 
-var secretPatterns = []secretPattern{
-	{kind: "private key", re: regexp.MustCompile(`-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----`)},
-	{kind: "AWS access key id", re: regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
-	{kind: "GitHub token", re: regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`)},
-	{kind: "Slack token", re: regexp.MustCompile(`\bxox[baprs]-[A-Za-z0-9]{8,}(-[A-Za-z0-9]+)+`)},
-	{kind: "quoted secret assignment", value: 2,
-		re: regexp.MustCompile(`(?i)\b((?:api[_-]?key|secret|token|password|passwd)[a-z0-9_-]*)["']?\s*(?::\s*[&'a-z0-9_<> ]{1,30}?\s*)?[:=]\s*"([^"]{16,})"`)},
-}
+// secretPatterns are compiled on first use, not at package init, so that
+// commands which never check a diff do not pay for them at start-up. The
+// private-key pattern comes first: redact relies on it.
+var secretPatterns = sync.OnceValue(func() []secretPattern {
+	return []secretPattern{
+		{kind: "private key", re: regexp.MustCompile(`-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----`)},
+		{kind: "AWS access key id", re: regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
+		{kind: "GitHub token", re: regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b`)},
+		{kind: "Slack token", re: regexp.MustCompile(`\bxox[baprs]-[A-Za-z0-9]{8,}(-[A-Za-z0-9]+)+`)},
+		{kind: "quoted secret assignment", value: 2,
+			re: regexp.MustCompile(`(?i)\b((?:api[_-]?key|secret|token|password|passwd)[a-z0-9_-]*)["']?\s*(?::\s*[&'a-z0-9_<> ]{1,30}?\s*)?[:=]\s*"([^"]{16,})"`)},
+	}
+})
 
 // pemBody is a line of PEM key material (PEM wraps at 64 characters).
-var pemBody = regexp.MustCompile(`[A-Za-z0-9+/]{40,}={0,2}`)
+var pemBody = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[A-Za-z0-9+/]{40,}={0,2}`) })
 
 // secretKind returns what kind of secret the line seems to hold, "" when
 // none. next is the line after it in the new file ("" when unknown). A
@@ -33,12 +39,12 @@ var pemBody = regexp.MustCompile(`[A-Za-z0-9+/]{40,}={0,2}`)
 // finding. Assignments whose value is a placeholder (${VAR}, <token>,
 // {{ x }}, xxxx…, prose with spaces) do not count.
 func secretKind(line, next string) string {
-	for _, p := range secretPatterns {
+	for _, p := range secretPatterns() {
 		for _, m := range p.re.FindAllStringSubmatchIndex(line, -1) {
 			if p.value > 0 && placeholderValue(line[m[2*p.value]:m[2*p.value+1]]) {
 				continue
 			}
-			if p.kind == "private key" && !pemBody.MatchString(line[m[1]:]) && !pemBody.MatchString(strings.TrimSpace(next)) {
+			if p.kind == "private key" && !pemBody().MatchString(line[m[1]:]) && !pemBody().MatchString(strings.TrimSpace(next)) {
 				continue
 			}
 			return p.kind
@@ -66,7 +72,7 @@ func placeholderValue(v string) bool {
 // redact hides the secret part of a line before it is quoted in a
 // finding, so that the report does not leak what it found.
 func redact(line string) string {
-	for _, p := range secretPatterns {
+	for _, p := range secretPatterns() {
 		line = p.re.ReplaceAllStringFunc(line, func(m string) string {
 			if p.value > 0 {
 				sub := p.re.FindStringSubmatch(m)
@@ -81,9 +87,9 @@ func redact(line string) string {
 			return keep(m)
 		})
 	}
-	if secretPatterns[0].re.MatchString(line) {
+	if secretPatterns()[0].re.MatchString(line) {
 		// Key material written on the header's line.
-		line = pemBody.ReplaceAllStringFunc(line, keep)
+		line = pemBody().ReplaceAllStringFunc(line, keep)
 	}
 	return line
 }

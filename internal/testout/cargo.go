@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // cargoBinary is one libtest run: a unit-test, integration-test or
@@ -18,13 +19,17 @@ type cargoBinary struct {
 	exitNote string
 }
 
+// Compiled on first use, not at package init: init runs in every taskproof
+// process, most of which never need these.
 var (
-	cargoRunning = regexp.MustCompile(`^Running (.+?)(?: \(([^()]*)\))?$`)
-	cargoCount   = regexp.MustCompile(`^running (\d+) tests?$`)
-	cargoTest    = regexp.MustCompile(`^test (.+?) \.\.\. (.*)$`)
-	cargoResult  = regexp.MustCompile(`^test result: (ok|FAILED)\. (.*)$`)
-	cargoBlock   = regexp.MustCompile(`^---- (.+) (stdout|stderr) ----$`)
-	cargoCounter = regexp.MustCompile(`(\d+) (passed|failed|ignored|measured|filtered out)`)
+	cargoRunning = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Running (.+?)(?: \(([^()]*)\))?$`) })
+	cargoCount   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^running (\d+) tests?$`) })
+	cargoTest    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^test (.+?) \.\.\. (.*)$`) })
+	cargoResult  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^test result: (ok|FAILED)\. (.*)$`) })
+	cargoBlock   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^---- (.+) (stdout|stderr) ----$`) })
+	cargoCounter = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(\d+) (passed|failed|ignored|measured|filtered out)`)
+	})
 )
 
 // cargoParser reads libtest's human output. Cargo prints a "Running" (or
@@ -66,13 +71,13 @@ func ParseCargo(data []byte) *Run {
 
 func (p *cargoParser) line(raw string, num int) {
 	t := strings.TrimSpace(raw)
-	if m := cargoBlock.FindStringSubmatch(t); m != nil && p.cur != nil {
+	if m := cargoBlock().FindStringSubmatch(t); m != nil && p.cur != nil {
 		p.block = p.blockFor(m[1])
 		return
 	}
 	switch {
 	case strings.HasPrefix(t, "Running "):
-		if m := cargoRunning.FindStringSubmatch(t); m != nil {
+		if m := cargoRunning().FindStringSubmatch(t); m != nil {
 			// Older cargo printed the binary path, in backticks.
 			p.startBinary(strings.Trim(m[1], "`"), num)
 			return
@@ -84,7 +89,7 @@ func (p *cargoParser) line(raw string, num int) {
 		p.block = nil
 		return
 	}
-	if m := cargoCount.FindStringSubmatch(t); m != nil {
+	if m := cargoCount().FindStringSubmatch(t); m != nil {
 		if p.cur == nil || p.cur.declared >= 0 {
 			// stdout alone: no header, a new binary starts here.
 			p.startBinary("", num)
@@ -93,13 +98,13 @@ func (p *cargoParser) line(raw string, num int) {
 		p.block = nil
 		return
 	}
-	if m := cargoResult.FindStringSubmatch(t); m != nil && p.cur != nil {
+	if m := cargoResult().FindStringSubmatch(t); m != nil && p.cur != nil {
 		p.block = nil
 		p.summary(m[1], m[2], num)
 		return
 	}
 	if strings.HasPrefix(raw, "test ") {
-		if m := cargoTest.FindStringSubmatch(raw); m != nil && p.cur != nil {
+		if m := cargoTest().FindStringSubmatch(raw); m != nil && p.cur != nil {
 			p.block = nil
 			if !p.result(m[1], strings.TrimSpace(m[2]), num) {
 				// Output of a --nocapture test tore the line: the result
@@ -191,7 +196,7 @@ func (p *cargoParser) summary(word, counts string, num int) {
 	b := p.cur
 	b.summary = true
 	want := map[string]int{}
-	for _, m := range cargoCounter.FindAllStringSubmatch(counts, -1) {
+	for _, m := range cargoCounter().FindAllStringSubmatch(counts, -1) {
 		want[m[2]], _ = strconv.Atoi(m[1])
 	}
 	var got [3]int // passed, failed, ignored

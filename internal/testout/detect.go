@@ -3,18 +3,25 @@ package testout
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // detectLimit bounds how much of the input Detect reads: KTAP in a kernel
 // log may start after a long boot, so it is generous.
 const detectLimit = 8 << 20
 
+// Compiled on first use, not at package init: init runs in every taskproof
+// process, most of which never need these.
 var (
-	detectCargoTest   = regexp.MustCompile(`^test .+ \.\.\. (ok|FAILED|ignored)`)
-	detectPytestLine  = regexp.MustCompile(`^(PASSED|FAILED|ERROR|XFAIL|XPASS) \S+::\S`)
-	detectPytestVerb  = regexp.MustCompile(`^\S+\.py::\S+ (PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b`)
-	detectTAPTest     = regexp.MustCompile(`^(not )?ok (\d+|- )`)
-	detectPytestFinal = regexp.MustCompile(`^=+ .*\d+ (passed|failed|errors?|skipped).* in [0-9.]+s.* =+$`)
+	detectCargoTest  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^test .+ \.\.\. (ok|FAILED|ignored)`) })
+	detectPytestLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(PASSED|FAILED|ERROR|XFAIL|XPASS) \S+::\S`) })
+	detectPytestVerb = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\S+\.py::\S+ (PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b`)
+	})
+	detectTAPTest     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(not )?ok (\d+|- )`) })
+	detectPytestFinal = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^=+ .*\d+ (passed|failed|errors?|skipped).* in [0-9.]+s.* =+$`)
+	})
 )
 
 // Detect guesses the format of data from its first meaningful lines: the
@@ -56,21 +63,21 @@ func detectLine(raw string) Format {
 	}
 	switch {
 	case strings.HasPrefix(t, "Running unittests "), strings.HasPrefix(t, "Doc-tests "),
-		cargoCount.MatchString(t), cargoResult.MatchString(t), detectCargoTest.MatchString(t):
+		cargoCount().MatchString(t), cargoResult().MatchString(t), detectCargoTest().MatchString(t):
 		return FormatCargo
 	case strings.Contains(t, "test session starts"), strings.Contains(t, "short test summary info"),
-		detectPytestLine.MatchString(t), detectPytestVerb.MatchString(t), detectPytestFinal.MatchString(t):
+		detectPytestLine().MatchString(t), detectPytestVerb().MatchString(t), detectPytestFinal().MatchString(t):
 		return FormatPytest
 	}
-	_, tap := indentOf(tapKernelPrefix.ReplaceAllString(raw, ""))
+	_, tap := indentOf(tapKernelPrefix().ReplaceAllString(raw, ""))
 	tap = strings.TrimSpace(tap)
-	if m := tapVersion.FindStringSubmatch(tap); m != nil {
+	if m := tapVersion().FindStringSubmatch(tap); m != nil {
 		if m[1] == "KTAP" {
 			return FormatKTAP
 		}
 		return FormatTAP
 	}
-	if tapPlan.MatchString(tap) || detectTAPTest.MatchString(tap) {
+	if tapPlan().MatchString(tap) || detectTAPTest().MatchString(tap) {
 		return FormatTAP
 	}
 	return ""

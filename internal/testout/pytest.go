@@ -5,15 +5,22 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
+// Compiled on first use, not at package init: init runs in every taskproof
+// process, most of which never need these.
 var (
-	pytestSection = regexp.MustCompile(`^={3,} ?(.*?) ?={3,}$`)
-	pytestBlock   = regexp.MustCompile(`^_{3,} (.+?) _{3,}$`)
-	pytestFinal   = regexp.MustCompile(`^(.*?) in [0-9.]+s( \([^()]*\))?$`)
-	pytestCount   = regexp.MustCompile(`(\d+) (passed|failed|skipped|xfailed|xpassed|errors?|deselected|warnings?|rerun)`)
-	pytestSkipped = regexp.MustCompile(`^SKIPPED \[(\d+)\] (.*)$`)
-	pytestVerbose = regexp.MustCompile(`^(\S+::\S+)\s+(PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b\s*(.*?)\s*(\[\s*\d+%\])?$`)
+	pytestSection = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^={3,} ?(.*?) ?={3,}$`) })
+	pytestBlock   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^_{3,} (.+?) _{3,}$`) })
+	pytestFinal   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.*?) in [0-9.]+s( \([^()]*\))?$`) })
+	pytestCount   = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(\d+) (passed|failed|skipped|xfailed|xpassed|errors?|deselected|warnings?|rerun)`)
+	})
+	pytestSkipped = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^SKIPPED \[(\d+)\] (.*)$`) })
+	pytestVerbose = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\S+::\S+)\s+(PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b\s*(.*?)\s*(\[\s*\d+%\])?$`)
+	})
 )
 
 // pytestWords maps pytest's result words to outcomes. XFAIL (an expected
@@ -58,9 +65,9 @@ func ParsePytest(data []byte) *Run {
 	for sc.scan() {
 		raw := sc.line
 		t := strings.TrimSpace(raw)
-		if m := pytestSection.FindStringSubmatch(t); m != nil {
+		if m := pytestSection().FindStringSubmatch(t); m != nil {
 			title := m[1]
-			if fm := pytestFinal.FindStringSubmatch(title); fm != nil && (pytestCount.MatchString(title) || strings.HasPrefix(title, "no tests ran")) {
+			if fm := pytestFinal().FindStringSubmatch(title); fm != nil && (pytestCount().MatchString(title) || strings.HasPrefix(title, "no tests ran")) {
 				final, finalLine = fm[1], sc.num
 				section, block = "", nil
 				continue
@@ -77,7 +84,7 @@ func ParsePytest(data []byte) *Run {
 		}
 		switch section {
 		case "failures", "errors":
-			if m := pytestBlock.FindStringSubmatch(t); m != nil {
+			if m := pytestBlock().FindStringSubmatch(t); m != nil {
 				block = &boundedText{}
 				blocks = append(blocks, pytestDetail{section: section, title: m[1], text: block})
 				continue
@@ -98,7 +105,7 @@ func ParsePytest(data []byte) *Run {
 					continue
 				}
 			}
-			if m := pytestVerbose.FindStringSubmatch(t); m != nil {
+			if m := pytestVerbose().FindStringSubmatch(t); m != nil {
 				e := pytestEntry{c: pytestCase(m[1], m[2], sc.num), count: 1}
 				e.c.Message = strings.Trim(m[3], "()")
 				verbose = append(verbose, e)
@@ -161,7 +168,7 @@ func ParsePytest(data []byte) *Run {
 // pytestSummaryLine parses one short-summary line: "WORD nodeid" with an
 // optional " - message", or "SKIPPED [N] location: reason".
 func pytestSummaryLine(t string, num int) (pytestEntry, bool) {
-	if m := pytestSkipped.FindStringSubmatch(t); m != nil {
+	if m := pytestSkipped().FindStringSubmatch(t); m != nil {
 		n, err := strconv.Atoi(m[1])
 		if err != nil || n < 1 || n > 1<<20 {
 			return pytestEntry{}, false
@@ -271,7 +278,7 @@ func pytestFindBlock(blocks []pytestDetail, c Case) *boundedText {
 // hides them); unlisted passes are a warning (pytest ran without -rA).
 func pytestCheckFinal(run *Run, final string, line int, listed map[string]int) {
 	want := map[string]int{}
-	for _, m := range pytestCount.FindAllStringSubmatch(final, -1) {
+	for _, m := range pytestCount().FindAllStringSubmatch(final, -1) {
 		key := strings.TrimSuffix(m[2], "s") // errors -> error
 		n, _ := strconv.Atoi(m[1])
 		want[key] += n

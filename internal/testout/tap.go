@@ -5,17 +5,24 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
+// Compiled on first use, not at package init: init runs in every taskproof
+// process, most of which never need these.
 var (
-	tapVersion = regexp.MustCompile(`^(K?TAP) version (\d+)\s*$`)
-	tapPlan    = regexp.MustCompile(`^1\.\.(\d+)\s*(?:#\s*(.*))?$`)
-	tapTest    = regexp.MustCompile(`^(not ok|ok)(?:\s+(\d+))?(?:\s+|$)(?:-\s+|-$)?(.*)$`)
-	tapBail    = regexp.MustCompile(`^Bail out!\s*(.*)$`)
-	tapSubtest = regexp.MustCompile(`^#\s*Subtest:\s*(.*)$`)
+	tapVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(K?TAP) version (\d+)\s*$`) })
+	tapPlan    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^1\.\.(\d+)\s*(?:#\s*(.*))?$`) })
+	tapTest    = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(not ok|ok)(?:\s+(\d+))?(?:\s+|$)(?:-\s+|-$)?(.*)$`)
+	})
+	tapBail    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Bail out!\s*(.*)$`) })
+	tapSubtest = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#\s*Subtest:\s*(.*)$`) })
 	// A kernel log prefixes each line with a syslog level "<6>", a time
 	// "[    1.234567]" and, with CONFIG_PRINTK_CALLER, a caller "[    T1]".
-	tapKernelPrefix = regexp.MustCompile(`^(?:<\d+>)?\[\s*\d+(?:\.\d+)?\](?:\[\s*[A-Z]\d+\])? ?`)
+	tapKernelPrefix = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:<\d+>)?\[\s*\d+(?:\.\d+)?\](?:\[\s*[A-Z]\d+\])? ?`)
+	})
 )
 
 // tapLevel is one block of results at one indentation: the stream itself
@@ -89,7 +96,7 @@ func (p *tapParser) top() *tapLevel {
 }
 
 func (p *tapParser) line(raw string, num int) {
-	raw = tapKernelPrefix.ReplaceAllString(raw, "")
+	raw = tapKernelPrefix().ReplaceAllString(raw, "")
 	indent, t := indentOf(raw)
 	t = strings.TrimRight(t, " \t")
 	afterRes, resAt := p.afterRes, p.resAt
@@ -116,8 +123,8 @@ func (p *tapParser) line(raw string, num int) {
 	switch {
 	case t == "":
 		return
-	case tapBail.MatchString(t):
-		m := tapBail.FindStringSubmatch(t)
+	case tapBail().MatchString(t):
+		m := tapBail().FindStringSubmatch(t)
 		reason := "Bail out!"
 		if m[1] != "" {
 			reason += " " + m[1]
@@ -125,8 +132,8 @@ func (p *tapParser) line(raw string, num int) {
 		p.run.crash(fmt.Sprintf("%s (line %d)", reason, num))
 		p.bailed = true
 		return
-	case tapVersion.MatchString(t):
-		m := tapVersion.FindStringSubmatch(t)
+	case tapVersion().MatchString(t):
+		m := tapVersion().FindStringSubmatch(t)
 		if m[1] == "KTAP" && p.streams == 0 {
 			p.run.Format = FormatKTAP
 		}
@@ -136,8 +143,8 @@ func (p *tapParser) line(raw string, num int) {
 		}
 		p.nest(indent, num)
 		return
-	case tapPlan.MatchString(t):
-		m := tapPlan.FindStringSubmatch(t)
+	case tapPlan().MatchString(t):
+		m := tapPlan().FindStringSubmatch(t)
 		l := p.nest(indent, num)
 		n, err := strconv.Atoi(m[1])
 		if err != nil {
@@ -157,11 +164,11 @@ func (p *tapParser) line(raw string, num int) {
 			p.run.Plan = l.plan
 		}
 		return
-	case tapTest.MatchString(t):
-		p.result(tapTest.FindStringSubmatch(t), indent, num)
+	case tapTest().MatchString(t):
+		p.result(tapTest().FindStringSubmatch(t), indent, num)
 		return
-	case tapSubtest.MatchString(t):
-		name := strings.TrimSpace(tapSubtest.FindStringSubmatch(t)[1])
+	case tapSubtest().MatchString(t):
+		name := strings.TrimSpace(tapSubtest().FindStringSubmatch(t)[1])
 		if l := p.top(); l != nil && len(p.stack) > 1 && l.indent == indent && l.name == "" && l.results == 0 {
 			// KTAP names its block inside it, after "KTAP version 1".
 			l.name = name
@@ -184,7 +191,7 @@ func (p *tapParser) line(raw string, num int) {
 
 // structural reports whether t is a TAP line that ends a torn YAML block.
 func (p *tapParser) structural(t string) bool {
-	return tapTest.MatchString(t) || tapPlan.MatchString(t) || tapVersion.MatchString(t) || tapBail.MatchString(t)
+	return tapTest().MatchString(t) || tapPlan().MatchString(t) || tapVersion().MatchString(t) || tapBail().MatchString(t)
 }
 
 func (p *tapParser) base() *tapLevel {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/taskproof/taskproof/internal/evidence"
@@ -26,7 +27,7 @@ import (
 // evidence bundle of TASK-0001 (whichever run wrote it).
 
 var (
-	ledgerKeyRE   = regexp.MustCompile(`^[1-9][0-9]{0,17}$`)
+	ledgerKeyRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[1-9][0-9]{0,17}$`) })
 	liveKeyPrefix = "live-"
 	evidenceKeyP  = "e-"
 )
@@ -236,7 +237,7 @@ type runSources struct {
 // that names nothing.
 func findRun(src Source, snap *Snapshot, key string) (rs runSources, found bool, err error) {
 	switch {
-	case ledgerKeyRE.MatchString(key):
+	case ledgerKeyRE().MatchString(key):
 		id, _ := strconv.ParseInt(key, 10, 64)
 		run, ok, err := src.Run(id)
 		if err != nil || !ok {
