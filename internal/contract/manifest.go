@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/taskproof/taskproof/internal/verify"
@@ -276,13 +277,21 @@ func (c *Contract) decodeManifestMarker(mt tbl, lit string) (*markerDecl, error)
 
 // Upstream markers carry no kind; the literal says it by convention
 // (`... ok`, `... ready`, `... FAIL`).
+// They compile on first use: most runs classify ASCII literals only
+// (upstreamKind) and never need them, and every process pays for a
+// package-level regexp at start-up.
 var (
-	reStubWord  = regexp.MustCompile(`(?i)\b(stub|stubbed|placeholder)\b`)
-	reFAILWord  = regexp.MustCompile(`\bFAIL(ED|URE)?\b`)
-	reOKWord    = regexp.MustCompile(`(?i)\bok\b`)
-	reFailWord  = regexp.MustCompile(`(?i)\b(fail|failed|failure|panic|panicked)\b`)
-	reReadyWord = regexp.MustCompile(`(?i)\bready\b`)
+	reStubWord  = lazyRegexp(`(?i)\b(stub|stubbed|placeholder)\b`)
+	reFAILWord  = lazyRegexp(`\bFAIL(ED|URE)?\b`)
+	reOKWord    = lazyRegexp(`(?i)\bok\b`)
+	reFailWord  = lazyRegexp(`(?i)\b(fail|failed|failure|panic|panicked)\b`)
+	reReadyWord = lazyRegexp(`(?i)\bready\b`)
 )
+
+// lazyRegexp returns a function compiling expr once, on its first call.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // upstreamKind classifies an upstream literal: stub words win (a stub is
 // never a success), an upper-case FAIL is a failure, then ok, other
@@ -348,15 +357,15 @@ func isWordByte(c byte) bool {
 // literals with non-ASCII text (where case folding reaches beyond ASCII).
 func upstreamKindRegexp(lit string) verify.Kind {
 	switch {
-	case reStubWord.MatchString(lit):
+	case reStubWord().MatchString(lit):
 		return verify.KindStub
-	case reFAILWord.MatchString(lit):
+	case reFAILWord().MatchString(lit):
 		return verify.KindFail
-	case reOKWord.MatchString(lit):
+	case reOKWord().MatchString(lit):
 		return verify.KindOK
-	case reFailWord.MatchString(lit):
+	case reFailWord().MatchString(lit):
 		return verify.KindFail
-	case reReadyWord.MatchString(lit):
+	case reReadyWord().MatchString(lit):
 		return verify.KindReady
 	}
 	return verify.KindDiag
