@@ -16,12 +16,9 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
 	"github.com/taskproof/taskproof/internal/verify"
@@ -500,7 +497,7 @@ func expandInclude(fsys fs.FS, from *fileCtx, line int, pattern string) ([]strin
 	return files, nil
 }
 
-// addFile adds an included file (readIncluded read it) at its turn: once.
+// addFile adds an included file (an includeQueue read it) at its turn: once.
 func (c *Contract) addFile(from *fileCtx, line int, f includedFile) (map[string]any, *fileCtx, error) {
 	for _, prev := range c.files {
 		if prev.Name == f.name {
@@ -526,37 +523,6 @@ type includedFile struct {
 	doc     map[string]any
 	lay     *layout
 	err     error // decoding
-}
-
-// readIncluded reads the files names in order (fsys need not be safe for
-// concurrent use) and decodes them on every core: decoding TOML is most of
-// loading a contract that includes many files, as upstream's manifests do,
-// and loading one is part of every verify's start-up.
-func readIncluded(fsys fs.FS, names []string) []includedFile {
-	files := make([]includedFile, len(names))
-	for i, name := range names {
-		files[i].name = name
-		files[i].data, files[i].readErr = fs.ReadFile(fsys, name)
-	}
-	var next atomic.Int32
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(files) {
-					return
-				}
-				if f := &files[i]; f.readErr == nil {
-					f.doc, f.lay, f.err = decodeFile(f.name, f.data)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return files
 }
 
 func (c *Contract) problem(file string, line int, rule, format string, a ...any) {

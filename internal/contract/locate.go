@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -17,21 +18,91 @@ type section struct {
 	path  []string
 	array bool
 	line  int
-	keys  map[string]int // first dotted part of a key -> line
-	// values maps key -> the lines of its value, for locating one element
-	// of a multi-line array.
-	spans map[string][2]int
+	// keys are the table's keys (the first dotted part of each), in the
+	// order they first appear; byKey indexes them once a table has many.
+	keys  []keyPos
+	byKey map[string]int
+}
+
+// keyPos is where a key of a table is: the line it first appears on, and
+// the lines of its (last) value, for locating one element of a multi-line
+// array.
+type keyPos struct {
+	key        string
+	line       int
+	start, end int
+}
+
+// manyKeys is the number of keys from which a section indexes them by map:
+// tables usually hold a handful, where a scan is cheaper than hashing.
+const manyKeys = 16
+
+// key returns the position of key in s, or nil.
+func (s *section) key(key string) *keyPos {
+	if s.byKey != nil {
+		if i, ok := s.byKey[key]; ok {
+			return &s.keys[i]
+		}
+		return nil
+	}
+	for i := range s.keys {
+		if s.keys[i].key == key {
+			return &s.keys[i]
+		}
+	}
+	return nil
+}
+
+// addKey records key's value starting on line n: the first occurrence
+// gives its line, the last one its value's span.
+func (s *section) addKey(key string, n int) {
+	if k := s.key(key); k != nil {
+		k.start, k.end = n, n
+		return
+	}
+	s.keys = append(s.keys, keyPos{key: key, line: n, start: n, end: n})
+	if s.byKey != nil {
+		s.byKey[key] = len(s.keys) - 1
+	} else if len(s.keys) > manyKeys {
+		s.byKey = make(map[string]int, 2*len(s.keys))
+		for i, k := range s.keys {
+			s.byKey[k.key] = i
+		}
+	}
 }
 
 // layout is the scanned structure of one file.
 type layout struct {
 	lines    []string
 	sections []*section // sections[0] is the root (path nil)
+	// byPath indexes sections by path, in file order, once a lookup needs
+	// it (table): a manifest has a header per marker, and looking each up
+	// by a scan made loading quadratic.
+	byPath map[pathKey][]*section
+}
+
+// pathKey identifies a table path without joining it: paths of up to two
+// parts (nearly all) by their parts, longer ones by their joined form.
+type pathKey struct {
+	first, last string
+	n           int
+}
+
+func keyOf(p []string) pathKey {
+	switch len(p) {
+	case 0:
+		return pathKey{}
+	case 1:
+		return pathKey{first: p[0], n: 1}
+	case 2:
+		return pathKey{first: p[0], last: p[1], n: 2}
+	}
+	return pathKey{first: strings.Join(p, "\x00"), n: len(p)}
 }
 
 func scanLayout(src string) *layout {
 	l := &layout{lines: strings.Split(src, "\n")}
-	cur := &section{line: 1, keys: map[string]int{}, spans: map[string][2]int{}}
+	cur := &section{line: 1}
 	l.sections = append(l.sections, cur)
 	var st lexState
 	for i, line := range l.lines {
@@ -49,7 +120,7 @@ func scanLayout(src string) *layout {
 		}
 		if trim[0] == '[' {
 			if p, arr, ok := parseHeader(trim); ok {
-				cur = &section{path: p, array: arr, line: n, keys: map[string]int{}, spans: map[string][2]int{}}
+				cur = &section{path: p, array: arr, line: n}
 				l.sections = append(l.sections, cur)
 				continue
 			}
@@ -58,20 +129,16 @@ func scanLayout(src string) *layout {
 		if !ok {
 			continue
 		}
-		if _, dup := cur.keys[key]; !dup {
-			cur.keys[key] = n
-		}
+		cur.addKey(key, n)
 		st = lexState{key: key}
 		st.feed(rest)
-		cur.spans[key] = [2]int{n, n}
 	}
 	return l
 }
 
 func (s *section) closeSpan(key string, end int) {
-	if sp, ok := s.spans[key]; ok {
-		sp[1] = end
-		s.spans[key] = sp
+	if k := s.key(key); k != nil {
+		k.end = end
 	}
 }
 
@@ -141,7 +208,8 @@ func parseHeader(t string) (path []string, array bool, ok bool) {
 		open, close, array = "[[", "]]", true
 	}
 	body := t[len(open):]
-	keys, rest, ok := parseDottedKey(body)
+	var buf [4]string
+	keys, rest, ok := parseDottedKey(body, buf[:0])
 	if !ok {
 		return nil, false, false
 	}
@@ -149,12 +217,13 @@ func parseHeader(t string) (path []string, array bool, ok bool) {
 	if !strings.HasPrefix(rest, close) {
 		return nil, false, false
 	}
-	return keys, array, true
+	return slices.Clone(keys), array, true
 }
 
 // splitKey splits `key = value` and returns the first part of a dotted key.
 func splitKey(t string) (key, rest string, ok bool) {
-	keys, rest, ok := parseDottedKey(t)
+	var buf [4]string
+	keys, rest, ok := parseDottedKey(t, buf[:0])
 	if !ok || len(keys) == 0 {
 		return "", "", false
 	}
@@ -165,8 +234,9 @@ func splitKey(t string) (key, rest string, ok bool) {
 	return keys[0], rest[1:], true
 }
 
-// parseDottedKey reads `a.b."c d".'e'` from the start of s.
-func parseDottedKey(s string) (keys []string, rest string, ok bool) {
+// parseDottedKey reads `a.b."c d".'e'` from the start of s, appending the
+// parts to keys.
+func parseDottedKey(s string, keys []string) (_ []string, rest string, ok bool) {
 	i := 0
 	for {
 		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
@@ -228,7 +298,14 @@ func isBareKeyChar(c byte) bool {
 
 // table returns the nth (0-based) section whose path equals p.
 func (l *layout) table(n int, p ...string) *section {
-	for _, s := range l.sections {
+	if l.byPath == nil {
+		l.byPath = make(map[pathKey][]*section, len(l.sections))
+		for _, s := range l.sections {
+			k := keyOf(s.path)
+			l.byPath[k] = append(l.byPath[k], s)
+		}
+	}
+	for _, s := range l.byPath[keyOf(p)] {
 		if equalPath(s.path, p) {
 			if n == 0 {
 				return s
@@ -274,8 +351,8 @@ func (l *layout) line(n int, key string, p ...string) int {
 	if key == "" {
 		return s.line
 	}
-	if ln, ok := s.keys[key]; ok {
-		return ln
+	if k := s.key(key); k != nil {
+		return k.line
 	}
 	return s.line
 }
@@ -287,15 +364,15 @@ func (l *layout) elementLine(n int, key, v string, p ...string) int {
 	if s == nil {
 		return l.line(n, key, p...)
 	}
-	sp, ok := s.spans[key]
-	if !ok {
+	k := s.key(key)
+	if k == nil {
 		return l.line(n, key, p...)
 	}
 	q1, q2 := strconv.Quote(v), "'"+v+"'"
-	for ln := sp[0]; ln <= sp[1] && ln <= len(l.lines); ln++ {
+	for ln := k.start; ln <= k.end && ln <= len(l.lines); ln++ {
 		if strings.Contains(l.lines[ln-1], q1) || strings.Contains(l.lines[ln-1], q2) {
 			return ln
 		}
 	}
-	return sp[0]
+	return k.start
 }

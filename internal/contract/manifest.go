@@ -89,30 +89,36 @@ func (c *Contract) loadManifest(fsys fs.FS, f *fileCtx, doc map[string]any) erro
 	}
 	// Upstream loads categories in this order; the order of markers across
 	// files follows it (lexicographic within a glob).
+	var pats []includePattern
+	var sections []string
 	for _, cat := range []struct{ key, section string }{{"phases", "phase"}, {"markers", "marker"}, {"profiles", "profile"}} {
 		pat, ok, err := it.str(cat.key)
 		if err != nil {
-			return err
+			pats = append(pats, includePattern{err: err})
+			break
 		}
-		if !ok {
-			continue
+		if ok {
+			pats = append(pats, includePattern{pattern: pat, line: it.line(cat.key)})
+			sections = append(sections, cat.section)
 		}
-		names, err := expandInclude(fsys, f, it.line(cat.key), pat)
-		if err != nil {
-			return err
+	}
+	q := queueIncludes(fsys, f, pats)
+	defer q.stop()
+	for gi, g := range q.groups {
+		if g.err != nil {
+			return g.err
 		}
-		for _, inc := range readIncluded(fsys, names) {
-			name := inc.name
-			idoc, ifc, err := c.addFile(f, it.line(cat.key), inc)
+		for k := range g.names {
+			idoc, ifc, err := c.addFile(f, g.line, q.file(g.first+k))
 			if err != nil {
 				return err
 			}
-			for _, k := range []string{"meta", "include"} {
-				if _, ok := idoc[k]; ok {
-					return &Error{File: name, Line: ifc.lay.line(0, "", k), Msg: fmt.Sprintf("[%s] in an included file; only the root manifest has [meta] and [include]", k)}
+			for _, key := range []string{"meta", "include"} {
+				if _, ok := idoc[key]; ok {
+					return &Error{File: ifc.name, Line: ifc.lay.line(0, "", key), Msg: fmt.Sprintf("[%s] in an included file; only the root manifest has [meta] and [include]", key)}
 				}
 			}
-			if err := c.manifestBody(ifc, idoc, cat.section); err != nil {
+			if err := c.manifestBody(ifc, idoc, sections[gi]); err != nil {
 				return err
 			}
 		}
@@ -188,7 +194,7 @@ func (c *Contract) manifestBody(f *fileCtx, doc map[string]any, only string) err
 	} else if ok {
 		for _, lit := range declarationOrder(f.lay, mm) {
 			body, isMap := mm[lit].(map[string]any)
-			mt := root.child(body, 0, fmt.Sprintf("[marker.%q]", lit), "marker", lit)
+			mt := root.labeled(body, 0, quotedLabel, "marker", lit)
 			if !isMap {
 				return mt.errf("", "must be a table, got %s", typeName(mm[lit]))
 			}
@@ -205,8 +211,8 @@ func (c *Contract) manifestBody(f *fileCtx, doc map[string]any, only string) err
 // declarationOrder returns the marker literals in the order their headers
 // appear in the file (upstream preserves it), then any others sorted.
 func declarationOrder(lay *layout, mm map[string]any) []string {
-	var out []string
-	seen := map[string]bool{}
+	out := make([]string, 0, len(mm))
+	seen := make(map[string]bool, len(mm))
 	for _, s := range lay.sections {
 		if len(s.path) == 2 && s.path[0] == "marker" && !s.array {
 			if _, ok := mm[s.path[1]]; ok && !seen[s.path[1]] {
@@ -214,6 +220,9 @@ func declarationOrder(lay *layout, mm map[string]any) []string {
 				out = append(out, s.path[1])
 			}
 		}
+	}
+	if len(out) == len(mm) {
+		return out
 	}
 	for _, k := range sortedKeys(mm) {
 		if !seen[k] {
@@ -246,10 +255,13 @@ func (c *Contract) decodeManifestMarker(mt tbl, lit string) (*markerDecl, error)
 	if _, _, err := mt.str("introduced_in"); err != nil {
 		return nil, err
 	}
-	for _, g := range []struct {
+	for _, g := range [...]struct {
 		key string
 		dst *[]ref
 	}{{"emit_when", &m.EmitWhen}, {"emit_when_not", &m.EmitWhenNot}, {"forbidden_when", &m.ForbiddenWhen}} {
+		if _, ok := mt.m[g.key]; !ok {
+			continue // most markers have no gate
+		}
 		gm, ok, err := mt.sub(g.key)
 		if err != nil {
 			return nil, err
@@ -257,7 +269,8 @@ func (c *Contract) decodeManifestMarker(mt tbl, lit string) (*markerDecl, error)
 		if !ok {
 			continue
 		}
-		gt := tbl{f: mt.f, m: gm, path: mt.path, n: mt.n, what: mt.what + " " + g.key}
+		gt := mt
+		gt.m, gt.inner = gm, g.key
 		if err := gt.known("profile"); err != nil {
 			return nil, err
 		}
