@@ -561,46 +561,46 @@ func (c *Contract) check() {
 		}
 		return strings.Join(names, ", ")
 	}
-	profile := func(r ref, what string) {
-		if !slices.Contains(c.Profiles(), r.Name) {
-			c.problem(r.File, r.Line, "unknown-profile", "%s names unknown profile %q; known profiles: %s", what, r.Name, strings.Join(c.Profiles(), ", "))
+	// A reference's description (what) is formatted only for a problem:
+	// most references resolve, and a manifest has hundreds.
+	profiles := c.Profiles()
+	profile := func(r ref, what func() string) {
+		if !slices.Contains(profiles, r.Name) {
+			c.problem(r.File, r.Line, "unknown-profile", "%s names unknown profile %q; known profiles: %s", what(), r.Name, strings.Join(profiles, ", "))
 		}
 	}
-	marker := func(r ref, what string) {
+	marker := func(r ref, what func() string) {
 		if c.findMarker(r.Name) == nil {
-			c.problem(r.File, r.Line, "unknown-marker", "%s names unknown marker %q; reference a declared marker by its id (the text when no id is set)", what, r.Name)
+			c.problem(r.File, r.Line, "unknown-marker", "%s names unknown marker %q; reference a declared marker by its id (the text when no id is set)", what(), r.Name)
 		}
 	}
+	fixed := func(s string) func() string { return func() string { return s } }
 	for _, m := range c.markers {
 		if m.Phase.Name != "" && !phases[m.Phase.Name] {
 			c.problem(m.Phase.File, m.Phase.Line, "unknown-phase", "marker %q names unknown phase %q; known phases: %s", m.ID, m.Phase.Name, knownPhases())
 		}
 		for _, r := range m.After {
-			marker(r, fmt.Sprintf("marker %q after", m.ID))
+			marker(r, func() string { return fmt.Sprintf("marker %q after", m.ID) })
 			if r.Name == m.ID {
 				c.problem(r.File, r.Line, "order-cycle", "marker %q must come after itself", m.ID)
 			}
 		}
-		for _, r := range m.Profiles {
-			profile(r, fmt.Sprintf("marker %q profiles", m.ID))
-		}
-		for _, r := range m.EmitWhen {
-			profile(r, fmt.Sprintf("marker %q emit_when", m.ID))
-		}
-		for _, r := range m.EmitWhenNot {
-			profile(r, fmt.Sprintf("marker %q emit_when_not", m.ID))
-		}
-		for _, r := range m.ForbiddenWhen {
-			profile(r, fmt.Sprintf("marker %q forbidden_when", m.ID))
+		for _, g := range [...]struct {
+			key  string
+			refs []ref
+		}{{"profiles", m.Profiles}, {"emit_when", m.EmitWhen}, {"emit_when_not", m.EmitWhenNot}, {"forbidden_when", m.ForbiddenWhen}} {
+			for _, r := range g.refs {
+				profile(r, func() string { return fmt.Sprintf("marker %q %s", m.ID, g.key) })
+			}
 		}
 		if m.Max > 0 && m.Min > m.Max {
 			c.problem(m.File, m.Line, "bad-count", "marker %q: min %d is greater than max %d", m.ID, m.Min, m.Max)
 		}
 	}
 	for _, r := range c.rules {
-		marker(r.If, "rule if")
+		marker(r.If, fixed("rule if"))
 		for _, t := range r.Then {
-			marker(t, "rule then")
+			marker(t, fixed("rule then"))
 			if t.Name == r.If.Name {
 				c.problem(t.File, t.Line, "order-cycle", "rule: marker %q must come after itself", t.Name)
 			}
@@ -609,7 +609,7 @@ func (c *Contract) check() {
 	for _, name := range sortedProfileNames(c.profiles) {
 		p := c.profiles[name]
 		if p.Extends.Name != "" {
-			profile(p.Extends, fmt.Sprintf("profile %q extends", p.Name))
+			profile(p.Extends, func() string { return fmt.Sprintf("profile %q extends", p.Name) })
 		}
 		for _, r := range p.Phases {
 			if !phases[r.Name] {
@@ -619,7 +619,7 @@ func (c *Contract) check() {
 		seen := map[string]string{}
 		for _, e := range p.Edits {
 			for _, r := range e.IDs {
-				marker(r, fmt.Sprintf("profile %q %s", p.Name, editKey(e.To)))
+				marker(r, func() string { return fmt.Sprintf("profile %q %s", p.Name, editKey(e.To)) })
 				if prev, dup := seen[r.Name]; dup && prev != editKey(e.To) {
 					c.problem(r.File, r.Line, "profile-conflict", "profile %q lists marker %q in both %s and %s; list it once", p.Name, r.Name, prev, editKey(e.To))
 				}
@@ -646,11 +646,11 @@ func (c *Contract) check() {
 		}
 	}
 	if c.defaultProfile.Name != "" {
-		profile(c.defaultProfile, "default_profile")
+		profile(c.defaultProfile, fixed("default_profile"))
 	}
 	if c.base == nil {
 		for _, l := range c.ladders {
-			profile(ref{Name: l.Profile, File: l.File, Line: l.Line}, fmt.Sprintf("[ladder.%s]", l.Profile))
+			profile(ref{Name: l.Profile, File: l.File, Line: l.Line}, func() string { return fmt.Sprintf("[ladder.%s]", l.Profile) })
 		}
 	}
 	for _, r := range c.drop {

@@ -25,6 +25,9 @@ type tbl struct {
 	// only a message needs the name, and formatting one per table cost a
 	// manifest's load more than decoding its markers.
 	label func(tbl) string
+	// sec is the table's header when known (table n of path), so that
+	// locating a key needs no lookup.
+	sec *section
 	// inner is the key of an inline table of the named table (emit_when),
 	// for messages about it.
 	inner string
@@ -51,7 +54,12 @@ func dottedLabel(t tbl) string { return "[" + strings.Join(t.path, ".") + "]" }
 // arrayLabel names `[[a]] #3`, the third table of an array of tables.
 func arrayLabel(t tbl) string { return fmt.Sprintf("[[%s]] #%d", strings.Join(t.path, "."), t.n+1) }
 
-func (t tbl) line(key string) int { return t.f.lay.line(t.n, key, t.path...) }
+func (t tbl) line(key string) int {
+	if t.sec != nil {
+		return t.sec.lineOf(key)
+	}
+	return t.f.lay.line(t.n, key, t.path...)
+}
 
 func (t tbl) errf(key, format string, a ...any) error {
 	return &Error{File: t.f.name, Line: t.line(key), Msg: t.name() + ": " + fmt.Sprintf(format, a...)}

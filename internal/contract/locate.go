@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -22,6 +21,7 @@ type section struct {
 	// order they first appear; byKey indexes them once a table has many.
 	keys  []keyPos
 	byKey map[string]int
+	first int // index of keys[0] among the layout's keys, while scanning
 }
 
 // keyPos is where a key of a table is: the line it first appears on, and
@@ -53,32 +53,32 @@ func (s *section) key(key string) *keyPos {
 	return nil
 }
 
-// addKey records key's value starting on line n: the first occurrence
-// gives its line, the last one its value's span.
-func (s *section) addKey(key string, n int) {
-	if k := s.key(key); k != nil {
-		k.start, k.end = n, n
-		return
-	}
-	s.keys = append(s.keys, keyPos{key: key, line: n, start: n, end: n})
-	if s.byKey != nil {
-		s.byKey[key] = len(s.keys) - 1
-	} else if len(s.keys) > manyKeys {
-		s.byKey = make(map[string]int, 2*len(s.keys))
-		for i, k := range s.keys {
-			s.byKey[k.key] = i
+// lineOf returns the line of key in s, or of its header when key is "" or
+// not found.
+func (s *section) lineOf(key string) int {
+	if key != "" {
+		if k := s.key(key); k != nil {
+			return k.line
 		}
 	}
+	return s.line
 }
 
 // layout is the scanned structure of one file.
 type layout struct {
 	lines    []string
-	sections []*section // sections[0] is the root (path nil)
+	sections []section // sections[0] is the root (path nil)
 	// byPath indexes sections by path, in file order, once a lookup needs
 	// it (table): a manifest has a header per marker, and looking each up
 	// by a scan made loading quadratic.
-	byPath map[pathKey][]*section
+	byPath map[pathKey]sameLayoutPath
+}
+
+// sameLayoutPath are the indexes of the sections with one path key, in
+// file order; rest is allocated only for repeated paths (arrays of tables).
+type sameLayoutPath struct {
+	first int
+	rest  []int
 }
 
 // pathKey identifies a table path without joining it: paths of up to two
@@ -100,17 +100,41 @@ func keyOf(p []string) pathKey {
 	return pathKey{first: strings.Join(p, "\x00"), n: len(p)}
 }
 
+// scanLayout scans src. Sections, their keys and header paths live in one
+// slice each (a manifest has a header per marker): a section's keys are
+// contiguous, since keys belong to the last header seen.
 func scanLayout(src string) *layout {
 	l := &layout{lines: strings.Split(src, "\n")}
-	cur := &section{line: 1}
-	l.sections = append(l.sections, cur)
-	var st lexState
+	l.sections = append(l.sections, section{line: 1})
+	var (
+		keys  []keyPos
+		paths []string
+		big   map[string]int // the current section's keys once it has many
+		st    lexState
+	)
+	// find returns the index in keys of the current section's key, or -1.
+	find := func(key string) int {
+		if big != nil {
+			if i, ok := big[key]; ok {
+				return i
+			}
+			return -1
+		}
+		for i := l.sections[len(l.sections)-1].first; i < len(keys); i++ {
+			if keys[i].key == key {
+				return i
+			}
+		}
+		return -1
+	}
 	for i, line := range l.lines {
 		n := i + 1
 		if st.inValue() {
 			st.feed(line)
 			if !st.inValue() {
-				cur.closeSpan(st.key, n)
+				if k := find(st.key); k >= 0 {
+					keys[k].end = n
+				}
 			}
 			continue
 		}
@@ -119,9 +143,12 @@ func scanLayout(src string) *layout {
 			continue
 		}
 		if trim[0] == '[' {
-			if p, arr, ok := parseHeader(trim); ok {
-				cur = &section{path: p, array: arr, line: n}
-				l.sections = append(l.sections, cur)
+			var buf [4]string
+			if p, arr, ok := parseHeader(trim, buf[:0]); ok {
+				start := len(paths)
+				paths = append(paths, p...)
+				l.sections = append(l.sections, section{path: paths[start:len(paths):len(paths)], array: arr, line: n, first: len(keys)})
+				big = nil
 				continue
 			}
 		}
@@ -129,17 +156,40 @@ func scanLayout(src string) *layout {
 		if !ok {
 			continue
 		}
-		cur.addKey(key, n)
+		if k := find(key); k >= 0 {
+			keys[k].start, keys[k].end = n, n
+		} else {
+			keys = append(keys, keyPos{key: key, line: n, start: n, end: n})
+			cur := &l.sections[len(l.sections)-1]
+			if big != nil {
+				big[key] = len(keys) - 1
+			} else if len(keys)-cur.first > manyKeys {
+				big = make(map[string]int, 2*(len(keys)-cur.first))
+				for j := cur.first; j < len(keys); j++ {
+					big[keys[j].key] = j
+				}
+			}
+		}
 		st = lexState{key: key}
 		st.feed(rest)
 	}
-	return l
-}
-
-func (s *section) closeSpan(key string, end int) {
-	if k := s.key(key); k != nil {
-		k.end = end
+	for i := range l.sections {
+		s := &l.sections[i]
+		end := len(keys)
+		if i+1 < len(l.sections) {
+			end = l.sections[i+1].first
+		}
+		s.keys = keys[s.first:end:end]
+		if len(s.keys) > manyKeys {
+			s.byKey = make(map[string]int, len(s.keys))
+			for j, k := range s.keys {
+				if _, dup := s.byKey[k.key]; !dup {
+					s.byKey[k.key] = j
+				}
+			}
+		}
 	}
+	return l
 }
 
 // lexState tracks an unfinished value across lines: open brackets and
@@ -201,15 +251,15 @@ func (s *lexState) feed(line string) {
 	}
 }
 
-// parseHeader parses `[a."b.c"]` or `[[a]]` (comment allowed after).
-func parseHeader(t string) (path []string, array bool, ok bool) {
+// parseHeader parses `[a."b.c"]` or `[[a]]` (comment allowed after),
+// appending the path's parts to path.
+func parseHeader(t string, path []string) (_ []string, array bool, ok bool) {
 	open, close := "[", "]"
 	if strings.HasPrefix(t, "[[") {
 		open, close, array = "[[", "]]", true
 	}
 	body := t[len(open):]
-	var buf [4]string
-	keys, rest, ok := parseDottedKey(body, buf[:0])
+	keys, rest, ok := parseDottedKey(body, path)
 	if !ok {
 		return nil, false, false
 	}
@@ -217,7 +267,7 @@ func parseHeader(t string) (path []string, array bool, ok bool) {
 	if !strings.HasPrefix(rest, close) {
 		return nil, false, false
 	}
-	return slices.Clone(keys), array, true
+	return keys, array, true
 }
 
 // splitKey splits `key = value` and returns the first part of a dotted key.
@@ -299,16 +349,29 @@ func isBareKeyChar(c byte) bool {
 // table returns the nth (0-based) section whose path equals p.
 func (l *layout) table(n int, p ...string) *section {
 	if l.byPath == nil {
-		l.byPath = make(map[pathKey][]*section, len(l.sections))
-		for _, s := range l.sections {
-			k := keyOf(s.path)
-			l.byPath[k] = append(l.byPath[k], s)
+		l.byPath = make(map[pathKey]sameLayoutPath, len(l.sections))
+		for i := range l.sections {
+			k := keyOf(l.sections[i].path)
+			if e, ok := l.byPath[k]; ok {
+				e.rest = append(e.rest, i)
+				l.byPath[k] = e
+			} else {
+				l.byPath[k] = sameLayoutPath{first: i}
+			}
 		}
 	}
-	for _, s := range l.byPath[keyOf(p)] {
-		if equalPath(s.path, p) {
+	e, ok := l.byPath[keyOf(p)]
+	if !ok {
+		return nil
+	}
+	for j := -1; j < len(e.rest); j++ {
+		i := e.first
+		if j >= 0 {
+			i = e.rest[j]
+		}
+		if equalPath(l.sections[i].path, p) {
 			if n == 0 {
-				return s
+				return &l.sections[i]
 			}
 			n--
 		}
@@ -348,13 +411,7 @@ func (l *layout) line(n int, key string, p ...string) int {
 		}
 		return 1
 	}
-	if key == "" {
-		return s.line
-	}
-	if k := s.key(key); k != nil {
-		return k.line
-	}
-	return s.line
+	return s.lineOf(key)
 }
 
 // elementLine finds the line inside the value of key (nth table p) that

@@ -192,9 +192,16 @@ func (c *Contract) manifestBody(f *fileCtx, doc map[string]any, only string) err
 	if mm, ok, err := root.sub("marker"); err != nil {
 		return err
 	} else if ok {
-		for _, lit := range declarationOrder(f.lay, mm) {
+		for _, d := range declarationOrder(f.lay, mm) {
+			lit := d.lit
 			body, isMap := mm[lit].(map[string]any)
-			mt := root.labeled(body, 0, quotedLabel, "marker", lit)
+			var mt tbl
+			if d.sec != nil {
+				mt = root.labeled(body, 0, quotedLabel, d.sec.path...)
+				mt.sec = d.sec
+			} else {
+				mt = root.labeled(body, 0, quotedLabel, "marker", lit)
+			}
 			if !isMap {
 				return mt.errf("", "must be a table, got %s", typeName(mm[lit]))
 			}
@@ -208,17 +215,37 @@ func (c *Contract) manifestBody(f *fileCtx, doc map[string]any, only string) err
 	return nil
 }
 
+// declaredMarker is a marker literal and, when it has one, the header of
+// its table.
+type declaredMarker struct {
+	lit string
+	sec *section
+}
+
 // declarationOrder returns the marker literals in the order their headers
-// appear in the file (upstream preserves it), then any others sorted.
-func declarationOrder(lay *layout, mm map[string]any) []string {
-	out := make([]string, 0, len(mm))
+// appear in the file (upstream preserves it), then any others sorted. Each
+// comes with the section of its header (the first with its path), so that
+// locating its keys needs no lookup.
+func declarationOrder(lay *layout, mm map[string]any) []declaredMarker {
+	out := make([]declaredMarker, 0, len(mm))
 	seen := make(map[string]bool, len(mm))
-	for _, s := range lay.sections {
-		if len(s.path) == 2 && s.path[0] == "marker" && !s.array {
+	arrays := false // [[marker."x"]] would be the first section of its path
+	for i := range lay.sections {
+		s := &lay.sections[i]
+		if len(s.path) == 2 && s.path[0] == "marker" {
+			if s.array {
+				arrays = true
+				continue
+			}
 			if _, ok := mm[s.path[1]]; ok && !seen[s.path[1]] {
 				seen[s.path[1]] = true
-				out = append(out, s.path[1])
+				out = append(out, declaredMarker{lit: s.path[1], sec: s})
 			}
+		}
+	}
+	if arrays {
+		for i := range out {
+			out[i].sec = nil
 		}
 	}
 	if len(out) == len(mm) {
@@ -226,7 +253,7 @@ func declarationOrder(lay *layout, mm map[string]any) []string {
 	}
 	for _, k := range sortedKeys(mm) {
 		if !seen[k] {
-			out = append(out, k)
+			out = append(out, declaredMarker{lit: k})
 		}
 	}
 	return out

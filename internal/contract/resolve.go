@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/taskproof/taskproof/internal/verify"
 )
@@ -238,14 +240,14 @@ func isTruthy(v string) bool {
 //   - anything else is allowed: `proves` and ok/ready wording are
 //     documentation, and the manifest says nothing about presence.
 func manifestStatus(m *markerDecl, chain []*profileDecl, gates map[string]gate) (status, string) {
-	at := func(rs []ref) string { return fmt.Sprintf("%s:%d", rs[0].File, rs[0].Line) }
+	at := func(rs []ref) string { return position(rs[0].File, rs[0].Line) }
 	for _, p := range chain {
 		if refsHave(m.ForbiddenWhen, p.Name) {
-			return stForbidden, fmt.Sprintf("forbidden_when names %s at %s", p.Name, at(m.ForbiddenWhen))
+			return stForbidden, "forbidden_when names " + p.Name + " at " + at(m.ForbiddenWhen)
 		}
 	}
 	if m.Kind == verify.KindFail {
-		return stForbidden, fmt.Sprintf("the literal reports a failure (kind fail) at %s:%d", m.File, m.Line)
+		return stForbidden, "the literal reports a failure (kind fail) at " + position(m.File, m.Line)
 	}
 	if len(m.EmitWhen) > 0 {
 		// A gate covers the profile that declares it and the profiles
@@ -265,15 +267,21 @@ func manifestStatus(m *markerDecl, chain []*profileDecl, gates map[string]gate) 
 			}
 		}
 		if !named {
-			return stUnexpected, fmt.Sprintf("emit_when at %s names no profile of this chain", at(m.EmitWhen))
+			return stUnexpected, "emit_when at " + at(m.EmitWhen) + " names no profile of this chain"
 		}
 	}
 	for _, p := range chain {
 		if refsHave(m.EmitWhenNot, p.Name) {
-			return stUnexpected, fmt.Sprintf("emit_when_not names %s at %s", p.Name, at(m.EmitWhenNot))
+			return stUnexpected, "emit_when_not names " + p.Name + " at " + at(m.EmitWhenNot)
 		}
 	}
-	return stAllowed, fmt.Sprintf("declared at %s:%d (a proof-manifest does not say which markers must appear)", m.File, m.Line)
+	return stAllowed, "declared at " + position(m.File, m.Line) + " (a proof-manifest does not say which markers must appear)"
+}
+
+// position is file:line. Every marker of a manifest gets a reason naming
+// one, so it is built without fmt.
+func position(file string, line int) string {
+	return file + ":" + strconv.Itoa(line)
 }
 
 func refsHave(rs []ref, name string) bool {
@@ -309,9 +317,17 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 			spec.Phases = append(spec.Phases, p.Name)
 		}
 	}
-	idx := map[string]int{}       // id -> index in spec.Markers
-	status := map[string]status{} // id -> status in this profile
-	decl := map[string]*markerDecl{}
+	idx := make(map[string]int, len(c.markers))       // id -> index in spec.Markers
+	status := make(map[string]status, len(c.markers)) // id -> status in this profile
+	decl := make(map[string]*markerDecl, len(c.markers))
+	// Sized up front: a manifest has hundreds of markers. Lists that stay
+	// empty stay nil.
+	var n [stForbidden + 1]int
+	for _, s := range st {
+		n[min(s, stForbidden)]++
+	}
+	spec.Markers = presized(n[stRequired] + n[stAllowed])
+	spec.Unexpected = presized(n[stUnset] + n[stUnexpected])
 	for i, m := range c.markers {
 		status[m.ID] = st[i]
 		decl[m.ID] = m
@@ -408,6 +424,14 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 		}
 	}
 	return r, nil
+}
+
+// presized returns an empty list with room for n markers, nil for none.
+func presized(n int) []verify.Marker {
+	if n == 0 {
+		return nil
+	}
+	return make([]verify.Marker, 0, n)
 }
 
 // presenceGroup adds a proof-manifest's presence rule. The manifest does
@@ -511,11 +535,12 @@ func findCycle(ms []verify.Marker, idx map[string]int) []string {
 	color := make([]int, len(ms))
 	parent := make([]int, len(ms))
 	type frame struct{ node, next int }
+	var stack []frame
 	for start := range ms {
 		if color[start] != white {
 			continue
 		}
-		stack := []frame{{start, 0}}
+		stack = append(stack[:0], frame{start, 0})
 		color[start] = grey
 		parent[start] = -1
 		for len(stack) > 0 {
@@ -566,14 +591,32 @@ func (c *Contract) undeclaredNamespaces() []string {
 	var out []string
 	for _, m := range c.markers {
 		ns, _, ok := strings.Cut(m.Text, ": ")
-		if !ok || ns == "" || strings.ToUpper(ns) != ns || strings.ToLower(ns) == ns {
+		if !ok || ns == "" || !upperCase(ns) {
 			continue
 		}
-		if p := ns + ": "; !seen[p] {
-			seen[p] = true
-			out = append(out, p)
+		if !seen[ns] {
+			seen[ns] = true
+			out = append(out, ns+": ")
 		}
 	}
 	sort.Strings(out)
 	return out
+}
+
+// upperCase reports whether s has an upper-case letter and no lower-case
+// one (it changes when lowered, not when uppered); ASCII without
+// allocating, as every marker of a manifest asks.
+func upperCase(s string) bool {
+	upper := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return strings.ToUpper(s) == s && strings.ToLower(s) != s
+		case 'a' <= c && c <= 'z':
+			return false
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		}
+	}
+	return upper
 }
