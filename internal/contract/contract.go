@@ -523,6 +523,10 @@ type includedFile struct {
 	doc     map[string]any
 	lay     *layout
 	err     error // decoding
+	// markers are an upstream manifest's marker tables, decoded ahead
+	// when markersDecoded.
+	markers        []markerOutcome
+	markersDecoded bool
 }
 
 func (c *Contract) problem(file string, line int, rule, format string, a ...any) {

@@ -33,17 +33,20 @@ type includeGroup struct {
 // ones' tables. Errors keep their turn: a group's error, a file's read or
 // decoding error are reported when the loader reaches them.
 type includeQueue struct {
-	groups []includeGroup
-	files  []includedFile
-	done   []chan struct{}
-	next   atomic.Int32 // the next file to claim for decoding
+	prepare func(*includedFile) // runs after a file decodes, on its goroutine
+	groups  []includeGroup
+	files   []includedFile
+	done    []chan struct{}
+	next    atomic.Int32 // the next file to claim for decoding
 }
 
 // queueIncludes expands pats in order (up to the first error, which ends
-// the groups), reads the files and starts decoding them. The caller takes
-// the groups in order, each file through file, and calls stop when done.
-func queueIncludes(fsys fs.FS, from *fileCtx, pats []includePattern) *includeQueue {
-	q := &includeQueue{}
+// the groups), reads the files and starts decoding them; prepare (when not
+// nil) works on each decoded file further, ahead of its turn, and must
+// depend on that file alone. The caller takes the groups in order, each
+// file through file, and calls stop when done.
+func queueIncludes(fsys fs.FS, from *fileCtx, pats []includePattern, prepare func(*includedFile)) *includeQueue {
+	q := &includeQueue{prepare: prepare}
 	for _, p := range pats {
 		g := includeGroup{line: p.line, first: len(q.files), err: p.err}
 		if g.err == nil {
@@ -82,6 +85,9 @@ func (q *includeQueue) claim() bool {
 	}
 	if f := &q.files[i]; f.readErr == nil {
 		f.doc, f.lay, f.err = decodeFile(f.name, f.data)
+		if f.err == nil && q.prepare != nil {
+			q.prepare(f)
+		}
 	}
 	close(q.done[i])
 	return true

@@ -105,10 +105,14 @@ func keyOf(p []string) pathKey {
 // contiguous, since keys belong to the last header seen.
 func scanLayout(src string) *layout {
 	l := &layout{lines: strings.Split(src, "\n")}
-	l.sections = append(l.sections, section{line: 1})
+	// Sized by what headers and keys look like, to spare growing them: a
+	// manifest has hundreds.
+	headers := strings.Count(src, "\n[") + 1
+	l.sections = make([]section, 1, headers+1)
+	l.sections[0] = section{line: 1}
 	var (
-		keys  []keyPos
-		paths []string
+		keys  = make([]keyPos, 0, strings.Count(src, "="))
+		paths = make([]string, 0, 2*headers)
 		big   map[string]int // the current section's keys once it has many
 		st    lexState
 	)

@@ -69,7 +69,7 @@ func (c *Contract) loadManifest(fsys fs.FS, f *fileCtx, doc map[string]any) erro
 		if hasInclude {
 			return &Error{File: f.name, Line: f.lay.line(0, "", "include"), Msg: "[include] is only valid with schema_version = \"2\""}
 		}
-		return c.manifestBody(f, doc, "")
+		return c.manifestBody(f, doc, "", nil, false)
 	case "2":
 		c.format = FormatManifestV2
 	default:
@@ -102,14 +102,17 @@ func (c *Contract) loadManifest(fsys fs.FS, f *fileCtx, doc map[string]any) erro
 			sections = append(sections, cat.section)
 		}
 	}
-	q := queueIncludes(fsys, f, pats)
+	q := queueIncludes(fsys, f, pats, func(inc *includedFile) {
+		inc.markers, inc.markersDecoded = decodeMarkerTables(&fileCtx{name: inc.name, lay: inc.lay}, inc.doc), true
+	})
 	defer q.stop()
 	for gi, g := range q.groups {
 		if g.err != nil {
 			return g.err
 		}
 		for k := range g.names {
-			idoc, ifc, err := c.addFile(f, g.line, q.file(g.first+k))
+			inc := q.file(g.first + k)
+			idoc, ifc, err := c.addFile(f, g.line, inc)
 			if err != nil {
 				return err
 			}
@@ -118,7 +121,7 @@ func (c *Contract) loadManifest(fsys fs.FS, f *fileCtx, doc map[string]any) erro
 					return &Error{File: ifc.name, Line: ifc.lay.line(0, "", key), Msg: fmt.Sprintf("[%s] in an included file; only the root manifest has [meta] and [include]", key)}
 				}
 			}
-			if err := c.manifestBody(ifc, idoc, sections[gi]); err != nil {
+			if err := c.manifestBody(ifc, idoc, sections[gi], inc.markers, inc.markersDecoded); err != nil {
 				return err
 			}
 		}
@@ -128,8 +131,10 @@ func (c *Contract) loadManifest(fsys fs.FS, f *fileCtx, doc map[string]any) erro
 }
 
 // manifestBody reads phase, profile and marker tables of one file. only
-// restricts the file to one category ("" = any, for schema v1).
-func (c *Contract) manifestBody(f *fileCtx, doc map[string]any, only string) error {
+// restricts the file to one category ("" = any, for schema v1). markers
+// are the file's marker tables when decoded is true (decodeMarkerTables
+// ran ahead), else it decodes them.
+func (c *Contract) manifestBody(f *fileCtx, doc map[string]any, only string, markers []markerOutcome, decoded bool) error {
 	root := tbl{f: f, m: doc, what: f.name}
 	allowed := []string{"phase", "profile", "marker"}
 	if only != "" {
@@ -189,30 +194,65 @@ func (c *Contract) manifestBody(f *fileCtx, doc map[string]any, only string) err
 	}); err != nil {
 		return err
 	}
-	if mm, ok, err := root.sub("marker"); err != nil {
-		return err
-	} else if ok {
-		for _, d := range declarationOrder(f.lay, mm) {
-			lit := d.lit
-			body, isMap := mm[lit].(map[string]any)
-			var mt tbl
-			if d.sec != nil {
-				mt = root.labeled(body, 0, quotedLabel, d.sec.path...)
-				mt.sec = d.sec
-			} else {
-				mt = root.labeled(body, 0, quotedLabel, "marker", lit)
-			}
-			if !isMap {
-				return mt.errf("", "must be a table, got %s", typeName(mm[lit]))
-			}
-			m, err := c.decodeManifestMarker(mt, lit)
-			if err != nil {
-				return err
-			}
-			c.addMarker(m)
+	if !decoded {
+		markers = decodeMarkerTables(f, doc)
+	}
+	for _, o := range markers {
+		if o.err != nil {
+			return o.err
 		}
+		if o.problem != nil {
+			c.problems = append(c.problems, *o.problem)
+		}
+		c.addMarker(o.m)
 	}
 	return nil
+}
+
+// markerOutcome is one [marker."LITERAL"] table decoded: the marker and
+// the problem it has, or the error that ends loading.
+type markerOutcome struct {
+	m       *markerDecl
+	problem *Finding
+	err     error
+}
+
+// decodeMarkerTables decodes the [marker."LITERAL"] tables of one file in
+// declaration order; an error ends the list. It depends on the file alone,
+// so an include's runs ahead on the goroutine that decoded it, and the
+// loader only adds the markers in order.
+func decodeMarkerTables(f *fileCtx, doc map[string]any) []markerOutcome {
+	root := tbl{f: f, m: doc, what: f.name}
+	mm, ok, err := root.sub("marker")
+	if err != nil {
+		return []markerOutcome{{err: err}}
+	}
+	if !ok {
+		return nil
+	}
+	order := declarationOrder(f.lay, mm)
+	out := make([]markerOutcome, 0, len(order))
+	decls := make([]markerDecl, len(order)) // one allocation for the file
+	for i, d := range order {
+		lit := d.lit
+		body, isMap := mm[lit].(map[string]any)
+		var mt tbl
+		if d.sec != nil {
+			mt = root.labeled(body, 0, quotedLabel, d.sec.path...)
+			mt.sec = d.sec
+		} else {
+			mt = root.labeled(body, 0, quotedLabel, "marker", lit)
+		}
+		if !isMap {
+			return append(out, markerOutcome{err: mt.errf("", "must be a table, got %s", typeName(mm[lit]))})
+		}
+		o := decodeManifestMarker(mt, lit, &decls[i])
+		out = append(out, o)
+		if o.err != nil {
+			return out
+		}
+	}
+	return out
 }
 
 // declaredMarker is a marker literal and, when it has one, the header of
@@ -259,28 +299,30 @@ func declarationOrder(lay *layout, mm map[string]any) []declaredMarker {
 	return out
 }
 
-func (c *Contract) decodeManifestMarker(mt tbl, lit string) (*markerDecl, error) {
+// decodeManifestMarker decodes one marker table into m.
+func decodeManifestMarker(mt tbl, lit string, m *markerDecl) markerOutcome {
 	if err := mt.known(manifestMarkerKeys...); err != nil {
-		return nil, err
+		return markerOutcome{err: err}
 	}
 	if lit == "" {
-		return nil, mt.errf("", "a marker literal must not be empty")
+		return markerOutcome{err: mt.errf("", "a marker literal must not be empty")}
 	}
-	m := &markerDecl{ID: lit, Text: lit, Mode: verify.Substring, Kind: upstreamKind(lit), File: mt.f.name, Line: mt.line("")}
+	*m = markerDecl{ID: lit, Text: lit, Mode: verify.Substring, Kind: upstreamKind(lit), File: mt.f.name, Line: mt.line("")}
+	o := markerOutcome{m: m}
 	phase, ok, err := mt.str("phase")
 	if err != nil {
-		return nil, err
+		return markerOutcome{err: err}
 	}
 	if !ok || phase == "" {
-		c.problem(m.File, m.Line, "unknown-phase", "marker %q has no phase; expected phase = \"NAME\"", lit)
+		o.problem = &Finding{Severity: SeverityError, File: m.File, Line: m.Line, Rule: "unknown-phase", Message: fmt.Sprintf("marker %q has no phase; expected phase = \"NAME\"", lit)}
 	} else {
 		m.Phase = mt.ref("phase", phase)
 	}
 	if m.Proves, _, err = mt.str("proves"); err != nil {
-		return nil, err
+		return markerOutcome{err: err}
 	}
 	if _, _, err := mt.str("introduced_in"); err != nil {
-		return nil, err
+		return markerOutcome{err: err}
 	}
 	for _, g := range [...]struct {
 		key string
@@ -291,7 +333,7 @@ func (c *Contract) decodeManifestMarker(mt tbl, lit string) (*markerDecl, error)
 		}
 		gm, ok, err := mt.sub(g.key)
 		if err != nil {
-			return nil, err
+			return markerOutcome{err: err}
 		}
 		if !ok {
 			continue
@@ -299,20 +341,20 @@ func (c *Contract) decodeManifestMarker(mt tbl, lit string) (*markerDecl, error)
 		gt := mt
 		gt.m, gt.inner = gm, g.key
 		if err := gt.known("profile"); err != nil {
-			return nil, err
+			return markerOutcome{err: err}
 		}
 		names, err := gt.strList("profile", true)
 		if err != nil {
-			return nil, err
+			return markerOutcome{err: err}
 		}
 		if len(names) == 0 {
-			return nil, mt.errf(g.key, "%s needs profile = \"NAME\" or profile = [\"A\", \"B\"]", g.key)
+			return markerOutcome{err: mt.errf(g.key, "%s needs profile = \"NAME\" or profile = [\"A\", \"B\"]", g.key)}
 		}
 		for _, n := range names {
 			*g.dst = append(*g.dst, ref{Name: n, File: mt.f.name, Line: mt.line(g.key)})
 		}
 	}
-	return m, nil
+	return o
 }
 
 // Upstream markers carry no kind; the literal says it by convention

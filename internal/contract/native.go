@@ -157,7 +157,7 @@ func (c *Contract) loadNative(fsys fs.FS, f *fileCtx, doc map[string]any, seen m
 	for i, pat := range includes {
 		pats[i] = includePattern{pattern: pat, line: f.lay.elementLine(0, "include", pat, "contract")}
 	}
-	q := queueIncludes(fsys, f, pats)
+	q := queueIncludes(fsys, f, pats, nil)
 	defer q.stop()
 	for _, g := range q.groups {
 		if g.err != nil {

@@ -3,6 +3,7 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -317,9 +318,12 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 			spec.Phases = append(spec.Phases, p.Name)
 		}
 	}
-	idx := make(map[string]int, len(c.markers))       // id -> index in spec.Markers
-	status := make(map[string]status, len(c.markers)) // id -> status in this profile
-	decl := make(map[string]*markerDecl, len(c.markers))
+	// idx maps an id to its index in spec.Markers, for order edges; a
+	// contract without any (a proof-manifest) needs none.
+	var idx map[string]int
+	if c.format == FormatTaskproof || len(c.rules) > 0 || slices.ContainsFunc(c.markers, func(m *markerDecl) bool { return len(m.After) > 0 }) {
+		idx = make(map[string]int, len(c.markers))
+	}
 	// Sized up front: a manifest has hundreds of markers. Lists that stay
 	// empty stay nil.
 	var n [stForbidden + 1]int
@@ -329,8 +333,6 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 	spec.Markers = presized(n[stRequired] + n[stAllowed])
 	spec.Unexpected = presized(n[stUnset] + n[stUnexpected])
 	for i, m := range c.markers {
-		status[m.ID] = st[i]
-		decl[m.ID] = m
 		vm := verify.Marker{
 			ID: m.ID, Text: m.Text, Mode: m.Mode, Pattern: m.Pattern, Kind: m.Kind,
 			Phase: m.Phase.Name, Max: m.Max, Source: m.File, Line: m.Line, Why: why[i],
@@ -339,10 +341,14 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 		case stRequired:
 			vm.Required = true
 			vm.Min = max(m.Min, 1)
-			idx[m.ID] = len(spec.Markers)
+			if idx != nil {
+				idx[m.ID] = len(spec.Markers)
+			}
 			spec.Markers = append(spec.Markers, vm)
 		case stAllowed:
-			idx[m.ID] = len(spec.Markers)
+			if idx != nil {
+				idx[m.ID] = len(spec.Markers)
+			}
 			spec.Markers = append(spec.Markers, vm)
 		case stForbidden:
 			vm.Max = 0
@@ -361,7 +367,7 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 			return nil // X cannot appear in this profile, the rule is moot
 		}
 		if _, ok := idx[to.Name]; !ok {
-			return &Error{File: to.File, Line: to.Line, Msg: fmt.Sprintf("%s: %q must come after %q, but %q is %s in profile %q, so %q could never pass; allow or require %q in this profile or drop the constraint", what, from, to.Name, to.Name, status[to.Name], leaf.Name, from, to.Name)}
+			return &Error{File: to.File, Line: to.Line, Msg: fmt.Sprintf("%s: %q must come after %q, but %q is %s in profile %q, so %q could never pass; allow or require %q in this profile or drop the constraint", what, from, to.Name, to.Name, statusOf(c.markers, st, to.Name), leaf.Name, from, to.Name)}
 		}
 		spec.Markers[i].After = append(spec.Markers[i].After, to.Name)
 		return nil
@@ -388,7 +394,7 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 		spec.Markers[i].After = dedupe(spec.Markers[i].After)
 	}
 	if cyc := findCycle(spec.Markers, idx); len(cyc) > 0 {
-		m := decl[cyc[0]]
+		m := c.byID[cyc[0]]
 		return nil, &Error{File: m.File, Line: m.Line, Msg: fmt.Sprintf("order cycle in profile %q: %s; no log can satisfy it", leaf.Name, strings.Join(append(cyc, cyc[0]), " after "))}
 	}
 	r := &resolution{spec: spec, leaf: leaf, chain: chain}
@@ -426,6 +432,17 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 	return r, nil
 }
 
+// statusOf is the status (in st) of the marker with id, stUnset when
+// none has it.
+func statusOf(markers []*markerDecl, st []status, id string) status {
+	for i, m := range markers {
+		if m.ID == id {
+			return st[i]
+		}
+	}
+	return stUnset
+}
+
 // presized returns an empty list with room for n markers, nil for none.
 func presized(n int) []verify.Marker {
 	if n == 0 {
@@ -440,7 +457,7 @@ func presized(n int) []verify.Marker {
 // print one marker the profile expects: an empty or foreign log never
 // passes. It is deliberately weak; a ladder (an overlay) replaces it.
 func (c *Contract) presenceGroup(r *resolution) {
-	var members []string
+	members := make([]string, 0, len(r.spec.Markers))
 	for _, m := range r.spec.Markers {
 		if !m.Required {
 			members = append(members, m.ID)
