@@ -24,20 +24,21 @@ type includeGroup struct {
 }
 
 // includeQueue is the files a contract's includes name. The loading
-// goroutine reads them all at once, in order (fsys need not be safe for
-// concurrent use), and works through them in order while they are decoded
-// on every core; it decodes too while the file it needs next is not ready.
+// goroutine reads them in order (fsys need not be safe for concurrent use)
+// while the other cores start decoding those read, then works through them
+// in order, decoding too while the file it needs next is not ready.
 // Decoding TOML is most of loading a contract that includes many files, as
 // upstream's manifests do, and loading one is part of every verify's
-// start-up, so the decoding of later files overlaps reading the earlier
-// ones' tables. Errors keep their turn: a group's error, a file's read or
+// start-up, so later files decode while the loader reads the earlier ones'
+// tables. Errors keep their turn: a group's error, a file's read or
 // decoding error are reported when the loader reaches them.
 type includeQueue struct {
 	prepare func(*includedFile) // runs after a file decodes, on its goroutine
 	groups  []includeGroup
 	files   []includedFile
-	done    []chan struct{}
-	next    atomic.Int32 // the next file to claim for decoding
+	read    []chan struct{} // closed when the file's data is read
+	done    []chan struct{} // closed when the file is decoded
+	next    atomic.Int32    // the next file to claim for decoding
 }
 
 // queueIncludes expands pats in order (up to the first error, which ends
@@ -57,21 +58,27 @@ func queueIncludes(fsys fs.FS, from *fileCtx, pats []includePattern, prepare fun
 			break
 		}
 		for _, name := range g.names {
-			f := includedFile{name: name}
-			f.data, f.readErr = fs.ReadFile(fsys, name)
-			q.files = append(q.files, f)
+			q.files = append(q.files, includedFile{name: name})
 		}
 	}
 	q.done = make([]chan struct{}, len(q.files))
-	for i := range q.done {
+	q.read = make([]chan struct{}, len(q.files))
+	for i := range q.files {
 		q.done[i] = make(chan struct{})
+		q.read[i] = make(chan struct{})
 	}
-	// The loading goroutine is one decoder; the others use the other cores.
+	// The loading goroutine is one decoder; the others use the other
+	// cores, starting while it reads the later files.
 	for range min(runtime.GOMAXPROCS(0), len(q.files)) - 1 {
 		go func() {
 			for q.claim() {
 			}
 		}()
+	}
+	for i := range q.files {
+		f := &q.files[i]
+		f.data, f.readErr = fs.ReadFile(fsys, f.name)
+		close(q.read[i])
 	}
 	return q
 }
@@ -83,6 +90,7 @@ func (q *includeQueue) claim() bool {
 	if i >= len(q.files) {
 		return false
 	}
+	<-q.read[i]
 	if f := &q.files[i]; f.readErr == nil {
 		f.doc, f.lay, f.err = decodeFile(f.name, f.data)
 		if f.err == nil && q.prepare != nil {
