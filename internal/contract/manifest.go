@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"regexp"
 	"sort"
-	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -398,22 +397,32 @@ func upstreamKind(lit string) verify.Kind {
 			j++
 		}
 		w := lit[i:j]
-		switch {
-		case strings.EqualFold(w, "stub"), strings.EqualFold(w, "stubbed"), strings.EqualFold(w, "placeholder"):
-			stub = true
-		case w == "FAIL", w == "FAILED", w == "FAILURE":
+		i = j
+		if len(w) < 2 || len(w) > len("placeholder") {
+			continue // no word of interest
+		}
+		switch w {
+		case "FAIL", "FAILED", "FAILURE":
 			failUpper = true
 		}
-		switch {
-		case strings.EqualFold(w, "ok"):
+		var buf [len("placeholder")]byte
+		for k := 0; k < len(w); k++ {
+			c := w[k]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[k] = c
+		}
+		switch string(buf[:len(w)]) {
+		case "stub", "stubbed", "placeholder":
+			stub = true
+		case "ok":
 			ok = true
-		case strings.EqualFold(w, "fail"), strings.EqualFold(w, "failed"), strings.EqualFold(w, "failure"),
-			strings.EqualFold(w, "panic"), strings.EqualFold(w, "panicked"):
+		case "fail", "failed", "failure", "panic", "panicked":
 			fail = true
-		case strings.EqualFold(w, "ready"):
+		case "ready":
 			ready = true
 		}
-		i = j
 	}
 	switch {
 	case stub:
