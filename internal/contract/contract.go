@@ -457,14 +457,15 @@ func loadChain(fsys fs.FS, name string, seen map[string]bool) (*Contract, error)
 // decodeFile parses TOML into a generic tree; syntax errors carry the line.
 func decodeFile(name string, data []byte) (map[string]any, *layout, error) {
 	var doc map[string]any
-	if _, err := toml.Decode(string(data), &doc); err != nil {
+	src := string(data) // one copy for the decoder and the layout
+	if _, err := toml.Decode(src, &doc); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			return nil, nil, &Error{File: name, Line: pe.Position.Line, Msg: "invalid TOML: " + pe.Message}
 		}
 		return nil, nil, &Error{File: name, Line: 0, Msg: "invalid TOML: " + err.Error()}
 	}
-	return doc, scanLayout(string(data)), nil
+	return doc, scanLayout(src), nil
 }
 
 // expandInclude resolves one include glob relative to the including file.
