@@ -111,7 +111,7 @@ func scanLayout(src string) *layout {
 	l.sections = make([]section, 1, headers+1)
 	l.sections[0] = section{line: 1}
 	var (
-		keys  = make([]keyPos, 0, strings.Count(src, "="))
+		keys  = make([]keyPos, 0, min(strings.Count(src, "="), len(l.lines))) // a key per line at most
 		paths = make([]string, 0, 2*headers)
 		big   map[string]int // the current section's keys once it has many
 		st    lexState
