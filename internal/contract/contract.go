@@ -16,12 +16,9 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
 	"github.com/taskproof/taskproof/internal/verify"
@@ -460,14 +457,15 @@ func loadChain(fsys fs.FS, name string, seen map[string]bool) (*Contract, error)
 // decodeFile parses TOML into a generic tree; syntax errors carry the line.
 func decodeFile(name string, data []byte) (map[string]any, *layout, error) {
 	var doc map[string]any
-	if _, err := toml.Decode(string(data), &doc); err != nil {
+	src := string(data) // one copy for the decoder and the layout
+	if _, err := toml.Decode(src, &doc); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			return nil, nil, &Error{File: name, Line: pe.Position.Line, Msg: "invalid TOML: " + pe.Message}
 		}
 		return nil, nil, &Error{File: name, Line: 0, Msg: "invalid TOML: " + err.Error()}
 	}
-	return doc, scanLayout(string(data)), nil
+	return doc, scanLayout(src), nil
 }
 
 // expandInclude resolves one include glob relative to the including file.
@@ -500,7 +498,7 @@ func expandInclude(fsys fs.FS, from *fileCtx, line int, pattern string) ([]strin
 	return files, nil
 }
 
-// addFile adds an included file (readIncluded read it) at its turn: once.
+// addFile adds an included file (an includeQueue read it) at its turn: once.
 func (c *Contract) addFile(from *fileCtx, line int, f includedFile) (map[string]any, *fileCtx, error) {
 	for _, prev := range c.files {
 		if prev.Name == f.name {
@@ -526,37 +524,10 @@ type includedFile struct {
 	doc     map[string]any
 	lay     *layout
 	err     error // decoding
-}
-
-// readIncluded reads the files names in order (fsys need not be safe for
-// concurrent use) and decodes them on every core: decoding TOML is most of
-// loading a contract that includes many files, as upstream's manifests do,
-// and loading one is part of every verify's start-up.
-func readIncluded(fsys fs.FS, names []string) []includedFile {
-	files := make([]includedFile, len(names))
-	for i, name := range names {
-		files[i].name = name
-		files[i].data, files[i].readErr = fs.ReadFile(fsys, name)
-	}
-	var next atomic.Int32
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(files) {
-					return
-				}
-				if f := &files[i]; f.readErr == nil {
-					f.doc, f.lay, f.err = decodeFile(f.name, f.data)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return files
+	// markers are an upstream manifest's marker tables, decoded ahead
+	// when markersDecoded.
+	markers        []markerOutcome
+	markersDecoded bool
 }
 
 func (c *Contract) problem(file string, line int, rule, format string, a ...any) {
@@ -595,46 +566,46 @@ func (c *Contract) check() {
 		}
 		return strings.Join(names, ", ")
 	}
-	profile := func(r ref, what string) {
-		if !slices.Contains(c.Profiles(), r.Name) {
-			c.problem(r.File, r.Line, "unknown-profile", "%s names unknown profile %q; known profiles: %s", what, r.Name, strings.Join(c.Profiles(), ", "))
+	// A reference's description (what) is formatted only for a problem:
+	// most references resolve, and a manifest has hundreds.
+	profiles := c.Profiles()
+	profile := func(r ref, what func() string) {
+		if !slices.Contains(profiles, r.Name) {
+			c.problem(r.File, r.Line, "unknown-profile", "%s names unknown profile %q; known profiles: %s", what(), r.Name, strings.Join(profiles, ", "))
 		}
 	}
-	marker := func(r ref, what string) {
+	marker := func(r ref, what func() string) {
 		if c.findMarker(r.Name) == nil {
-			c.problem(r.File, r.Line, "unknown-marker", "%s names unknown marker %q; reference a declared marker by its id (the text when no id is set)", what, r.Name)
+			c.problem(r.File, r.Line, "unknown-marker", "%s names unknown marker %q; reference a declared marker by its id (the text when no id is set)", what(), r.Name)
 		}
 	}
+	fixed := func(s string) func() string { return func() string { return s } }
 	for _, m := range c.markers {
 		if m.Phase.Name != "" && !phases[m.Phase.Name] {
 			c.problem(m.Phase.File, m.Phase.Line, "unknown-phase", "marker %q names unknown phase %q; known phases: %s", m.ID, m.Phase.Name, knownPhases())
 		}
 		for _, r := range m.After {
-			marker(r, fmt.Sprintf("marker %q after", m.ID))
+			marker(r, func() string { return fmt.Sprintf("marker %q after", m.ID) })
 			if r.Name == m.ID {
 				c.problem(r.File, r.Line, "order-cycle", "marker %q must come after itself", m.ID)
 			}
 		}
-		for _, r := range m.Profiles {
-			profile(r, fmt.Sprintf("marker %q profiles", m.ID))
-		}
-		for _, r := range m.EmitWhen {
-			profile(r, fmt.Sprintf("marker %q emit_when", m.ID))
-		}
-		for _, r := range m.EmitWhenNot {
-			profile(r, fmt.Sprintf("marker %q emit_when_not", m.ID))
-		}
-		for _, r := range m.ForbiddenWhen {
-			profile(r, fmt.Sprintf("marker %q forbidden_when", m.ID))
+		for _, g := range [...]struct {
+			key  string
+			refs []ref
+		}{{"profiles", m.Profiles}, {"emit_when", m.EmitWhen}, {"emit_when_not", m.EmitWhenNot}, {"forbidden_when", m.ForbiddenWhen}} {
+			for _, r := range g.refs {
+				profile(r, func() string { return fmt.Sprintf("marker %q %s", m.ID, g.key) })
+			}
 		}
 		if m.Max > 0 && m.Min > m.Max {
 			c.problem(m.File, m.Line, "bad-count", "marker %q: min %d is greater than max %d", m.ID, m.Min, m.Max)
 		}
 	}
 	for _, r := range c.rules {
-		marker(r.If, "rule if")
+		marker(r.If, fixed("rule if"))
 		for _, t := range r.Then {
-			marker(t, "rule then")
+			marker(t, fixed("rule then"))
 			if t.Name == r.If.Name {
 				c.problem(t.File, t.Line, "order-cycle", "rule: marker %q must come after itself", t.Name)
 			}
@@ -643,7 +614,7 @@ func (c *Contract) check() {
 	for _, name := range sortedProfileNames(c.profiles) {
 		p := c.profiles[name]
 		if p.Extends.Name != "" {
-			profile(p.Extends, fmt.Sprintf("profile %q extends", p.Name))
+			profile(p.Extends, func() string { return fmt.Sprintf("profile %q extends", p.Name) })
 		}
 		for _, r := range p.Phases {
 			if !phases[r.Name] {
@@ -653,7 +624,7 @@ func (c *Contract) check() {
 		seen := map[string]string{}
 		for _, e := range p.Edits {
 			for _, r := range e.IDs {
-				marker(r, fmt.Sprintf("profile %q %s", p.Name, editKey(e.To)))
+				marker(r, func() string { return fmt.Sprintf("profile %q %s", p.Name, editKey(e.To)) })
 				if prev, dup := seen[r.Name]; dup && prev != editKey(e.To) {
 					c.problem(r.File, r.Line, "profile-conflict", "profile %q lists marker %q in both %s and %s; list it once", p.Name, r.Name, prev, editKey(e.To))
 				}
@@ -680,11 +651,11 @@ func (c *Contract) check() {
 		}
 	}
 	if c.defaultProfile.Name != "" {
-		profile(c.defaultProfile, "default_profile")
+		profile(c.defaultProfile, fixed("default_profile"))
 	}
 	if c.base == nil {
 		for _, l := range c.ladders {
-			profile(ref{Name: l.Profile, File: l.File, Line: l.Line}, fmt.Sprintf("[ladder.%s]", l.Profile))
+			profile(ref{Name: l.Profile, File: l.File, Line: l.Line}, func() string { return fmt.Sprintf("[ladder.%s]", l.Profile) })
 		}
 	}
 	for _, r := range c.drop {

@@ -21,12 +21,48 @@ type tbl struct {
 	path []string // header path, e.g. ["profile", "smp"] or ["marker"]
 	n    int      // index among tables with the same path (arrays of tables)
 	what string   // how messages name the table, e.g. `[[marker]] #3`
+	// label names the table from its path and index when what is empty:
+	// only a message needs the name, and formatting one per table cost a
+	// manifest's load more than decoding its markers.
+	label func(tbl) string
+	// sec is the table's header when known (table n of path), so that
+	// locating a key needs no lookup.
+	sec *section
+	// inner is the key of an inline table of the named table (emit_when),
+	// for messages about it.
+	inner string
 }
 
-func (t tbl) line(key string) int { return t.f.lay.line(t.n, key, t.path...) }
+// name is how messages name the table.
+func (t tbl) name() string {
+	s := t.what
+	if s == "" && t.label != nil {
+		s = t.label(t)
+	}
+	if t.inner != "" {
+		s += " " + t.inner
+	}
+	return s
+}
+
+// quotedLabel names `[a."b c"]`, an upstream marker table.
+func quotedLabel(t tbl) string { return fmt.Sprintf("[%s.%q]", t.path[0], t.path[1]) }
+
+// dottedLabel names `[a.b]`.
+func dottedLabel(t tbl) string { return "[" + strings.Join(t.path, ".") + "]" }
+
+// arrayLabel names `[[a]] #3`, the third table of an array of tables.
+func arrayLabel(t tbl) string { return fmt.Sprintf("[[%s]] #%d", strings.Join(t.path, "."), t.n+1) }
+
+func (t tbl) line(key string) int {
+	if t.sec != nil {
+		return t.sec.lineOf(key)
+	}
+	return t.f.lay.line(t.n, key, t.path...)
+}
 
 func (t tbl) errf(key, format string, a ...any) error {
-	return &Error{File: t.f.name, Line: t.line(key), Msg: t.what + ": " + fmt.Sprintf(format, a...)}
+	return &Error{File: t.f.name, Line: t.line(key), Msg: t.name() + ": " + fmt.Sprintf(format, a...)}
 }
 
 func (t tbl) ref(key, v string) ref {
@@ -195,6 +231,11 @@ func (t tbl) child(m map[string]any, n int, what string, path ...string) tbl {
 	return tbl{f: t.f, m: m, path: path, n: n, what: what}
 }
 
+// labeled makes the tbl for a nested table that label names.
+func (t tbl) labeled(m map[string]any, n int, label func(tbl) string, path ...string) tbl {
+	return tbl{f: t.f, m: m, path: path, n: n, label: label}
+}
+
 // sortedKeys returns a map's keys in order, for deterministic errors.
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
@@ -234,7 +275,7 @@ func (t tbl) eachTable(section string, keys []string, fn func(name string, st tb
 	}
 	for _, name := range sortedKeys(m) {
 		body, isMap := m[name].(map[string]any)
-		st := t.child(body, 0, fmt.Sprintf("[%s.%s]", section, name), section, name)
+		st := t.labeled(body, 0, dottedLabel, section, name)
 		if !isMap {
 			return st.errf("", "must be a table, got %s", typeName(m[name]))
 		}

@@ -2,7 +2,9 @@ package contract
 
 import (
 	"regexp"
+	"slices"
 	"sort"
+	"sync"
 
 	"github.com/taskproof/taskproof/internal/verify"
 )
@@ -20,8 +22,16 @@ var defaultForbidden = []struct{ id, pattern, why string }{
 }
 
 // DefaultForbidden returns the default forbidden patterns as regex markers
-// with ids "default:ID", fresh on every call.
+// with ids "default:ID", in a fresh slice on every call (the compiled
+// patterns, safe for concurrent use, are shared).
 func DefaultForbidden() []verify.Marker {
+	return slices.Clone(defaultForbiddenMarkers())
+}
+
+// defaultForbiddenMarkers compiles the default patterns once, on first
+// use: every Resolve needs them, and a process resolves at most a few
+// contracts.
+var defaultForbiddenMarkers = sync.OnceValue(func() []verify.Marker {
 	out := make([]verify.Marker, len(defaultForbidden))
 	for i, d := range defaultForbidden {
 		out[i] = verify.Marker{
@@ -34,7 +44,7 @@ func DefaultForbidden() []verify.Marker {
 		}
 	}
 	return out
-}
+})
 
 func defaultForbiddenByID() map[string]bool {
 	m := map[string]bool{}

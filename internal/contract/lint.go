@@ -3,7 +3,6 @@ package contract
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -73,10 +72,10 @@ var LintRules = []struct{ Rule, What string }{
 }
 
 var (
-	reHexAddr   = regexp.MustCompile(`0[xX][0-9a-fA-F]{4,}`)
-	reUUID      = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
-	reTimestamp = regexp.MustCompile(`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\b\d{1,2}:\d{2}:\d{2}\b|^\[\s*\d+\.\d+\]`)
-	reDigitRun  = regexp.MustCompile(`\d{5,}`)
+	reHexAddr   = lazyRegexp(`0[xX][0-9a-fA-F]{4,}`)
+	reUUID      = lazyRegexp(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+	reTimestamp = lazyRegexp(`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\b\d{1,2}:\d{2}:\d{2}\b|^\[\s*\d+\.\d+\]`)
+	reDigitRun  = lazyRegexp(`\d{5,}`)
 )
 
 // Lint checks a contract: the problems found while loading, then the rules
@@ -107,14 +106,14 @@ func Lint(c *Contract) []Finding {
 	for _, m := range c.markers {
 		if m.Mode != verify.Regex {
 			switch {
-			case reHexAddr.MatchString(m.Text):
-				add(SeverityError, m.File, m.Line, "run-varying", "marker %q contains a hex address %q, which changes between runs; cut the text before it and use match = \"prefix\", or use a regex", m.ID, reHexAddr.FindString(m.Text))
-			case reUUID.MatchString(m.Text):
+			case reHexAddr().MatchString(m.Text):
+				add(SeverityError, m.File, m.Line, "run-varying", "marker %q contains a hex address %q, which changes between runs; cut the text before it and use match = \"prefix\", or use a regex", m.ID, reHexAddr().FindString(m.Text))
+			case reUUID().MatchString(m.Text):
 				add(SeverityError, m.File, m.Line, "run-varying", "marker %q contains a UUID, which changes between runs; use a regex", m.ID)
-			case reTimestamp.MatchString(m.Text):
-				add(SeverityError, m.File, m.Line, "run-varying", "marker %q contains a timestamp %q, which changes between runs; drop it from the marker", m.ID, reTimestamp.FindString(m.Text))
-			case reDigitRun.MatchString(m.Text):
-				add(SeverityWarning, m.File, m.Line, "run-varying", "marker %q contains the digit run %q, likely a counter or id that changes between runs", m.ID, reDigitRun.FindString(m.Text))
+			case reTimestamp().MatchString(m.Text):
+				add(SeverityError, m.File, m.Line, "run-varying", "marker %q contains a timestamp %q, which changes between runs; drop it from the marker", m.ID, reTimestamp().FindString(m.Text))
+			case reDigitRun().MatchString(m.Text):
+				add(SeverityWarning, m.File, m.Line, "run-varying", "marker %q contains the digit run %q, likely a counter or id that changes between runs", m.ID, reDigitRun().FindString(m.Text))
 			}
 		}
 		claim := m.Text
@@ -123,14 +122,14 @@ func Lint(c *Contract) []Finding {
 		}
 		switch m.Kind {
 		case verify.KindOK, verify.KindReady:
-			if reStubWord.MatchString(claim) {
-				add(SeverityError, m.File, m.Line, "stub-as-ok", "marker %q is kind %s but its text says %q; a stub is never a success: use kind = \"stub\"", m.ID, m.Kind, reStubWord.FindString(claim))
-			} else if reFAILWord.MatchString(claim) {
+			if reStubWord().MatchString(claim) {
+				add(SeverityError, m.File, m.Line, "stub-as-ok", "marker %q is kind %s but its text says %q; a stub is never a success: use kind = \"stub\"", m.ID, m.Kind, reStubWord().FindString(claim))
+			} else if reFAILWord().MatchString(claim) {
 				add(SeverityError, m.File, m.Line, "fail-as-ok", "marker %q is kind %s but its text says FAIL; use kind = \"fail\"", m.ID, m.Kind)
 			}
 		case verify.KindStub:
-			if reOKWord.MatchString(claim) {
-				add(SeverityError, m.File, m.Line, "stub-says-ok", "stub marker %q says %q; a stub must not claim success: say stub or placeholder instead", m.ID, reOKWord.FindString(claim))
+			if reOKWord().MatchString(claim) {
+				add(SeverityError, m.File, m.Line, "stub-says-ok", "stub marker %q says %q; a stub must not claim success: say stub or placeholder instead", m.ID, reOKWord().FindString(claim))
 			}
 		}
 	}

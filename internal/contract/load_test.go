@@ -493,7 +493,8 @@ func TestUpstreamKindWords(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	words := []string{"ok", "OK", "Ok", "ready", "READY", "fail", "FAIL", "Failed", "FAILED", "FAILURE", "failure",
-		"panic", "PANICKED", "stub", "Stubbed", "placeholder", "okay", "x_ok", "ok2", "ſtub", "oK", "vfs", "é"}
+		"panic", "PANICKED", "stub", "Stubbed", "placeholder", "okay", "x_ok", "ok2", "ſtub", "oK", "vfs", "é",
+		"PlaceHolder", "placeholders", "o", "K", "ready_", "panickedpanicked"}
 	seps := []string{" ", ":", "_", "-", "(", ")", ".", "", "9", "é"}
 	for range 5000 {
 		var b strings.Builder

@@ -5,7 +5,7 @@ import (
 	"io/fs"
 	"regexp"
 	"sort"
-	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/taskproof/taskproof/internal/verify"
@@ -68,7 +68,7 @@ func (c *Contract) loadManifest(fsys fs.FS, f *fileCtx, doc map[string]any) erro
 		if hasInclude {
 			return &Error{File: f.name, Line: f.lay.line(0, "", "include"), Msg: "[include] is only valid with schema_version = \"2\""}
 		}
-		return c.manifestBody(f, doc, "")
+		return c.manifestBody(f, doc, "", nil, false)
 	case "2":
 		c.format = FormatManifestV2
 	default:
@@ -88,30 +88,39 @@ func (c *Contract) loadManifest(fsys fs.FS, f *fileCtx, doc map[string]any) erro
 	}
 	// Upstream loads categories in this order; the order of markers across
 	// files follows it (lexicographic within a glob).
+	var pats []includePattern
+	var sections []string
 	for _, cat := range []struct{ key, section string }{{"phases", "phase"}, {"markers", "marker"}, {"profiles", "profile"}} {
 		pat, ok, err := it.str(cat.key)
 		if err != nil {
-			return err
+			pats = append(pats, includePattern{err: err})
+			break
 		}
-		if !ok {
-			continue
+		if ok {
+			pats = append(pats, includePattern{pattern: pat, line: it.line(cat.key)})
+			sections = append(sections, cat.section)
 		}
-		names, err := expandInclude(fsys, f, it.line(cat.key), pat)
-		if err != nil {
-			return err
+	}
+	q := queueIncludes(fsys, f, pats, func(inc *includedFile) {
+		inc.markers, inc.markersDecoded = decodeMarkerTables(&fileCtx{name: inc.name, lay: inc.lay}, inc.doc), true
+	})
+	defer q.stop()
+	for gi, g := range q.groups {
+		if g.err != nil {
+			return g.err
 		}
-		for _, inc := range readIncluded(fsys, names) {
-			name := inc.name
-			idoc, ifc, err := c.addFile(f, it.line(cat.key), inc)
+		for k := range g.names {
+			inc := q.file(g.first + k)
+			idoc, ifc, err := c.addFile(f, g.line, inc)
 			if err != nil {
 				return err
 			}
-			for _, k := range []string{"meta", "include"} {
-				if _, ok := idoc[k]; ok {
-					return &Error{File: name, Line: ifc.lay.line(0, "", k), Msg: fmt.Sprintf("[%s] in an included file; only the root manifest has [meta] and [include]", k)}
+			for _, key := range []string{"meta", "include"} {
+				if _, ok := idoc[key]; ok {
+					return &Error{File: ifc.name, Line: ifc.lay.line(0, "", key), Msg: fmt.Sprintf("[%s] in an included file; only the root manifest has [meta] and [include]", key)}
 				}
 			}
-			if err := c.manifestBody(ifc, idoc, cat.section); err != nil {
+			if err := c.manifestBody(ifc, idoc, sections[gi], inc.markers, inc.markersDecoded); err != nil {
 				return err
 			}
 		}
@@ -121,8 +130,10 @@ func (c *Contract) loadManifest(fsys fs.FS, f *fileCtx, doc map[string]any) erro
 }
 
 // manifestBody reads phase, profile and marker tables of one file. only
-// restricts the file to one category ("" = any, for schema v1).
-func (c *Contract) manifestBody(f *fileCtx, doc map[string]any, only string) error {
+// restricts the file to one category ("" = any, for schema v1). markers
+// are the file's marker tables when decoded is true (decodeMarkerTables
+// ran ahead), else it decodes them.
+func (c *Contract) manifestBody(f *fileCtx, doc map[string]any, only string, markers []markerOutcome, decoded bool) error {
 	root := tbl{f: f, m: doc, what: f.name}
 	allowed := []string{"phase", "profile", "marker"}
 	if only != "" {
@@ -182,107 +193,186 @@ func (c *Contract) manifestBody(f *fileCtx, doc map[string]any, only string) err
 	}); err != nil {
 		return err
 	}
-	if mm, ok, err := root.sub("marker"); err != nil {
-		return err
-	} else if ok {
-		for _, lit := range declarationOrder(f.lay, mm) {
-			body, isMap := mm[lit].(map[string]any)
-			mt := root.child(body, 0, fmt.Sprintf("[marker.%q]", lit), "marker", lit)
-			if !isMap {
-				return mt.errf("", "must be a table, got %s", typeName(mm[lit]))
-			}
-			m, err := c.decodeManifestMarker(mt, lit)
-			if err != nil {
-				return err
-			}
-			c.addMarker(m)
+	if !decoded {
+		markers = decodeMarkerTables(f, doc)
+	}
+	for _, o := range markers {
+		if o.err != nil {
+			return o.err
 		}
+		if o.problem != nil {
+			c.problems = append(c.problems, *o.problem)
+		}
+		c.addMarker(o.m)
 	}
 	return nil
 }
 
-// declarationOrder returns the marker literals in the order their headers
-// appear in the file (upstream preserves it), then any others sorted.
-func declarationOrder(lay *layout, mm map[string]any) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, s := range lay.sections {
-		if len(s.path) == 2 && s.path[0] == "marker" && !s.array {
-			if _, ok := mm[s.path[1]]; ok && !seen[s.path[1]] {
-				seen[s.path[1]] = true
-				out = append(out, s.path[1])
-			}
-		}
+// markerOutcome is one [marker."LITERAL"] table decoded: the marker and
+// the problem it has, or the error that ends loading.
+type markerOutcome struct {
+	m       *markerDecl
+	problem *Finding
+	err     error
+}
+
+// decodeMarkerTables decodes the [marker."LITERAL"] tables of one file in
+// declaration order; an error ends the list. It depends on the file alone,
+// so an include's runs ahead on the goroutine that decoded it, and the
+// loader only adds the markers in order.
+func decodeMarkerTables(f *fileCtx, doc map[string]any) []markerOutcome {
+	root := tbl{f: f, m: doc, what: f.name}
+	mm, ok, err := root.sub("marker")
+	if err != nil {
+		return []markerOutcome{{err: err}}
 	}
-	for _, k := range sortedKeys(mm) {
-		if !seen[k] {
-			out = append(out, k)
+	if !ok {
+		return nil
+	}
+	order := declarationOrder(f.lay, mm)
+	out := make([]markerOutcome, 0, len(order))
+	decls := make([]markerDecl, len(order)) // one allocation for the file
+	for i, d := range order {
+		lit := d.lit
+		body, isMap := mm[lit].(map[string]any)
+		var mt tbl
+		if d.sec != nil {
+			mt = root.labeled(body, 0, quotedLabel, d.sec.path...)
+			mt.sec = d.sec
+		} else {
+			mt = root.labeled(body, 0, quotedLabel, "marker", lit)
+		}
+		if !isMap {
+			return append(out, markerOutcome{err: mt.errf("", "must be a table, got %s", typeName(mm[lit]))})
+		}
+		o := decodeManifestMarker(mt, lit, &decls[i])
+		out = append(out, o)
+		if o.err != nil {
+			return out
 		}
 	}
 	return out
 }
 
-func (c *Contract) decodeManifestMarker(mt tbl, lit string) (*markerDecl, error) {
+// declaredMarker is a marker literal and, when it has one, the header of
+// its table.
+type declaredMarker struct {
+	lit string
+	sec *section
+}
+
+// declarationOrder returns the marker literals in the order their headers
+// appear in the file (upstream preserves it), then any others sorted. Each
+// comes with the section of its header (the first with its path), so that
+// locating its keys needs no lookup.
+func declarationOrder(lay *layout, mm map[string]any) []declaredMarker {
+	out := make([]declaredMarker, 0, len(mm))
+	seen := make(map[string]bool, len(mm))
+	arrays := false // [[marker."x"]] would be the first section of its path
+	for i := range lay.sections {
+		s := &lay.sections[i]
+		if len(s.path) == 2 && s.path[0] == "marker" {
+			if s.array {
+				arrays = true
+				continue
+			}
+			if _, ok := mm[s.path[1]]; ok && !seen[s.path[1]] {
+				seen[s.path[1]] = true
+				out = append(out, declaredMarker{lit: s.path[1], sec: s})
+			}
+		}
+	}
+	if arrays {
+		for i := range out {
+			out[i].sec = nil
+		}
+	}
+	if len(out) == len(mm) {
+		return out
+	}
+	for _, k := range sortedKeys(mm) {
+		if !seen[k] {
+			out = append(out, declaredMarker{lit: k})
+		}
+	}
+	return out
+}
+
+// decodeManifestMarker decodes one marker table into m.
+func decodeManifestMarker(mt tbl, lit string, m *markerDecl) markerOutcome {
 	if err := mt.known(manifestMarkerKeys...); err != nil {
-		return nil, err
+		return markerOutcome{err: err}
 	}
 	if lit == "" {
-		return nil, mt.errf("", "a marker literal must not be empty")
+		return markerOutcome{err: mt.errf("", "a marker literal must not be empty")}
 	}
-	m := &markerDecl{ID: lit, Text: lit, Mode: verify.Substring, Kind: upstreamKind(lit), File: mt.f.name, Line: mt.line("")}
+	*m = markerDecl{ID: lit, Text: lit, Mode: verify.Substring, Kind: upstreamKind(lit), File: mt.f.name, Line: mt.line("")}
+	o := markerOutcome{m: m}
 	phase, ok, err := mt.str("phase")
 	if err != nil {
-		return nil, err
+		return markerOutcome{err: err}
 	}
 	if !ok || phase == "" {
-		c.problem(m.File, m.Line, "unknown-phase", "marker %q has no phase; expected phase = \"NAME\"", lit)
+		o.problem = &Finding{Severity: SeverityError, File: m.File, Line: m.Line, Rule: "unknown-phase", Message: fmt.Sprintf("marker %q has no phase; expected phase = \"NAME\"", lit)}
 	} else {
 		m.Phase = mt.ref("phase", phase)
 	}
 	if m.Proves, _, err = mt.str("proves"); err != nil {
-		return nil, err
+		return markerOutcome{err: err}
 	}
 	if _, _, err := mt.str("introduced_in"); err != nil {
-		return nil, err
+		return markerOutcome{err: err}
 	}
-	for _, g := range []struct {
+	for _, g := range [...]struct {
 		key string
 		dst *[]ref
 	}{{"emit_when", &m.EmitWhen}, {"emit_when_not", &m.EmitWhenNot}, {"forbidden_when", &m.ForbiddenWhen}} {
+		if _, ok := mt.m[g.key]; !ok {
+			continue // most markers have no gate
+		}
 		gm, ok, err := mt.sub(g.key)
 		if err != nil {
-			return nil, err
+			return markerOutcome{err: err}
 		}
 		if !ok {
 			continue
 		}
-		gt := tbl{f: mt.f, m: gm, path: mt.path, n: mt.n, what: mt.what + " " + g.key}
+		gt := mt
+		gt.m, gt.inner = gm, g.key
 		if err := gt.known("profile"); err != nil {
-			return nil, err
+			return markerOutcome{err: err}
 		}
 		names, err := gt.strList("profile", true)
 		if err != nil {
-			return nil, err
+			return markerOutcome{err: err}
 		}
 		if len(names) == 0 {
-			return nil, mt.errf(g.key, "%s needs profile = \"NAME\" or profile = [\"A\", \"B\"]", g.key)
+			return markerOutcome{err: mt.errf(g.key, "%s needs profile = \"NAME\" or profile = [\"A\", \"B\"]", g.key)}
 		}
 		for _, n := range names {
 			*g.dst = append(*g.dst, ref{Name: n, File: mt.f.name, Line: mt.line(g.key)})
 		}
 	}
-	return m, nil
+	return o
 }
 
 // Upstream markers carry no kind; the literal says it by convention
 // (`... ok`, `... ready`, `... FAIL`).
+// They compile on first use: most runs classify ASCII literals only
+// (upstreamKind) and never need them, and every process pays for a
+// package-level regexp at start-up.
 var (
-	reStubWord  = regexp.MustCompile(`(?i)\b(stub|stubbed|placeholder)\b`)
-	reFAILWord  = regexp.MustCompile(`\bFAIL(ED|URE)?\b`)
-	reOKWord    = regexp.MustCompile(`(?i)\bok\b`)
-	reFailWord  = regexp.MustCompile(`(?i)\b(fail|failed|failure|panic|panicked)\b`)
-	reReadyWord = regexp.MustCompile(`(?i)\bready\b`)
+	reStubWord  = lazyRegexp(`(?i)\b(stub|stubbed|placeholder)\b`)
+	reFAILWord  = lazyRegexp(`\bFAIL(ED|URE)?\b`)
+	reOKWord    = lazyRegexp(`(?i)\bok\b`)
+	reFailWord  = lazyRegexp(`(?i)\b(fail|failed|failure|panic|panicked)\b`)
+	reReadyWord = lazyRegexp(`(?i)\bready\b`)
 )
+
+// lazyRegexp returns a function compiling expr once, on its first call.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // upstreamKind classifies an upstream literal: stub words win (a stub is
 // never a success), an upper-case FAIL is a failure, then ok, other
@@ -307,22 +397,32 @@ func upstreamKind(lit string) verify.Kind {
 			j++
 		}
 		w := lit[i:j]
-		switch {
-		case strings.EqualFold(w, "stub"), strings.EqualFold(w, "stubbed"), strings.EqualFold(w, "placeholder"):
-			stub = true
-		case w == "FAIL", w == "FAILED", w == "FAILURE":
+		i = j
+		if len(w) < 2 || len(w) > len("placeholder") {
+			continue // no word of interest
+		}
+		switch w {
+		case "FAIL", "FAILED", "FAILURE":
 			failUpper = true
 		}
-		switch {
-		case strings.EqualFold(w, "ok"):
+		var buf [len("placeholder")]byte
+		for k := 0; k < len(w); k++ {
+			c := w[k]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[k] = c
+		}
+		switch string(buf[:len(w)]) {
+		case "stub", "stubbed", "placeholder":
+			stub = true
+		case "ok":
 			ok = true
-		case strings.EqualFold(w, "fail"), strings.EqualFold(w, "failed"), strings.EqualFold(w, "failure"),
-			strings.EqualFold(w, "panic"), strings.EqualFold(w, "panicked"):
+		case "fail", "failed", "failure", "panic", "panicked":
 			fail = true
-		case strings.EqualFold(w, "ready"):
+		case "ready":
 			ready = true
 		}
-		i = j
 	}
 	switch {
 	case stub:
@@ -348,15 +448,15 @@ func isWordByte(c byte) bool {
 // literals with non-ASCII text (where case folding reaches beyond ASCII).
 func upstreamKindRegexp(lit string) verify.Kind {
 	switch {
-	case reStubWord.MatchString(lit):
+	case reStubWord().MatchString(lit):
 		return verify.KindStub
-	case reFAILWord.MatchString(lit):
+	case reFAILWord().MatchString(lit):
 		return verify.KindFail
-	case reOKWord.MatchString(lit):
+	case reOKWord().MatchString(lit):
 		return verify.KindOK
-	case reFailWord.MatchString(lit):
+	case reFailWord().MatchString(lit):
 		return verify.KindFail
-	case reReadyWord.MatchString(lit):
+	case reReadyWord().MatchString(lit):
 		return verify.KindReady
 	}
 	return verify.KindDiag

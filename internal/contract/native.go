@@ -153,14 +153,18 @@ func (c *Contract) loadNative(fsys fs.FS, f *fileCtx, doc map[string]any, seen m
 	if err := c.nativeBody(f, doc, defMode, true); err != nil {
 		return err
 	}
-	for _, pat := range includes {
-		line := f.lay.elementLine(0, "include", pat, "contract")
-		names, err := expandInclude(fsys, f, line, pat)
-		if err != nil {
-			return err
+	pats := make([]includePattern, len(includes))
+	for i, pat := range includes {
+		pats[i] = includePattern{pattern: pat, line: f.lay.elementLine(0, "include", pat, "contract")}
+	}
+	q := queueIncludes(fsys, f, pats, nil)
+	defer q.stop()
+	for _, g := range q.groups {
+		if g.err != nil {
+			return g.err
 		}
-		for _, inc := range readIncluded(fsys, names) {
-			idoc, ifc, err := c.addFile(f, line, inc)
+		for k := range g.names {
+			idoc, ifc, err := c.addFile(f, g.line, q.file(g.first+k))
 			if err != nil {
 				return err
 			}
@@ -227,7 +231,7 @@ func (c *Contract) nativeBody(f *fileCtx, doc map[string]any, defMode verify.Mod
 		return err
 	}
 	for i, body := range ms {
-		mt := root.child(body, i, fmt.Sprintf("[[marker]] #%d", i+1), "marker")
+		mt := root.labeled(body, i, arrayLabel, "marker")
 		m, err := decodeNativeMarker(mt, defMode)
 		if err != nil {
 			return err
@@ -241,7 +245,7 @@ func (c *Contract) nativeBody(f *fileCtx, doc map[string]any, defMode verify.Mod
 		return err
 	}
 	for i, body := range rs {
-		rt := root.child(body, i, fmt.Sprintf("[[rule]] #%d", i+1), "rule")
+		rt := root.labeled(body, i, arrayLabel, "rule")
 		if err := rt.known(ruleKeys...); err != nil {
 			return err
 		}
@@ -289,7 +293,7 @@ func (c *Contract) nativeBody(f *fileCtx, doc map[string]any, defMode verify.Mod
 			return err
 		}
 		for i, body := range pats {
-			pt := ft.child(body, i, fmt.Sprintf("[[forbid.pattern]] #%d", i+1), "forbid", "pattern")
+			pt := ft.labeled(body, i, arrayLabel, "forbid", "pattern")
 			if err := pt.known(patternKeys...); err != nil {
 				return err
 			}

@@ -158,7 +158,7 @@ func (c *Contract) decodeLadders(f *fileCtx, root tbl) error {
 			case string:
 				entry.Text = v
 			case map[string]any:
-				et := tbl{f: f, m: v, path: lt.path, n: lt.n, what: fmt.Sprintf("%s entries[%d]", lt.what, i)}
+				et := tbl{f: f, m: v, path: lt.path, n: lt.n, what: fmt.Sprintf("%s entries[%d]", lt.name(), i)}
 				if err := et.known(ladderEntryKeys...); err != nil {
 					return err
 				}

@@ -3,8 +3,11 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/taskproof/taskproof/internal/verify"
 )
@@ -238,14 +241,14 @@ func isTruthy(v string) bool {
 //   - anything else is allowed: `proves` and ok/ready wording are
 //     documentation, and the manifest says nothing about presence.
 func manifestStatus(m *markerDecl, chain []*profileDecl, gates map[string]gate) (status, string) {
-	at := func(rs []ref) string { return fmt.Sprintf("%s:%d", rs[0].File, rs[0].Line) }
+	at := func(rs []ref) string { return position(rs[0].File, rs[0].Line) }
 	for _, p := range chain {
 		if refsHave(m.ForbiddenWhen, p.Name) {
-			return stForbidden, fmt.Sprintf("forbidden_when names %s at %s", p.Name, at(m.ForbiddenWhen))
+			return stForbidden, "forbidden_when names " + p.Name + " at " + at(m.ForbiddenWhen)
 		}
 	}
 	if m.Kind == verify.KindFail {
-		return stForbidden, fmt.Sprintf("the literal reports a failure (kind fail) at %s:%d", m.File, m.Line)
+		return stForbidden, "the literal reports a failure (kind fail) at " + position(m.File, m.Line)
 	}
 	if len(m.EmitWhen) > 0 {
 		// A gate covers the profile that declares it and the profiles
@@ -265,15 +268,21 @@ func manifestStatus(m *markerDecl, chain []*profileDecl, gates map[string]gate) 
 			}
 		}
 		if !named {
-			return stUnexpected, fmt.Sprintf("emit_when at %s names no profile of this chain", at(m.EmitWhen))
+			return stUnexpected, "emit_when at " + at(m.EmitWhen) + " names no profile of this chain"
 		}
 	}
 	for _, p := range chain {
 		if refsHave(m.EmitWhenNot, p.Name) {
-			return stUnexpected, fmt.Sprintf("emit_when_not names %s at %s", p.Name, at(m.EmitWhenNot))
+			return stUnexpected, "emit_when_not names " + p.Name + " at " + at(m.EmitWhenNot)
 		}
 	}
-	return stAllowed, fmt.Sprintf("declared at %s:%d (a proof-manifest does not say which markers must appear)", m.File, m.Line)
+	return stAllowed, "declared at " + position(m.File, m.Line) + " (a proof-manifest does not say which markers must appear)"
+}
+
+// position is file:line. Every marker of a manifest gets a reason naming
+// one, so it is built without fmt.
+func position(file string, line int) string {
+	return file + ":" + strconv.Itoa(line)
 }
 
 func refsHave(rs []ref, name string) bool {
@@ -309,12 +318,21 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 			spec.Phases = append(spec.Phases, p.Name)
 		}
 	}
-	idx := map[string]int{}       // id -> index in spec.Markers
-	status := map[string]status{} // id -> status in this profile
-	decl := map[string]*markerDecl{}
+	// idx maps an id to its index in spec.Markers, for order edges; a
+	// contract without any (a proof-manifest) needs none.
+	var idx map[string]int
+	if c.format == FormatTaskproof || len(c.rules) > 0 || slices.ContainsFunc(c.markers, func(m *markerDecl) bool { return len(m.After) > 0 }) {
+		idx = make(map[string]int, len(c.markers))
+	}
+	// Sized up front: a manifest has hundreds of markers. Lists that stay
+	// empty stay nil.
+	var n [stForbidden + 1]int
+	for _, s := range st {
+		n[min(s, stForbidden)]++
+	}
+	spec.Markers = presized(n[stRequired] + n[stAllowed])
+	spec.Unexpected = presized(n[stUnset] + n[stUnexpected])
 	for i, m := range c.markers {
-		status[m.ID] = st[i]
-		decl[m.ID] = m
 		vm := verify.Marker{
 			ID: m.ID, Text: m.Text, Mode: m.Mode, Pattern: m.Pattern, Kind: m.Kind,
 			Phase: m.Phase.Name, Max: m.Max, Source: m.File, Line: m.Line, Why: why[i],
@@ -323,10 +341,14 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 		case stRequired:
 			vm.Required = true
 			vm.Min = max(m.Min, 1)
-			idx[m.ID] = len(spec.Markers)
+			if idx != nil {
+				idx[m.ID] = len(spec.Markers)
+			}
 			spec.Markers = append(spec.Markers, vm)
 		case stAllowed:
-			idx[m.ID] = len(spec.Markers)
+			if idx != nil {
+				idx[m.ID] = len(spec.Markers)
+			}
 			spec.Markers = append(spec.Markers, vm)
 		case stForbidden:
 			vm.Max = 0
@@ -345,7 +367,7 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 			return nil // X cannot appear in this profile, the rule is moot
 		}
 		if _, ok := idx[to.Name]; !ok {
-			return &Error{File: to.File, Line: to.Line, Msg: fmt.Sprintf("%s: %q must come after %q, but %q is %s in profile %q, so %q could never pass; allow or require %q in this profile or drop the constraint", what, from, to.Name, to.Name, status[to.Name], leaf.Name, from, to.Name)}
+			return &Error{File: to.File, Line: to.Line, Msg: fmt.Sprintf("%s: %q must come after %q, but %q is %s in profile %q, so %q could never pass; allow or require %q in this profile or drop the constraint", what, from, to.Name, to.Name, statusOf(c.markers, st, to.Name), leaf.Name, from, to.Name)}
 		}
 		spec.Markers[i].After = append(spec.Markers[i].After, to.Name)
 		return nil
@@ -372,7 +394,7 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 		spec.Markers[i].After = dedupe(spec.Markers[i].After)
 	}
 	if cyc := findCycle(spec.Markers, idx); len(cyc) > 0 {
-		m := decl[cyc[0]]
+		m := c.byID[cyc[0]]
 		return nil, &Error{File: m.File, Line: m.Line, Msg: fmt.Sprintf("order cycle in profile %q: %s; no log can satisfy it", leaf.Name, strings.Join(append(cyc, cyc[0]), " after "))}
 	}
 	r := &resolution{spec: spec, leaf: leaf, chain: chain}
@@ -410,13 +432,32 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 	return r, nil
 }
 
+// statusOf is the status (in st) of the marker with id, stUnset when
+// none has it.
+func statusOf(markers []*markerDecl, st []status, id string) status {
+	for i, m := range markers {
+		if m.ID == id {
+			return st[i]
+		}
+	}
+	return stUnset
+}
+
+// presized returns an empty list with room for n markers, nil for none.
+func presized(n int) []verify.Marker {
+	if n == 0 {
+		return nil
+	}
+	return make([]verify.Marker, 0, n)
+}
+
 // presenceGroup adds a proof-manifest's presence rule. The manifest does
 // not say which markers must appear (upstream keeps that list in its
 // harness), and nothing to prove is never a pass, so a run must at least
 // print one marker the profile expects: an empty or foreign log never
 // passes. It is deliberately weak; a ladder (an overlay) replaces it.
 func (c *Contract) presenceGroup(r *resolution) {
-	var members []string
+	members := make([]string, 0, len(r.spec.Markers))
 	for _, m := range r.spec.Markers {
 		if !m.Required {
 			members = append(members, m.ID)
@@ -511,11 +552,12 @@ func findCycle(ms []verify.Marker, idx map[string]int) []string {
 	color := make([]int, len(ms))
 	parent := make([]int, len(ms))
 	type frame struct{ node, next int }
+	var stack []frame
 	for start := range ms {
 		if color[start] != white {
 			continue
 		}
-		stack := []frame{{start, 0}}
+		stack = append(stack[:0], frame{start, 0})
 		color[start] = grey
 		parent[start] = -1
 		for len(stack) > 0 {
@@ -566,14 +608,32 @@ func (c *Contract) undeclaredNamespaces() []string {
 	var out []string
 	for _, m := range c.markers {
 		ns, _, ok := strings.Cut(m.Text, ": ")
-		if !ok || ns == "" || strings.ToUpper(ns) != ns || strings.ToLower(ns) == ns {
+		if !ok || ns == "" || !upperCase(ns) {
 			continue
 		}
-		if p := ns + ": "; !seen[p] {
-			seen[p] = true
-			out = append(out, p)
+		if !seen[ns] {
+			seen[ns] = true
+			out = append(out, ns+": ")
 		}
 	}
 	sort.Strings(out)
 	return out
+}
+
+// upperCase reports whether s has an upper-case letter and no lower-case
+// one (it changes when lowered, not when uppered); ASCII without
+// allocating, as every marker of a manifest asks.
+func upperCase(s string) bool {
+	upper := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return strings.ToUpper(s) == s && strings.ToLower(s) != s
+		case 'a' <= c && c <= 'z':
+			return false
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		}
+	}
+	return upper
 }

@@ -651,3 +651,14 @@ func lines(v any) string {
 	}
 	return fmt.Sprintf("  %#v", v)
 }
+
+// upperCase must agree with its definition by case mapping, which it
+// shortcuts for ASCII.
+func TestUpperCase(t *testing.T) {
+	for _, s := range []string{"SELFTEST", "KSELFTEST", "selftest", "SelfTest", "X86", "86", "", "_", "A_B-C", "ÉTAT", "état", "ÉTAt", "Σ", "ß", "ǅ", "A\xffB", "a\xff"} {
+		want := strings.ToUpper(s) == s && strings.ToLower(s) != s
+		if got := upperCase(s); got != want {
+			t.Errorf("upperCase(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -141,6 +141,13 @@ type cachedFS struct {
 	r   *Repo
 }
 
+// Stat and ReadDir reach the directory's own (os.DirFS), one system call
+// each: without them fs.Stat and fs.Glob, which resolve a contract's
+// includes, open every file and directory to ask.
+func (f cachedFS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(f.FS, name) }
+
+func (f cachedFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(f.FS, name) }
+
 func (f cachedFS) ReadFile(name string) ([]byte, error) {
 	if !fs.ValidPath(name) {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrInvalid}
