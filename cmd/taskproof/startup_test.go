@@ -22,13 +22,6 @@ import (
 	"testing"
 )
 
-// initExempt are the packages whose package-level work belongs to work in
-// progress elsewhere: the contract package still compiles its lint and
-// manifest patterns at init. Remove an entry once that package is lazy.
-var initExempt = map[string]string{
-	"github.com/taskproof/taskproof/internal/contract": "contract's patterns are compiled at init (not yet lazy)",
-}
-
 // initAllocBudget is the most allocations one of our packages may make in
 // its initialisation: room for small maps and a few sync.OnceValue
 // closures (2 allocations each), well under one compiled regexp with a
@@ -68,9 +61,6 @@ func TestStartupInitAllocs(t *testing.T) {
 			continue
 		}
 		ours++
-		if _, ok := initExempt[pkg]; ok {
-			continue
-		}
 		budget := initAllocBudget
 		if pkg == "main" {
 			budget = initAllocBudgetMain
@@ -102,10 +92,6 @@ func TestNoRegexpCompiledAtInit(t *testing.T) {
 				return nil
 			}
 			if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-				return nil
-			}
-			rel, _ := filepath.Rel(root, filepath.Dir(path))
-			if _, ok := initExempt["github.com/taskproof/taskproof/"+filepath.ToSlash(rel)]; ok {
 				return nil
 			}
 			files++
