@@ -1,7 +1,7 @@
 #include "textflag.h"
 
-// func byteMasks(p []byte, c byte, out []uint64)
-TEXT ·byteMasks(SB), NOSPLIT, $0-56
+// func byteMasksSSE2(p []byte, c byte, out []uint64)
+TEXT ·byteMasksSSE2(SB), NOSPLIT, $0-56
 	MOVQ p_base+0(FP), SI
 	MOVBQZX c+24(FP), AX
 	MOVQ out_base+32(FP), DI
@@ -39,4 +39,32 @@ loop:
 	JMP  loop
 
 done:
+	RET
+
+// func byteMasksAVX2(p []byte, c byte, out []uint64)
+TEXT ·byteMasksAVX2(SB), NOSPLIT, $0-56
+	MOVQ p_base+0(FP), SI
+	MOVBQZX c+24(FP), AX
+	MOVQ out_base+32(FP), DI
+	MOVQ out_len+40(FP), CX
+	MOVQ AX, X0
+	VPBROADCASTB X0, Y0
+
+avxloop:
+	TESTQ CX, CX
+	JZ    avxdone
+	VPCMPEQB 0(SI), Y0, Y1
+	VPCMPEQB 32(SI), Y0, Y2
+	VPMOVMSKB Y1, AX
+	VPMOVMSKB Y2, BX
+	SHLQ $32, BX
+	ORQ  BX, AX
+	MOVQ AX, (DI)
+	ADDQ $64, SI
+	ADDQ $8, DI
+	DECQ CX
+	JMP  avxloop
+
+avxdone:
+	VZEROUPPER
 	RET

@@ -28,12 +28,15 @@ func TestByteMasks(t *testing.T) {
 			}
 		}
 		off := r.IntN(len(p) - 64*n + 1) // unaligned starts too
-		got, want := make([]uint64, n), make([]uint64, n)
-		byteMasks(p[off:off+64*n], c, got)
+		want := make([]uint64, n)
 		byteMasksGeneric(p[off:off+64*n], c, want)
-		for i := range got {
-			if got[i] != want[i] {
-				t.Fatalf("round %d: word %d = %064b, want %064b", round, i, got[i], want[i])
+		for name, masks := range byteMaskImpls() {
+			got := make([]uint64, n)
+			masks(p[off:off+64*n], c, got)
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("%s, round %d: word %d = %064b, want %064b", name, round, i, got[i], want[i])
+				}
 			}
 		}
 	}

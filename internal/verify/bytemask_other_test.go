@@ -1,0 +1,7 @@
+//go:build !amd64
+
+package verify
+
+func byteMaskImpls() map[string]func([]byte, byte, []uint64) {
+	return map[string]func([]byte, byte, []uint64){"byteMasks": byteMasks}
+}
