@@ -281,7 +281,7 @@ func (v *Verifier) quiet(p []byte, pos, nl, e int, lh *literalHits, r *region) b
 	}
 	s := p[pos:e]
 	r.sawText = true
-	if v.edgeBytes[s[0]]&firstByte == 0 && v.edgeBytes[s[len(s)-1]]&lastByte == 0 && len(s) > v.maxExact && !(v.lazy && lh.min < nl) {
+	if !hasPair(&v.firstPairs, s[0], at(s, 1)) && !hasPair(&v.lastPairs, at(s, len(s)-2), s[len(s)-1]) && len(s) > v.maxExact && !(v.lazy && lh.min < nl) {
 		return true // none of the rules below can apply
 	}
 	if len(s) <= v.maxExact {
@@ -343,28 +343,67 @@ func (v *Verifier) quiet(p []byte, pos, nl, e int, lh *literalHits, r *region) b
 	return true
 }
 
-// Bits of Verifier.edgeBytes.
-const (
-	firstByte = 1 << iota
-	lastByte
-)
-
-// quietEdges fills v.edgeBytes from the rules of quiet: a line can fail
-// to be quiet through its first byte (a trie marker, a namespace, a prefix
-// token before either) or its last (a suffix marker, a failure word), the
-// rest being its length, the exact markers and the anchored literals.
+// quietEdges fills v.firstPairs and v.lastPairs from the rules of quiet:
+// a line can fail to be quiet through its first bytes (a trie marker, a
+// namespace, a prefix token before either) or its last (a suffix marker,
+// punctuation, the end of a failure word), the rest being its length, the
+// exact markers and the anchored literals. A byte that is not there (a
+// line of one byte) is 0.
 func (v *Verifier) quietEdges() {
-	for c := range 256 {
-		var b uint8
-		if v.trie != nil && v.trie.root[c] != 0 || v.nsFirst[c] ||
-			mayStartToken(byte(c)) && (v.trie != nil && v.needBody || v.undeclared != nil) {
-			b |= firstByte
+	for a := range 256 {
+		if v.trie != nil && v.trie.root[a] != 0 || mayStartToken(byte(a)) && (v.trie != nil && v.needBody || v.undeclared != nil) {
+			for b := range 256 {
+				setPair(&v.firstPairs, byte(a), byte(b))
+			}
 		}
-		if v.suffix != nil && v.suffix.root[c] != 0 || charClass[c]&(ccClosePunct|ccFailEnd) != 0 {
-			b |= lastByte
-		}
-		v.edgeBytes[c] = b
 	}
+	for _, u := range v.undeclared {
+		for b := range 256 {
+			if len(u) == 1 || u[1] == byte(b) {
+				setPair(&v.firstPairs, u[0], byte(b))
+			}
+		}
+	}
+	for last := range 256 {
+		all := v.suffix != nil && v.suffix.root[last] != 0 || charClass[last]&ccClosePunct != 0
+		if !all && charClass[last]&ccFailEnd == 0 {
+			continue
+		}
+		for prev := range 256 {
+			if all || endsFailureWord(byte(prev), byte(last)) {
+				setPair(&v.lastPairs, byte(prev), byte(last))
+			}
+		}
+	}
+}
+
+// endsFailureWord reports whether prev and last could be the last two
+// letters of a failure word, folded as lastWordFailure folds them.
+func endsFailureWord(prev, last byte) bool {
+	for _, w := range failureWords {
+		if prev|0x20 == w[len(w)-2] && last|0x20 == w[len(w)-1] {
+			return true
+		}
+	}
+	return false
+}
+
+func setPair(set *[1 << 16 / 64]uint64, a, b byte) {
+	k := uint(a)<<8 | uint(b)
+	set[k/64] |= 1 << (k % 64)
+}
+
+func hasPair(set *[1 << 16 / 64]uint64, a, b byte) bool {
+	k := uint(a)<<8 | uint(b)
+	return set[k/64]&(1<<(k%64)) != 0
+}
+
+// at is s[i], or 0 when i is outside s.
+func at(s []byte, i int) byte {
+	if i < 0 || i >= len(s) {
+		return 0
+	}
+	return s[i]
 }
 
 // clone returns a copy of h for a worker: the same anchors, its own

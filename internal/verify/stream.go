@@ -39,20 +39,20 @@ type Verifier struct {
 	logPrefix     *anchoredMatcher
 	undeclared    [][]byte  // Spec.Undeclared prefixes
 	nsFirst       [256]bool // the first bytes of undeclared
-	// edgeBytes says which bytes make a line worth quiet's closer look
-	// when they start it (firstByte) or end it (lastByte); a line whose
-	// edges are neither is quiet without one (see quietEdges).
-	edgeBytes    [256]uint8
-	suffix       *prefixTrie // reversed exact texts: the texts that end a segment
-	needBody     bool        // prefix markers or near-miss probes: strip lead tokens
-	groups       []cgroup
-	alwaysGroup  bool // a group without triggers: it always applies
-	failureLines FailureLines
-	workers      int  // goroutines of a large write's first stage (parallel.go)
-	parallelMin  int  // the smallest chunk matched in two stages
-	twoStage     bool // the spec allows two stages
-	lineAnchors  bool // lines check their anchor literals themselves (the second stage)
-	regions      []region
+	// firstPairs and lastPairs say which first two and last two bytes
+	// make a line worth quiet's closer look (bit a<<8|b); a line whose
+	// edges are in neither is quiet without one (see quietEdges).
+	firstPairs, lastPairs [1 << 16 / 64]uint64
+	suffix                *prefixTrie // reversed exact texts: the texts that end a segment
+	needBody              bool        // prefix markers or near-miss probes: strip lead tokens
+	groups                []cgroup
+	alwaysGroup           bool // a group without triggers: it always applies
+	failureLines          FailureLines
+	workers               int  // goroutines of a large write's first stage (parallel.go)
+	parallelMin           int  // the smallest chunk matched in two stages
+	twoStage              bool // the spec allows two stages
+	lineAnchors           bool // lines check their anchor literals themselves (the second stage)
+	regions               []region
 
 	// Verification state.
 	counts       []int
