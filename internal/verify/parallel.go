@@ -133,13 +133,19 @@ func (v *Verifier) scanParallel(p []byte, pos int) int {
 			}
 		}
 		// This goroutine is one of the workers: one goroutine fewer to
-		// start and wake per chunk.
+		// start and wake per chunk. It first does what its caller asked
+		// to have done meanwhile (ReadFrom reads the next chunk); the
+		// others take its share of regions.
 		for range min(v.workers, len(regions)) - 1 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				work()
 			}()
+		}
+		if f := v.duringSift; f != nil {
+			v.duringSift = nil
+			f()
 		}
 		work()
 		wg.Wait()
@@ -418,68 +424,56 @@ func (h *literalHits) clone() literalHits {
 // adaptSample is how much of the stream literalSet.adapt looks at.
 const adaptSample = 64 << 10
 
-// readChunk is how much ReadFrom reads at once, and readAhead how many
-// chunks it reads ahead of matching.
-const (
-	readChunk = 1 << 20
-	readAhead = 3
-)
+// readChunk is how much ReadFrom reads at once.
+const readChunk = 1 << 20
 
 // ReadFrom writes everything r holds to v (io.Copy into a Verifier ends
-// here): one goroutine reads ahead in large chunks while the verifier
-// matches the previous ones on every core, so reading a log file and
-// matching it overlap. Memory stays bounded by readAhead+1 chunks.
+// here), in large chunks, two buffers in turn: the next chunk is read
+// while the first stage matches the current one on the other cores
+// (Verifier.duringSift), so reading a log file and matching it overlap
+// without a reading goroutine. A goroutine of its own took a core from
+// the first stage's workers each time it woke, which left them waiting
+// for a core at every chunk.
 func (v *Verifier) ReadFrom(r io.Reader) (int64, error) {
-	type chunk struct {
-		buf []byte
-		n   int
-		err error
-	}
-	free := make(chan []byte, readAhead+1)
-	for range readAhead + 1 {
-		free <- make([]byte, readChunk)
-	}
-	full := make(chan chunk, readAhead)
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		defer close(full)
-		for {
-			var buf []byte
-			select {
-			case buf = <-free:
-			case <-done:
-				return
-			}
-			n, err := io.ReadFull(r, buf)
-			if err == io.ErrUnexpectedEOF {
-				err = io.EOF
-			}
-			select {
-			case full <- chunk{buf, n, err}:
-			case <-done:
-				return
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
+	bufs := [2][]byte{make([]byte, readChunk), make([]byte, readChunk)}
+	n, err := readFull(r, bufs[0])
 	var total int64
-	for c := range full {
-		if c.n > 0 {
-			if _, err := v.Write(c.buf[:c.n]); err != nil {
-				return total, err
+	for i := 0; ; i ^= 1 {
+		var next int
+		var nextErr error
+		read := false
+		if err == nil {
+			v.duringSift = func() {
+				next, nextErr = readFull(r, bufs[i^1])
+				read = true
 			}
-			total += int64(c.n)
 		}
-		if c.err == io.EOF {
+		if n > 0 {
+			if _, werr := v.Write(bufs[i][:n]); werr != nil {
+				v.duringSift = nil
+				return total, werr
+			}
+			total += int64(n)
+		}
+		v.duringSift = nil
+		switch {
+		case err == io.EOF:
 			return total, nil
+		case err != nil:
+			return total, err
 		}
-		if c.err != nil {
-			return total, c.err
+		if !read {
+			next, nextErr = readFull(r, bufs[i^1])
 		}
-		free <- c.buf
+		n, err = next, nextErr
 	}
-	return total, nil
+}
+
+// readFull fills buf from r; a short last chunk ends with io.EOF.
+func readFull(r io.Reader, buf []byte) (int, error) {
+	n, err := io.ReadFull(r, buf)
+	if err == io.ErrUnexpectedEOF {
+		err = io.EOF
+	}
+	return n, err
 }

@@ -43,16 +43,19 @@ type Verifier struct {
 	// make a line worth quiet's closer look (bit a<<8|b); a line whose
 	// edges are in neither is quiet without one (see quietEdges).
 	firstPairs, lastPairs [1 << 16 / 64]uint64
-	suffix                *prefixTrie // reversed exact texts: the texts that end a segment
-	needBody              bool        // prefix markers or near-miss probes: strip lead tokens
-	groups                []cgroup
-	alwaysGroup           bool // a group without triggers: it always applies
-	failureLines          FailureLines
-	workers               int  // goroutines of a large write's first stage (parallel.go)
-	parallelMin           int  // the smallest chunk matched in two stages
-	twoStage              bool // the spec allows two stages
-	lineAnchors           bool // lines check their anchor literals themselves (the second stage)
-	regions               []region
+	// duringSift, when set, is run once by scanParallel while the first
+	// stage's other workers sift (ReadFrom reads the next chunk then).
+	duringSift   func()
+	suffix       *prefixTrie // reversed exact texts: the texts that end a segment
+	needBody     bool        // prefix markers or near-miss probes: strip lead tokens
+	groups       []cgroup
+	alwaysGroup  bool // a group without triggers: it always applies
+	failureLines FailureLines
+	workers      int  // goroutines of a large write's first stage (parallel.go)
+	parallelMin  int  // the smallest chunk matched in two stages
+	twoStage     bool // the spec allows two stages
+	lineAnchors  bool // lines check their anchor literals themselves (the second stage)
+	regions      []region
 
 	// Verification state.
 	counts       []int

@@ -1,8 +1,10 @@
 package verify
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -890,5 +892,63 @@ func TestUndeclared(t *testing.T) {
 	}
 	if _, err := New(&Spec{Markers: []Marker{{Text: "x", Required: true}}, Undeclared: []string{" "}}, Options{}); err == nil {
 		t.Fatal("an empty undeclared prefix must be refused")
+	}
+}
+
+// chunkyReader returns at most max bytes a Read, then err after data.
+type chunkyReader struct {
+	data []byte
+	max  int
+	err  error
+}
+
+func (c *chunkyReader) Read(p []byte) (int, error) {
+	if len(c.data) == 0 {
+		return 0, c.err
+	}
+	n := copy(p[:min(len(p), c.max)], c.data)
+	c.data = c.data[n:]
+	return n, nil
+}
+
+// TestReadFromMatchesWrite: ReadFrom, which reads the next chunk while
+// the first stage matches the current one, sees what one Write of the
+// whole log sees, over several chunks whose edges cut lines and markers,
+// with short reads; a read error comes back after what was read is
+// matched.
+func TestReadFromMatchesWrite(t *testing.T) {
+	var log bytes.Buffer
+	log.WriteString("noise\r\n")
+	for log.Len() < readChunk-3 {
+		log.WriteString("[INFO mm] AS-MAP: mapping tail 0x0000cf1a\r\n")
+	}
+	log.WriteString("boot ok\r\n") // across the first chunk's edge
+	for log.Len() < 2*readChunk+readChunk/2 {
+		log.WriteString("tick-tock of a long console line, nothing to see\r\n")
+	}
+	log.WriteString("ipc ok\r\nvfs ok\r\nSELFTEST: end\r\n")
+	data := log.Bytes()
+	want := verifyChunks(t, ladder(), Options{}, data, nil, End{})
+	if want.Verdict != Pass {
+		t.Fatalf("the log itself: %s %+v", want.Verdict, want.Failure)
+	}
+	for _, max := range []int{len(data), 4096, 1000} {
+		v := mustNew(t, ladder(), Options{})
+		n, err := v.ReadFrom(&chunkyReader{data: data, max: max, err: io.EOF})
+		if err != nil || n != int64(len(data)) {
+			t.Fatalf("reads of %d: ReadFrom = %d, %v; want %d, nil", max, n, err, len(data))
+		}
+		if diff := compareResults(want, v.Finish(End{})); diff != "" {
+			t.Errorf("reads of %d: %s", max, diff)
+		}
+	}
+	broken := errors.New("disk gone")
+	v := mustNew(t, ladder(), Options{})
+	n, err := v.ReadFrom(&chunkyReader{data: data[:readChunk+100], max: 1 << 20, err: broken})
+	if !errors.Is(err, broken) || n != int64(readChunk+100) {
+		t.Fatalf("ReadFrom over a failing reader = %d, %v; want %d, %v", n, err, readChunk+100, broken)
+	}
+	if got := v.Progress().Lines; got == 0 {
+		t.Fatalf("nothing of what was read before the error was matched")
 	}
 }
