@@ -584,56 +584,49 @@ func newLiteralSet(lits [][]byte, ids []int32) *literalSet {
 
 func newWindowTier(lits [][]byte, ids []int32, w, s int, sample []byte) *windowTier {
 	t := &windowTier{w: w, s: s, minLen: w + s - 1, ids: ids, bloom: new([bloomWords]uint64)}
-	// How many literals hold each window value. Sorting each literal's
-	// windows dedupes them without a map per literal: building the set is
-	// part of every command's start-up.
-	// The counts are runs of one sorted slice, found by binary search: a
-	// map of some 16,000 windows cost more to allocate and clear than
-	// this costs in all.
+	// How many literals hold each window value: an open-addressing table
+	// of the distinct windows (index holds j+1 for vals[j]), each counted
+	// once per literal (lastLit). Building the set is part of every
+	// command's start-up, and a long log's first chunk waits for it: a
+	// map, or sorting the 16,000 windows of the upstream manifest, cost
+	// several times more.
 	total := 0
 	for _, id := range ids {
 		total += max(len(lits[id])-w+1, 0)
 	}
-	all := make([]uint64, 0, total)
-	for _, id := range ids {
-		l := lits[id]
-		n := len(all)
-		for o := 0; o+w <= len(l); o++ {
-			all = append(all, window(l, o, w))
-		}
-		slices.Sort(all[n:])
-		all = all[:n+len(slices.Compact(all[n:]))]
-	}
-	slices.Sort(all)
-	vals, nums := all[:0], []int(nil) // deduped in place
-	for _, x := range all {
-		if len(vals) > 0 && x == vals[len(vals)-1] {
-			nums[len(nums)-1]++
-			continue
-		}
-		vals = append(vals, x)
-		nums = append(nums, 1)
-	}
-	// index finds a window's place in vals: an open-addressing table,
-	// since the sample below looks up tens of thousands of windows (a
-	// binary search each cost more than the rest of the build).
 	ib := uint(4)
-	for 1<<ib < 2*len(vals) {
+	for 1<<ib < 2*total {
 		ib++
 	}
 	index, imask := make([]int32, 1<<ib), uint64(1)<<ib-1
-	for j, x := range vals {
-		h := (x * tabMul) >> (64 - ib)
-		for index[h] != 0 {
-			h = (h + 1) & imask
-		}
-		index[h] = int32(j + 1)
-	}
+	vals := make([]uint64, 0, total)
+	nums := make([]int, 0, total)
+	lastLit := make([]int32, 0, total)
 	find := func(x uint64) int {
 		for h := (x * tabMul) >> (64 - ib); ; h = (h + 1) & imask {
 			j := index[h]
 			if j == 0 || vals[j-1] == x {
 				return int(j) - 1
+			}
+		}
+	}
+	for li, id := range ids {
+		l := lits[id]
+		for o := 0; o+w <= len(l); o++ {
+			x := window(l, o, w)
+			h := (x * tabMul) >> (64 - ib)
+			for index[h] != 0 && vals[index[h]-1] != x {
+				h = (h + 1) & imask
+			}
+			j := int(index[h]) - 1
+			if j < 0 {
+				vals, nums, lastLit = append(vals, x), append(nums, 0), append(lastLit, -1)
+				j = len(vals) - 1
+				index[h] = int32(len(vals))
+			}
+			if lastLit[j] != int32(li) {
+				lastLit[j] = int32(li)
+				nums[j]++
 			}
 		}
 	}
