@@ -10,12 +10,10 @@ import "math/bits"
 
 // lineEnds yields the '\n' positions of p[from:to] in order.
 type lineEnds struct {
-	p       []byte
 	base    int      // index in p of masks[0]'s bit 0
 	masks   []uint64 // bit j of masks[i]: p[base+64*i+j] == '\n'
 	i       int      // the word being read
 	cur     uint64   // its bits not yet yielded
-	to      int
 	scratch []uint64
 }
 
@@ -25,7 +23,7 @@ func (e *lineEnds) reset(p []byte, from, to int) {
 	if cap(e.scratch) < n {
 		e.scratch = make([]uint64, n)
 	}
-	e.p, e.base, e.to, e.masks = p, from, to, e.scratch[:n]
+	e.base, e.masks = from, e.scratch[:n]
 	whole := (to - from) / 64
 	byteMasks(p[from:from+64*whole], '\n', e.masks[:whole])
 	if whole < n { // the tail: fewer than 64 bytes
