@@ -202,7 +202,7 @@ func Check(ctx context.Context, m *Markers, in io.Reader, name string) (*report.
 		return nil, err
 	}
 	start := time.Now()
-	if _, err := io.CopyBuffer(v, ctxReader{ctx, in}, make([]byte, 256<<10)); err != nil {
+	if _, err := v.ReadFrom(ctxReader{ctx, in}); err != nil {
 		return nil, &kindError{ErrInfra, fmt.Errorf("read log %s: %w", name, err)}
 	}
 	res := v.Finish(verify.End{Exited: true})
