@@ -602,22 +602,20 @@ func newWindowTier(lits [][]byte, ids []int32, w, s int, sample []byte) *windowT
 	vals := make([]uint64, 0, total)
 	nums := make([]int, 0, total)
 	lastLit := make([]int32, 0, total)
-	find := func(x uint64) int {
-		for h := (x * tabMul) >> (64 - ib); ; h = (h + 1) & imask {
-			j := index[h]
-			if j == 0 || vals[j-1] == x {
-				return int(j) - 1
-			}
+	// slot is where x is in index, or the empty slot it would take.
+	slot := func(x uint64) uint64 {
+		h := (x * tabMul) >> (64 - ib)
+		for index[h] != 0 && vals[index[h]-1] != x {
+			h = (h + 1) & imask
 		}
+		return h
 	}
+	find := func(x uint64) int { return int(index[slot(x)]) - 1 }
 	for li, id := range ids {
 		l := lits[id]
 		for o := 0; o+w <= len(l); o++ {
 			x := window(l, o, w)
-			h := (x * tabMul) >> (64 - ib)
-			for index[h] != 0 && vals[index[h]-1] != x {
-				h = (h + 1) & imask
-			}
+			h := slot(x)
 			j := int(index[h]) - 1
 			if j < 0 {
 				vals, nums, lastLit = append(vals, x), append(nums, 0), append(lastLit, -1)
