@@ -27,13 +27,7 @@ func (e *lineEnds) reset(p []byte, from, to int) {
 	whole := (to - from) / 64
 	byteMasks(p[from:from+64*whole], '\n', e.masks[:whole])
 	if whole < n { // the tail: fewer than 64 bytes
-		var m uint64
-		for j, c := range p[from+64*whole : to] {
-			if c == '\n' {
-				m |= 1 << j
-			}
-		}
-		e.masks[whole] = m
+		e.masks[whole] = byteMask(p[from+64*whole:to], '\n')
 	}
 	e.i = 0
 	if n > 0 {
@@ -61,12 +55,17 @@ func (e *lineEnds) next() int {
 // reference of the tests.
 func byteMasksGeneric(p []byte, c byte, out []uint64) {
 	for i := range out {
-		var m uint64
-		for j, b := range p[64*i : 64*i+64] {
-			if b == c {
-				m |= 1 << j
-			}
-		}
-		out[i] = m
+		out[i] = byteMask(p[64*i:64*i+64], c)
 	}
+}
+
+// byteMask marks the places of c in p, at most 64 bytes.
+func byteMask(p []byte, c byte) uint64 {
+	var m uint64
+	for j, b := range p {
+		if b == c {
+			m |= 1 << j
+		}
+	}
+	return m
 }

@@ -434,6 +434,8 @@ const readChunk = 1 << 20
 // without a reading goroutine. A goroutine of its own took a core from
 // the first stage's workers each time it woke, which left them waiting
 // for a core at every chunk.
+// It reads r to its end: a chunk's matching completes only once the next
+// chunk is read, so a live console is fed with Write instead.
 func (v *Verifier) ReadFrom(r io.Reader) (int64, error) {
 	bufs := [2][]byte{make([]byte, readChunk), make([]byte, readChunk)}
 	n, err := readFull(r, bufs[0])
