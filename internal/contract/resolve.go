@@ -3,7 +3,6 @@ package contract
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -318,12 +317,10 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 			spec.Phases = append(spec.Phases, p.Name)
 		}
 	}
-	// idx maps an id to its index in spec.Markers, for order edges; a
-	// contract without any (a proof-manifest) needs none.
-	var idx map[string]int
-	if c.format == FormatTaskproof || len(c.rules) > 0 || slices.ContainsFunc(c.markers, func(m *markerDecl) bool { return len(m.After) > 0 }) {
-		idx = make(map[string]int, len(c.markers))
-	}
+	// idx maps an id to its index in spec.Markers, for order edges. It is
+	// built whatever the contract holds: an edge whose id it lacks is
+	// taken as moot, so a missing index would drop constraints silently.
+	idx := make(map[string]int, len(c.markers))
 	// Sized up front: a manifest has hundreds of markers. Lists that stay
 	// empty stay nil.
 	var n [stForbidden + 1]int
@@ -341,14 +338,10 @@ func (c *Contract) resolve(profile string) (*resolution, error) {
 		case stRequired:
 			vm.Required = true
 			vm.Min = max(m.Min, 1)
-			if idx != nil {
-				idx[m.ID] = len(spec.Markers)
-			}
+			idx[m.ID] = len(spec.Markers)
 			spec.Markers = append(spec.Markers, vm)
 		case stAllowed:
-			if idx != nil {
-				idx[m.ID] = len(spec.Markers)
-			}
+			idx[m.ID] = len(spec.Markers)
 			spec.Markers = append(spec.Markers, vm)
 		case stForbidden:
 			vm.Max = 0
